@@ -1,0 +1,29 @@
+#ifndef vitrum_base_parameter_file_h
+#define vitrum_base_parameter_file_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <string>
+
+namespace vitrum
+{
+  namespace base
+  {
+    /**
+     * Read a .prm file into a ParameterHandler whose entries are all
+     * declared. Every problem (missing file, malformed line, unknown entry or
+     * subsection, value outside its pattern) becomes one InputError whose
+     * message names the file, the line and what is allowed, instead of
+     * deal.II's multi-line exception text.
+     */
+    void
+    parse_parameter_file(dealii::ParameterHandler &prm,
+                         const std::string        &filename);
+
+    /// Collapse deal.II exception text (newlines, indentation) into one line.
+    std::string
+    one_line(const std::string &text);
+  } // namespace base
+} // namespace vitrum
+
+#endif

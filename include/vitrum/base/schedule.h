@@ -1,0 +1,188 @@
+#ifndef vitrum_base_schedule_h
+#define vitrum_base_schedule_h
+
+#include <string>
+#include <vector>
+
+namespace vitrum::base
+{
+  /**
+   * A physical quantity a schedule is written in: its SI base unit and the
+   * units users may write.
+   *
+   * The units are data rather than code so that one parser serves
+   * temperature, pressure and whatever comes next, and so that an error
+   * message can list exactly the units that are accepted.
+   */
+  struct Quantity
+  {
+    /**
+     * One unit users may write. A value converts as
+     * si = value * scale + offset; a difference or a rate only uses the
+     * scale, because an offset (273.15 for degrees Celsius) cancels out of
+     * a difference.
+     */
+    struct Unit
+    {
+      std::string symbol;
+      double      scale;
+      double      offset;
+    };
+
+    /// Used in error messages, e.g. "temperature".
+    std::string name;
+
+    /// The unit everything is stored in, e.g. "K" or "Pa".
+    std::string si_unit;
+
+    /// The units users may write. Symbols are matched case-sensitively,
+    /// because "mPa" and "MPa" differ by nine orders of magnitude.
+    std::vector<Unit> units;
+
+    /// True if only values > 0 (in SI) make physical sense, as for an
+    /// absolute temperature. Catches "-5 K" and "-300 C" at input time
+    /// instead of as a NaN deep inside a material law.
+    bool positive_only = false;
+
+    /// Temperature in K; users may write K, C or degC.
+    static Quantity
+    temperature();
+
+    /// Pressure in Pa; users may write Pa, kPa, MPa or GPa.
+    static Quantity
+    pressure();
+
+    /// The unit with the given symbol, or nullptr if there is none.
+    const Unit *
+    find_unit(const std::string &symbol) const;
+
+    /// The accepted symbols as a comma-separated list, for error messages.
+    std::string
+    allowed_units() const;
+
+    /// Convert a value (with offset) to SI. Throws InputError naming the
+    /// allowed units if @p unit is unknown.
+    double
+    to_si(double value, const std::string &unit) const;
+
+    /// Convert a difference (scale only, no offset) to SI. Throws InputError
+    /// naming the allowed units if @p unit is unknown.
+    double
+    difference_to_si(double difference, const std::string &unit) const;
+  };
+
+
+  /**
+   * A piecewise-linear value(t) made of holds and ramps: what a furnace or a
+   * press does.
+   *
+   * Users write it as one line, e.g.
+   * "300 K; ramp 100 K/s to 973 K; hold 3600 s; ramp 10 K/min to 300 K",
+   * because that is how process sheets are written. Internally everything
+   * is SI (seconds, K, Pa) so that the rest of the code never converts.
+   * Time starts at 0 with the start value; before 0 and after the last
+   * segment the value is held.
+   */
+  class Schedule
+  {
+  public:
+    /**
+     * Parse a schedule. Segments are separated by ';', keywords are
+     * case-insensitive, an empty trailing segment is allowed:
+     * - first segment: "<value> <unit>", "start <value> <unit>" or
+     *   "start at <value> <unit>"; alone it gives a constant schedule;
+     * - "hold <duration> <time unit>" with time units s, sec, min, h, hour;
+     * - "ramp <rate> <unit>/<time unit> to <value> <unit>", the rate being a
+     *   magnitude in the direction of the target (a negative rate is
+     *   accepted only for a decreasing ramp);
+     * - "ramp to <value> <unit> in <duration> <time unit>".
+     *
+     * Throws InputError for any bad input, quoting the offending segment,
+     * saying what is wrong and what is allowed, because the user has to be
+     * able to fix the input file from the message alone.
+     */
+    static Schedule
+    parse(const std::string &text, const Quantity &quantity);
+
+    /// A schedule with the same value (in SI) for all t. Throws InputError if
+    /// the value is not finite or not allowed for the quantity.
+    static Schedule
+    constant(double si_value, const Quantity &quantity);
+
+    /// The value (SI) at time @p t (s). Before 0 it is the start value, after
+    /// end_time() the last value.
+    double
+    value(double t) const;
+
+    /**
+     * The rate of change (SI/s) at time @p t. It is right-continuous: at a
+     * kink it is the rate of the segment starting there, because a time step
+     * starting at the kink lives in that segment. A @p t within a tiny
+     * tolerance below a kink counts as the kink, so that a time stepper
+     * whose t only lands on a breakpoint up to round-off still gets the
+     * rate of the next segment. Zero before 0 and from end_time() on.
+     */
+    double
+    rate(double t) const;
+
+    /// The time (s) at which the last segment ends; 0 for a constant schedule.
+    double
+    end_time() const;
+
+    /// All segment start and end times (s), sorted and unique, including 0
+    /// and end_time(), so that time steppers can land on the kinks.
+    std::vector<double>
+    breakpoints() const;
+
+    /**
+     * The smallest breakpoint larger than @p t plus a small tolerance, or
+     * +infinity if there is none. The tolerance keeps a time stepper that
+     * sits on a breakpoint up to round-off from taking a step of 1e-13 s to
+     * reach it again.
+     */
+    double
+    next_breakpoint_after(double t) const;
+
+    /// True if the value never changes (no ramps), so that callers can skip
+    /// work that only time-dependent loads need.
+    bool
+    is_constant() const;
+
+    /// A human-readable description in SI, one line per segment (lines
+    /// separated by '\n', no trailing newline), so the log shows what the
+    /// input was understood to mean.
+    std::string
+    describe() const;
+
+  private:
+    /// One linear piece, from (start_time, start_value) to
+    /// (end_time, end_value); a hold has start_value == end_value.
+    struct Segment
+    {
+      double start_time;
+      double end_time;
+      double start_value;
+      double end_value;
+    };
+
+    Schedule(const Quantity      &quantity,
+             double               start_value,
+             std::vector<Segment> segments);
+
+    /// Tolerance (s) for comparing times with breakpoints: round-off
+    /// relative to the length of the schedule.
+    double
+    time_tolerance() const;
+
+    /// The segment containing @p t, a @p t within @p tolerance below a
+    /// segment end counting as the next segment; nullptr outside.
+    const Segment *
+    segment_at(double t, double tolerance) const;
+
+    Quantity             quantity;
+    double               start_value;
+    std::vector<Segment> segments;
+  };
+} // namespace vitrum::base
+
+#endif

@@ -1,0 +1,98 @@
+#ifndef vitrum_fem_checkpoint_h
+#define vitrum_fem_checkpoint_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <deal.II/distributed/tria.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/lac/petsc_vector.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    /**
+     * When to write checkpoints and whether to start from one
+     * (subsection "Checkpointing").
+     */
+    struct CheckpointParameters
+    {
+      unsigned int every  = 0;
+      bool         resume = false;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+
+    /**
+     * The scalar state of a run (time, step, step sizes, counters) as
+     * key/value text. Doubles are stored in hexadecimal so a restart
+     * continues with bit-identical numbers.
+     */
+    class CheckpointState
+    {
+    public:
+      void
+      set(const std::string &key, double value);
+      void
+      set(const std::string &key, const std::string &value);
+      double
+      get_double(const std::string &key) const;
+      const std::string &
+      get_string(const std::string &key) const;
+
+      void
+      write(const std::string &filename) const;
+      void
+      read(const std::string &filename);
+
+    private:
+      std::map<std::string, std::string> values;
+    };
+
+
+    /**
+     * Write mesh, vectors and state to <directory>/checkpoint. It is written
+     * to a temporary folder first and renamed, so a crash while writing
+     * leaves the previous checkpoint intact. The vectors must be ghosted.
+     */
+    template <int dim>
+    void
+    save_checkpoint(
+      const std::string             &directory,
+      const dealii::DoFHandler<dim> &dof_handler,
+      const std::vector<const dealii::PETScWrappers::MPI::Vector *> &vectors,
+      const CheckpointState                                         &state);
+
+    /// Whether <directory>/checkpoint exists.
+    bool
+    checkpoint_exists(const std::string &directory);
+
+    /// Load the refined mesh into `tria`, which must hold the same coarse
+    /// mesh (and periodicity) as the run that wrote it; return the state.
+    template <int dim>
+    CheckpointState
+    load_checkpoint_mesh(
+      const std::string                                 &directory,
+      dealii::parallel::distributed::Triangulation<dim> &tria);
+
+    /// After the DoFHandler is set up on the loaded mesh: the vectors
+    /// (fully distributed, sized by the caller), in the order saved.
+    template <int dim>
+    void
+    load_checkpoint_vectors(
+      const dealii::DoFHandler<dim>                           &dof_handler,
+      const std::vector<dealii::PETScWrappers::MPI::Vector *> &vectors);
+  } // namespace fem
+} // namespace vitrum
+
+#endif

@@ -1,0 +1,64 @@
+#ifndef vitrum_fem_direct_solver_h
+#define vitrum_fem_direct_solver_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <petscksp.h>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    /**
+     * Newton solver settings (subsection "Solver").
+     */
+    struct SolverParameters
+    {
+      double       newton_tolerance          = 1e-8;
+      unsigned int maximum_newton_iterations = 10;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+
+    /**
+     * Parallel sparse LU (MUMPS through PETSc). It factorizes a matrix only
+     * when its entries changed since the last solve (PETSc tracks this) and
+     * keeps the symbolic factorization while the sparsity pattern stays
+     * the same, so a Newton method that keeps its Jacobian for a few
+     * iterations pays only for triangular solves.
+     */
+    class DirectSolver
+    {
+    public:
+      explicit DirectSolver(MPI_Comm comm);
+      ~DirectSolver();
+      DirectSolver(const DirectSolver &) = delete;
+      DirectSolver &
+      operator=(const DirectSolver &)
+        = delete;
+
+      /// Forget the factorization: call when the matrix was re-created.
+      void
+      reset();
+
+      /// Solve A x = b.
+      void
+      solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+            dealii::PETScWrappers::MPI::Vector             &x,
+            const dealii::PETScWrappers::MPI::Vector       &b);
+
+    private:
+      MPI_Comm comm;
+      KSP      ksp = nullptr;
+    };
+  } // namespace fem
+} // namespace vitrum
+
+#endif

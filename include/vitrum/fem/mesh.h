@@ -1,0 +1,75 @@
+#ifndef vitrum_fem_mesh_h
+#define vitrum_fem_mesh_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <deal.II/distributed/tria.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <vector>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    /**
+     * A box domain, its coarse mesh and the rules for adapting it
+     * (subsection "Mesh").
+     */
+    struct MeshParameters
+    {
+      std::vector<double>       domain_size{200, 200, 200};
+      std::vector<unsigned int> coarse_cells{50, 50, 50};
+      bool                      periodic           = true;
+      unsigned int              polynomial_degree  = 1;
+      unsigned int              minimum_level      = 0;
+      unsigned int              maximum_level      = 2;
+      double                    refine_threshold   = 0.04;
+      double                    coarsen_threshold  = 0.01;
+      unsigned int              adapt_every        = 5;
+      unsigned int              initial_adaptation = 4;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm, int dim);
+    };
+
+
+    /// The coarse box mesh, with periodic faces glued if asked, refined
+    /// globally to the minimum level.
+    template <int dim>
+    void
+    make_box_mesh(dealii::parallel::distributed::Triangulation<dim> &tria,
+                  const MeshParameters                              &prm,
+                  bool refine_to_minimum = true);
+
+    /// Hanging-node and (if the box is periodic) periodicity constraints.
+    template <int dim>
+    void
+    make_mesh_constraints(const dealii::DoFHandler<dim>     &dof_handler,
+                          const MeshParameters              &prm,
+                          dealii::AffineConstraints<double> &constraints);
+
+    /**
+     * Flag cells where one field changes steeply: indicator
+     * eta_K = h_K max_q |grad u| (the change of u across the cell).
+     * Refine where eta_K > refine threshold, coarsen where it is below the
+     * coarsen threshold, within the level limits. Each flag depends on the
+     * cell alone, so the mesh does not depend on the number of MPI ranks.
+     */
+    template <int dim>
+    void
+    flag_cells_by_gradient(
+      const dealii::DoFHandler<dim>            &dof_handler,
+      const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
+      unsigned int                              component,
+      const MeshParameters                     &prm);
+  } // namespace fem
+} // namespace vitrum
+
+#endif

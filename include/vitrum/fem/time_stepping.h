@@ -1,0 +1,137 @@
+#ifndef vitrum_fem_time_stepping_h
+#define vitrum_fem_time_stepping_h
+
+#include <deal.II/base/parameter_handler.h>
+
+#include <array>
+#include <string>
+#include <vector>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    /**
+     * Variable-step BDF formulas, the extrapolating predictor and the local
+     * error estimate built from the two. Free of FE code so they can be
+     * tested against polynomials whose exact answers are known.
+     *
+     * Notation: h is the step being taken (t_n -> t_n + h), h1 = t_n -
+     * t_{n-1}, h2 = t_{n-1} - t_{n-2}.
+     */
+    namespace bdf
+    {
+      /**
+       * Coefficients a with dc/dt(t_{n+1}) ~ a[0] c_{n+1} + a[1] c_n +
+       * a[2] c_{n-1}. order 1 is backward Euler, order 2 is variable-step
+       * BDF2 (step ratio w = h/h1).
+       */
+      std::array<double, 3>
+      coefficients(unsigned int order, double h, double h1);
+
+      /**
+       * Weights of the Lagrange extrapolation through the last n_points
+       * states (1: constant, 2: linear, 3: quadratic), evaluated at
+       * t_n + h. The predicted state is sum_k w[k] c_{n-k}.
+       */
+      std::array<double, 3>
+      extrapolation_weights(unsigned int n_points,
+                            double       h,
+                            double       h1,
+                            double       h2);
+
+      /**
+       * Local error estimate from the difference d = c_{n+1} - c_pred:
+       * returns the factor E with error ~ E |d| and the exponent 1/(p+1) that
+       * relates error and step size. When predictor and corrector have the
+       * same order their leading error terms are both multiples of the
+       * same derivative, so the corrector's share of d is known exactly
+       * (Milne's device); otherwise |d| is used as a safe overestimate.
+       */
+      struct ErrorModel
+      {
+        double factor;
+        double exponent;
+      };
+
+      ErrorModel
+      error_model(unsigned int order,
+                  unsigned int n_points,
+                  double       h,
+                  double       h1,
+                  double       h2);
+    } // namespace bdf
+
+
+    /**
+     * What the user sets for time integration (subsection "Time stepping").
+     */
+    struct TimeSteppingParameters
+    {
+      double       end_time          = 1.0;
+      double       initial_time_step = 1e-3;
+      double       minimum_time_step = 1e-10;
+      double       maximum_time_step = 1e300;
+      double       tolerance         = 1e-3;
+      double       maximum_growth    = 2.0;
+      unsigned int order             = 2;
+      unsigned int maximum_steps     = 0;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+
+    /**
+     * Chooses the next step size from the error estimate and lands exactly
+     * on the times the user asked for (outputs, end time, schedule kinks).
+     * It holds no FE data: a model reports what happened in a step and asks
+     * for the next step size.
+     */
+    class TimeStepController
+    {
+    public:
+      explicit TimeStepController(const TimeSteppingParameters &parameters);
+
+      /// Times that must be hit exactly (sorted and deduplicated here).
+      void
+      set_target_times(std::vector<double> times);
+
+      /// The step to take from time t: the proposal, shortened so that no
+      /// target time is stepped over and no sliver step is left before it.
+      double
+      step_from(double t) const;
+
+      /// The step that would be taken if no target time were in the way.
+      double
+      proposed_step() const;
+
+      void
+      set_proposed_step(double dt);
+
+      /**
+       * Account for an attempted step of size dt with error estimate
+       * `error` (scaled so 1 means "at the tolerance"): returns whether it
+       * is accepted and updates the proposal for the next attempt.
+       */
+      bool
+      accept_or_reject(double dt, double error_norm, double exponent);
+
+      /// A step failed for another reason (solver, energy): shrink by factor.
+      void
+      shrink_after_failure(double dt, double factor);
+
+      bool
+      below_minimum() const;
+
+    private:
+      TimeSteppingParameters parameters;
+      std::vector<double>    target_times;
+      double                 proposal;
+    };
+  } // namespace fem
+} // namespace vitrum
+
+#endif

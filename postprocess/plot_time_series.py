@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Plot the history a vitrum run records in time_series.csv.
+
+A single figure with three panels on a shared logarithmic time axis shows at
+a glance whether a run behaves: the free energy F(t) must decrease, the
+adaptive step size dt(t) shows where the time integrator struggles, and the
+relative mass change must stay at round-off level for a conservative
+Cahn-Hilliard discretization. Published reference values can be overlaid on
+the F panel to compare with other codes.
+
+Works headless (Agg backend); prints the path of the written PNG.
+"""
+import argparse
+import csv
+import os
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+
+def read_time_series(path):
+    """Return {column: float array} from a time_series.csv.
+
+    Rows that do not parse (e.g. a last line still being written by a running
+    solver) are skipped, so partial files from runs in progress can be read.
+    """
+    with open(path, newline="") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader)]
+        rows = []
+        for row in reader:
+            if len(row) != len(header):
+                continue
+            try:
+                rows.append([float(v) for v in row])
+            except ValueError:
+                continue
+    data = np.array(rows, dtype=float).reshape(-1, len(header))
+    return {name: data[:, i] for i, name in enumerate(header)}
+
+
+def read_reference(path):
+    """Return {label: (times, values)} from a CSV with time,free_energy,label."""
+    refs = {}
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            t, F = refs.setdefault(row["label"], ([], []))
+            t.append(float(row["time"]))
+            F.append(float(row["free_energy"]))
+    return refs
+
+
+def csv_path(arg):
+    """Accept either an output directory or the CSV file itself."""
+    return os.path.join(arg, "time_series.csv") if os.path.isdir(arg) else arg
+
+
+def plot(csv_file, png, reference=None):
+    d = read_time_series(csv_file)
+    if len(d["time"]) == 0:
+        sys.exit(f"error: no data rows in {csv_file}")
+    mass0 = d["mass"][0]
+    rel_mass = (d["mass"] - mass0) / abs(mass0) if mass0 != 0 else d["mass"] - mass0
+    pos = d["time"] > 0
+    if not pos.any():
+        sys.exit(f"error: {csv_file} has no rows with time > 0")
+    t = d["time"][pos]
+
+    fig, (ax_F, ax_dt, ax_m) = plt.subplots(3, 1, sharex=True, figsize=(7, 9))
+    ax_F.plot(t, d["free_energy"][pos], "-", color="k", lw=1.5, label="vitrum")
+    if reference:
+        markers = "osD^v<>p*h"
+        for i, (label, (rt, rF)) in enumerate(read_reference(reference).items()):
+            rt, rF = np.array(rt), np.array(rF)
+            keep = rt > 0  # t = 0 cannot be shown on a log axis
+            ax_F.plot(rt[keep], rF[keep], markers[i % len(markers)], mfc="none",
+                      ms=7, label=label)
+    ax_F.set_xscale("log")
+    ax_F.set_ylabel("free energy F")
+    ax_F.legend(fontsize=8)
+    ax_F.grid(True, which="both", alpha=0.3)
+
+    ax_dt.loglog(t, d["dt"][pos], ".-", ms=3)
+    ax_dt.set_ylabel("time step dt")
+    ax_dt.grid(True, which="both", alpha=0.3)
+
+    ax_m.plot(t, rel_mass[pos], ".-", ms=3)
+    ax_m.set_ylabel("(mass - mass0) / |mass0|")
+    ax_m.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
+    ax_m.set_xlabel("time")
+    ax_m.grid(True, which="both", alpha=0.3)
+
+    name = os.path.basename(os.path.dirname(os.path.abspath(csv_file)))
+    fig.suptitle(name)
+    fig.tight_layout()
+    fig.savefig(png, dpi=120)
+    plt.close(fig)
+    return png
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("input", help="output directory of a run, or its time_series.csv")
+    p.add_argument("-o", "--output", help="PNG to write (default: free_energy.png next to the CSV)")
+    p.add_argument("--reference", help="CSV with columns time,free_energy,label to overlay on the F panel")
+    a = p.parse_args()
+    csv_file = csv_path(a.input)
+    png = a.output or os.path.join(os.path.dirname(os.path.abspath(csv_file)), "free_energy.png")
+    print(plot(csv_file, png, a.reference))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# ./run.sh [file.prm]: install what is missing, build, and run vitrum on all
+# cores. Without an argument it runs the default job
+# (parameter_files/default.prm) and plots its time series.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/setup.sh
+vitrum_install_packages
+vitrum_build
+
+prm="${1:-parameter_files/default.prm}"
+"${VITRUM_MPIRUN[@]}" build/vitrum "$prm"
+
+outdir=$(build/vitrum --output-directory "$prm")
+if [ -f "$outdir/time_series.csv" ]; then
+  /usr/bin/python3 postprocess/plot_time_series.py "$outdir"
+fi
+echo "vitrum: results in $outdir/ (fields.pvd for ParaView, time_series.csv, PNG plots)"

@@ -1,0 +1,85 @@
+#include <vitrum/base/csv_writer.h>
+#include <vitrum/base/exceptions.h>
+
+#include <cstdio>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace base
+  {
+    CsvWriter::CsvWriter(const std::string              &filename,
+                         const std::vector<std::string> &columns,
+                         const bool                      active)
+        : filename(filename)
+        , columns(columns)
+        , active(active)
+    {
+      if (!active)
+        return;
+      out.open(filename);
+      if (!out)
+        throw InputError("cannot write '" + filename
+                         + "': check Output/Directory");
+      write_header();
+    }
+
+
+    void
+    CsvWriter::write_header()
+    {
+      for (unsigned int i = 0; i < columns.size(); ++i)
+        out << (i ? "," : "") << columns[i];
+      out << '\n' << std::flush;
+    }
+
+
+    CsvWriter::CsvWriter(const std::string              &filename,
+                         const std::vector<std::string> &columns,
+                         const bool                      active,
+                         const unsigned int              last_step)
+        : filename(filename)
+        , columns(columns)
+        , active(active)
+    {
+      if (!active)
+        return;
+      std::vector<std::string> kept;
+      {
+        std::ifstream in(filename);
+        std::string   line;
+        std::getline(in, line); // header
+        while (std::getline(in, line))
+          {
+            std::istringstream row(line);
+            double             step = 0;
+            if (row >> step && step <= last_step)
+              kept.push_back(line);
+          }
+      }
+      out.open(filename, std::ios::trunc);
+      if (!out)
+        throw InputError("cannot write '" + filename
+                         + "': check Output/Directory");
+      write_header();
+      for (const auto &line : kept)
+        out << line << '\n';
+      out << std::flush;
+    }
+
+
+    void
+    CsvWriter::add_row(const std::vector<double> &values)
+    {
+      if (!active)
+        return;
+      char buffer[32];
+      for (unsigned int i = 0; i < values.size(); ++i)
+        {
+          std::snprintf(buffer, sizeof(buffer), "%.15g", values[i]);
+          out << (i ? "," : "") << buffer;
+        }
+      out << '\n' << std::flush;
+    }
+  } // namespace base
+} // namespace vitrum

@@ -1,0 +1,76 @@
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace base
+  {
+    std::string
+    one_line(const std::string &text)
+    {
+      std::istringstream in(text);
+      std::string        word, result;
+      while (in >> word)
+        result += (result.empty() ? "" : " ") + word;
+      return result;
+    }
+
+
+    namespace
+    {
+      /// The text of line `number` (1-based) of a file, trimmed.
+      std::string
+      line_of_file(const std::string &filename, const unsigned int number)
+      {
+        std::ifstream in(filename);
+        std::string   line;
+        for (unsigned int i = 0; i < number && std::getline(in, line); ++i)
+          ;
+        return one_line(line);
+      }
+
+
+      /// deal.II says "Line <N> of file <F>: ...": say instead which line,
+      /// quoting it, and drop the repeated file name.
+      std::string
+      with_offending_line(const std::string &message,
+                          const std::string &filename)
+      {
+        std::smatch      match;
+        const std::regex location("Line <([0-9]+)> of file <[^:]*:\\s*");
+        if (!std::regex_search(message, match, location))
+          return ": " + message;
+        const unsigned int number = std::stoul(match[1].str());
+        return ", line " + std::to_string(number) + " (\""
+               + line_of_file(filename, number)
+               + "\"): " + match.suffix().str();
+      }
+    } // namespace
+
+
+    void
+    parse_parameter_file(dealii::ParameterHandler &prm,
+                         const std::string        &filename)
+    {
+      if (!std::ifstream(filename))
+        throw InputError("cannot open parameter file '" + filename
+                         + "': no such file or not readable");
+      try
+        {
+          prm.parse_input(filename, "", false, false);
+        }
+      catch (const dealii::ExceptionBase &e)
+        {
+          std::ostringstream info;
+          e.print_info(info);
+          throw InputError(
+            "in parameter file '" + filename + "'"
+            + with_offending_line(one_line(info.str()), filename));
+        }
+    }
+  } // namespace base
+} // namespace vitrum

@@ -1,0 +1,99 @@
+#include <vitrum/base/exceptions.h>
+#include <vitrum/fem/direct_solver.h>
+
+#include <string>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    void
+    SolverParameters::declare_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.enter_subsection("Solver");
+      prm.declare_entry("Newton tolerance",
+                        "1e-8",
+                        dealii::Patterns::Double(0),
+                        "Newton stops when the largest change of any nodal "
+                        "value in one iteration is below this (units of the "
+                        "fields).");
+      prm.declare_entry("Maximum Newton iterations",
+                        "10",
+                        dealii::Patterns::Integer(1, 100),
+                        "A step whose Newton iteration has not converged "
+                        "after this many iterations is retried with a "
+                        "quarter of the step size.");
+      prm.leave_subsection();
+    }
+
+
+    void
+    SolverParameters::parse_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.enter_subsection("Solver");
+      newton_tolerance          = prm.get_double("Newton tolerance");
+      maximum_newton_iterations = prm.get_integer("Maximum Newton iterations");
+      prm.leave_subsection();
+      if (!(newton_tolerance > 0))
+        throw InputError("Solver/Newton tolerance: must be > 0");
+    }
+
+
+    namespace
+    {
+      void
+      check(const PetscErrorCode code, const char *what)
+      {
+        if (code != 0)
+          throw SolverError(std::string("PETSc/MUMPS failed in ") + what
+                            + " (error code " + std::to_string(code) + ")");
+      }
+    } // namespace
+
+
+    DirectSolver::DirectSolver(MPI_Comm comm)
+        : comm(comm)
+    {
+    }
+
+
+    DirectSolver::~DirectSolver()
+    {
+      reset();
+    }
+
+
+    void
+    DirectSolver::reset()
+    {
+      if (ksp != nullptr)
+        KSPDestroy(&ksp);
+      ksp = nullptr;
+    }
+
+
+    void
+    DirectSolver::solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+                        dealii::PETScWrappers::MPI::Vector             &x,
+                        const dealii::PETScWrappers::MPI::Vector       &b)
+    {
+      const Mat &mat = A;
+      if (ksp == nullptr)
+        {
+          PC pc;
+          check(KSPCreate(comm, &ksp), "KSPCreate");
+          check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
+          check(KSPGetPC(ksp, &pc), "KSPGetPC");
+          check(PCSetType(pc, PCLU), "PCSetType");
+          check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                "PCFactorSetMatSolverType");
+          check(KSPSetErrorIfNotConverged(ksp, PETSC_TRUE),
+                "KSPSetErrorIfNotConverged");
+        }
+      // PETSc refactors only if the entries of A changed since the last
+      // factorization, and redoes the symbolic part only if its pattern did.
+      check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+      check(KSPSolve(ksp, b, x), "KSPSolve");
+    }
+  } // namespace fem
+} // namespace vitrum

@@ -1,0 +1,230 @@
+#include <deal.II/base/quadrature_lib.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/fe_values.h>
+
+#include <deal.II/grid/grid_generator.h>
+#include <deal.II/grid/grid_tools.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/fem/mesh.h>
+
+#include <string>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    using namespace dealii;
+
+    void
+    MeshParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Mesh");
+      prm.declare_entry("Domain size",
+                        "200, 200, 200",
+                        Patterns::List(Patterns::Double(0), 1, 3),
+                        "Edge lengths of the box [x, y, z], in the model's "
+                        "length unit; only the first Dimension entries are "
+                        "used.");
+      prm.declare_entry("Coarse cells",
+                        "50, 50, 50",
+                        Patterns::List(Patterns::Integer(1), 1, 3),
+                        "Cells of the coarse mesh along each axis.");
+      prm.declare_entry("Periodic",
+                        "true",
+                        Patterns::Bool(),
+                        "Periodic in every direction (else no-flux walls).");
+      prm.declare_entry("Polynomial degree",
+                        "1",
+                        Patterns::Integer(1, 3),
+                        "Degree of the Lagrange elements (1 = Q1, 2 = Q2).");
+      prm.declare_entry("Minimum refinement level",
+                        "0",
+                        Patterns::Integer(0, 12),
+                        "Cells are never coarser than the coarse mesh refined "
+                        "this many times.");
+      prm.declare_entry("Maximum refinement level",
+                        "2",
+                        Patterns::Integer(0, 12),
+                        "Cells are never finer than the coarse mesh refined "
+                        "this many times.");
+      prm.declare_entry("Refine threshold",
+                        "0.04",
+                        Patterns::Double(0),
+                        "Refine a cell where the concentration changes by more "
+                        "than this across it (h |grad c|).");
+      prm.declare_entry("Coarsen threshold",
+                        "0.01",
+                        Patterns::Double(0),
+                        "Coarsen where h |grad c| is below this. Must be less "
+                        "than half the refine threshold, or cells flip back "
+                        "and forth.");
+      prm.declare_entry("Adapt every",
+                        "5",
+                        Patterns::Integer(0),
+                        "Adapt the mesh every this many steps (0: never).");
+      prm.declare_entry("Initial adaptation cycles",
+                        "4",
+                        Patterns::Integer(0, 20),
+                        "Rounds of (interpolate initial condition, adapt) "
+                        "before the first step.");
+      prm.leave_subsection();
+    }
+
+
+    void
+    MeshParameters::parse_parameters(ParameterHandler &prm, const int dim)
+    {
+      prm.enter_subsection("Mesh");
+      const auto sizes  = Utilities::split_string_list(prm.get("Domain size"));
+      const auto cells  = Utilities::split_string_list(prm.get("Coarse cells"));
+      periodic          = prm.get_bool("Periodic");
+      polynomial_degree = prm.get_integer("Polynomial degree");
+      minimum_level     = prm.get_integer("Minimum refinement level");
+      maximum_level     = prm.get_integer("Maximum refinement level");
+      refine_threshold  = prm.get_double("Refine threshold");
+      coarsen_threshold = prm.get_double("Coarsen threshold");
+      adapt_every       = prm.get_integer("Adapt every");
+      initial_adaptation = prm.get_integer("Initial adaptation cycles");
+      prm.leave_subsection();
+
+      if (sizes.size() < static_cast<unsigned int>(dim)
+          || cells.size() < static_cast<unsigned int>(dim))
+        throw InputError("Mesh/Domain size and Mesh/Coarse cells: need at "
+                         "least Dimension = "
+                         + std::to_string(dim) + " entries each");
+      domain_size.clear();
+      coarse_cells.clear();
+      for (int d = 0; d < dim; ++d)
+        {
+          domain_size.push_back(Utilities::string_to_double(sizes[d]));
+          coarse_cells.push_back(Utilities::string_to_int(cells[d]));
+          if (!(domain_size.back() > 0))
+            throw InputError("Mesh/Domain size: every entry must be > 0");
+        }
+      if (minimum_level > maximum_level)
+        throw InputError("Mesh/Minimum refinement level ("
+                         + std::to_string(minimum_level)
+                         + ") must not exceed Mesh/Maximum refinement level ("
+                         + std::to_string(maximum_level) + ")");
+      if (!(coarsen_threshold < 0.5 * refine_threshold))
+        throw InputError("Mesh/Coarsen threshold must be less than half of "
+                         "Mesh/Refine threshold");
+    }
+
+
+    template <int dim>
+    void
+    make_box_mesh(parallel::distributed::Triangulation<dim> &tria,
+                  const MeshParameters                      &prm,
+                  const bool                                 refine_to_minimum)
+    {
+      Point<dim>                p2;
+      std::vector<unsigned int> repetitions(dim);
+      for (int d = 0; d < dim; ++d)
+        {
+          p2[d]          = prm.domain_size[d];
+          repetitions[d] = prm.coarse_cells[d];
+        }
+      GridGenerator::subdivided_hyper_rectangle(tria,
+                                                repetitions,
+                                                Point<dim>(),
+                                                p2,
+                                                /*colorize=*/true);
+      if (prm.periodic)
+        {
+          std::vector<GridTools::PeriodicFacePair<
+            typename parallel::distributed::Triangulation<dim>::cell_iterator>>
+            pairs;
+          for (int d = 0; d < dim; ++d)
+            GridTools::collect_periodic_faces(tria, 2 * d, 2 * d + 1, d, pairs);
+          tria.add_periodicity(pairs);
+        }
+      if (refine_to_minimum)
+        tria.refine_global(prm.minimum_level);
+    }
+
+
+    template <int dim>
+    void
+    make_mesh_constraints(const DoFHandler<dim>     &dof_handler,
+                          const MeshParameters      &prm,
+                          AffineConstraints<double> &constraints)
+    {
+      DoFTools::make_hanging_node_constraints(dof_handler, constraints);
+      if (prm.periodic)
+        for (int d = 0; d < dim; ++d)
+          DoFTools::make_periodicity_constraints(dof_handler,
+                                                 2 * d,
+                                                 2 * d + 1,
+                                                 d,
+                                                 constraints);
+    }
+
+
+    template <int dim>
+    void
+    flag_cells_by_gradient(const DoFHandler<dim>            &dof_handler,
+                           const PETScWrappers::MPI::Vector &ghosted_solution,
+                           const unsigned int                component,
+                           const MeshParameters             &prm)
+    {
+      const auto                 &fe = dof_handler.get_fe();
+      const QTrapezoid<1>         trapezoid;
+      const QIterated<dim>        quadrature(trapezoid, fe.degree);
+      FEValues<dim>               fe_values(fe, quadrature, update_gradients);
+      std::vector<Tensor<1, dim>> gradients(quadrature.size());
+      const FEValuesExtractors::Scalar field(component);
+
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          fe_values.reinit(cell);
+          fe_values[field].get_function_gradients(ghosted_solution, gradients);
+          double max_gradient = 0;
+          for (const auto &g : gradients)
+            max_gradient = std::max(max_gradient, g.norm());
+          const double eta
+            = max_gradient * cell->diameter() / std::sqrt(double(dim));
+          const unsigned int level = cell->level();
+          if (eta > prm.refine_threshold && level < prm.maximum_level)
+            cell->set_refine_flag();
+          else if (eta < prm.coarsen_threshold && level > prm.minimum_level)
+            cell->set_coarsen_flag();
+          if (level > prm.maximum_level)
+            cell->set_coarsen_flag();
+        }
+    }
+
+
+    template void
+    make_box_mesh<2>(parallel::distributed::Triangulation<2> &,
+                     const MeshParameters &,
+                     bool);
+    template void
+    make_box_mesh<3>(parallel::distributed::Triangulation<3> &,
+                     const MeshParameters &,
+                     bool);
+    template void
+    make_mesh_constraints<2>(const DoFHandler<2> &,
+                             const MeshParameters &,
+                             AffineConstraints<double> &);
+    template void
+    make_mesh_constraints<3>(const DoFHandler<3> &,
+                             const MeshParameters &,
+                             AffineConstraints<double> &);
+    template void
+    flag_cells_by_gradient<2>(const DoFHandler<2> &,
+                              const PETScWrappers::MPI::Vector &,
+                              unsigned int,
+                              const MeshParameters &);
+    template void
+    flag_cells_by_gradient<3>(const DoFHandler<3> &,
+                              const PETScWrappers::MPI::Vector &,
+                              unsigned int,
+                              const MeshParameters &);
+  } // namespace fem
+} // namespace vitrum

@@ -1,0 +1,145 @@
+#include <deal.II/base/mpi.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/fem/output.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    using namespace dealii;
+
+    void
+    OutputParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Output");
+      prm.declare_entry("Directory",
+                        "output",
+                        Patterns::DirectoryName(),
+                        "Where fields (.pvtu/.vtu/.pvd), time series (.csv) "
+                        "and checkpoints go; created if missing.");
+      prm.declare_entry("Output times",
+                        "",
+                        Patterns::List(Patterns::Double(0)),
+                        "Simulated times at which fields are written; the "
+                        "time stepper lands on them exactly.");
+      prm.declare_entry("Output every",
+                        "0",
+                        Patterns::Integer(0),
+                        "Also write fields every this many steps (0: only at "
+                        "Output times and at the end).");
+      prm.declare_entry("Progress every",
+                        "10",
+                        Patterns::Integer(0),
+                        "Print a progress line every this many steps (0: "
+                        "never).");
+      prm.leave_subsection();
+    }
+
+
+    void
+    OutputParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Output");
+      directory = prm.get("Directory");
+      output_times.clear();
+      for (const auto &t :
+           Utilities::split_string_list(prm.get("Output times")))
+        output_times.push_back(Utilities::string_to_double(t));
+      output_every   = prm.get_integer("Output every");
+      progress_every = prm.get_integer("Progress every");
+      prm.leave_subsection();
+      if (directory.empty())
+        throw InputError("Output/Directory: must not be empty");
+    }
+
+
+    void
+    OutputParameters::make_directory(MPI_Comm comm) const
+    {
+      std::string error;
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        {
+          std::error_code code;
+          std::filesystem::create_directories(directory, code);
+          if (code)
+            error = code.message();
+        }
+      error = Utilities::MPI::broadcast(comm, error, 0);
+      if (!error.empty())
+        throw InputError("Output/Directory: cannot create '" + directory
+                         + "': " + error);
+    }
+
+
+    FieldWriter::FieldWriter(const std::string &directory,
+                             const std::string &basename,
+                             MPI_Comm           comm)
+        : directory(directory)
+        , basename(basename)
+        , comm(comm)
+    {
+    }
+
+
+    template <int dim>
+    void
+    FieldWriter::write(DataOut<dim> &data_out, const double time)
+    {
+      const std::string pvtu
+        = data_out.write_vtu_with_pvtu_record(directory + "/",
+                                              basename,
+                                              records.size(),
+                                              comm,
+                                              5,
+                                              8);
+      records.emplace_back(time, pvtu);
+      write_pvd();
+    }
+
+
+    void
+    FieldWriter::write_pvd() const
+    {
+      if (Utilities::MPI::this_mpi_process(comm) != 0)
+        return;
+      std::ofstream pvd(directory + "/" + basename + ".pvd");
+      DataOutBase::write_pvd_record(pvd, records);
+    }
+
+
+    std::string
+    FieldWriter::serialize() const
+    {
+      std::ostringstream out;
+      out << std::setprecision(17);
+      for (const auto &[time, name] : records)
+        out << time << ' ' << name << ' ';
+      return out.str();
+    }
+
+
+    void
+    FieldWriter::deserialize(const std::string &text)
+    {
+      records.clear();
+      std::istringstream in(text);
+      double             time;
+      std::string        name;
+      while (in >> time >> name)
+        records.emplace_back(time, name);
+      write_pvd();
+    }
+
+
+    template void
+    FieldWriter::write<2>(DataOut<2> &, double);
+    template void
+    FieldWriter::write<3>(DataOut<3> &, double);
+  } // namespace fem
+} // namespace vitrum

@@ -1,0 +1,885 @@
+#include <deal.II/base/function_parser.h>
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/utilities.h>
+
+#include <deal.II/distributed/solution_transfer.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
+
+#include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+#include <vitrum/models/cahn_hilliard.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace models
+  {
+    using namespace dealii;
+
+    namespace
+    {
+      const char *pfhub1a_initial_condition
+        = "c0 + epsilon*(cos(0.105*x)*cos(0.11*y) + "
+          "(cos(0.13*x)*cos(0.087*y))^2"
+          " + cos(0.025*x - 0.15*y)*cos(0.07*x - 0.02*y))";
+
+      template <class Parameters>
+      Parameters
+      parsed(ParameterHandler &prm)
+      {
+        Parameters p;
+        p.parse_parameters(prm);
+        return p;
+      }
+
+      fem::MeshParameters
+      parsed_mesh(ParameterHandler &prm, const int dim)
+      {
+        fem::MeshParameters p;
+        p.parse_parameters(prm, dim);
+        return p;
+      }
+    } // namespace
+
+
+    void
+    CahnHilliardParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Cahn-Hilliard");
+      prm.declare_entry("rho",
+                        "5",
+                        Patterns::Double(0),
+                        "Height parameter of f(c) = rho (c - c_alpha)^2 "
+                        "(c_beta - c)^2 [energy / volume].");
+      prm.declare_entry("c alpha",
+                        "0.3",
+                        Patterns::Double(),
+                        "Composition of the first minimum of f.");
+      prm.declare_entry("c beta",
+                        "0.7",
+                        Patterns::Double(),
+                        "Composition of the second minimum of f.");
+      prm.declare_entry("kappa",
+                        "2",
+                        Patterns::Double(0),
+                        "Gradient energy coefficient [energy / length].");
+      prm.declare_entry("Mobility",
+                        "5",
+                        Patterns::Double(0),
+                        "M in dc/dt = div(M grad mu) [length^2 volume / "
+                        "(energy time)].");
+      prm.declare_entry("Initial concentration",
+                        pfhub1a_initial_condition,
+                        Patterns::Anything(),
+                        "c(x, y, z) at t = 0, a muparser expression in x, y, "
+                        "z and the Function constants (default: the PFHub 1a "
+                        "initial condition).");
+      prm.declare_entry("Function constants",
+                        "c0=0.5, epsilon=0.01",
+                        Patterns::Anything(),
+                        "Constants used in the initial condition, as "
+                        "'name=value, name=value'.");
+      prm.leave_subsection();
+    }
+
+
+    void
+    CahnHilliardParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Cahn-Hilliard");
+      well.rho              = prm.get_double("rho");
+      well.c_alpha          = prm.get_double("c alpha");
+      well.c_beta           = prm.get_double("c beta");
+      kappa                 = prm.get_double("kappa");
+      mobility              = prm.get_double("Mobility");
+      initial_concentration = prm.get("Initial concentration");
+      function_constants    = prm.get("Function constants");
+      prm.leave_subsection();
+
+      if (!(well.c_alpha < well.c_beta))
+        throw InputError("Cahn-Hilliard/c alpha must be less than c beta");
+      if (!(kappa > 0) || !(mobility > 0) || !(well.rho > 0))
+        throw InputError("Cahn-Hilliard: rho, kappa and Mobility must be > 0");
+    }
+
+
+    namespace
+    {
+      /// The user's c(x, y, z): a muparser expression with constants. Any
+      /// error (syntax, unknown name) becomes one InputError naming the entry.
+      template <int dim>
+      void
+      initialize_concentration(FunctionParser<dim>          &parser,
+                               const CahnHilliardParameters &physics)
+      {
+        std::map<std::string, double> constants;
+        for (const auto &pair :
+             Utilities::split_string_list(physics.function_constants))
+          {
+            const auto parts = Utilities::split_string_list(pair, '=');
+            if (parts.size() != 2)
+              throw InputError("Cahn-Hilliard/Function constants: '" + pair
+                               + "' is not of the form name=value");
+            constants[parts[0]] = Utilities::string_to_double(parts[1]);
+          }
+        const std::string variables = dim == 2 ? "x,y" : "x,y,z";
+        // muparser reports its errors on std::cerr; catch them instead.
+        std::ostringstream messages;
+        std::streambuf    *cerr_buffer = std::cerr.rdbuf(messages.rdbuf());
+        try
+          {
+            parser.initialize(variables,
+                              physics.initial_concentration,
+                              constants);
+            parser.value(Point<dim>());
+            std::cerr.rdbuf(cerr_buffer);
+          }
+        catch (...)
+          {
+            std::cerr.rdbuf(cerr_buffer);
+            throw InputError(
+              "Cahn-Hilliard/Initial concentration: cannot evaluate '"
+              + physics.initial_concentration + "' as a function of "
+              + variables + " and the Function constants ("
+              + base::one_line(messages.str()) + ")");
+          }
+      }
+
+
+      /// (c, mu) at t = 0: c from the user's expression, mu = f'(c) as the
+      /// first Newton guess (mu at t = 0 does not enter the equations).
+      template <int dim>
+      class InitialState : public Function<dim>
+      {
+      public:
+        InitialState(const CahnHilliardParameters &physics)
+            : Function<dim>(2)
+            , well(physics.well)
+            , concentration(1)
+        {
+          initialize_concentration(concentration, physics);
+        }
+
+        double
+        value(const Point<dim> &p, const unsigned int component) const override
+        {
+          const double c = concentration.value(p);
+          return component == 0 ? c : well.df(c);
+        }
+
+      private:
+        thermo::DoubleWell  well;
+        FunctionParser<dim> concentration;
+      };
+    } // namespace
+
+
+    namespace
+    {
+      /// Parse, and try the initial condition at once, so that a bad
+      /// expression is reported (also by --dry-run) before anything runs.
+      template <int dim>
+      CahnHilliardParameters
+      parsed_physics(ParameterHandler &prm)
+      {
+        const auto          physics = parsed<CahnHilliardParameters>(prm);
+        FunctionParser<dim> check(1);
+        initialize_concentration(check, physics);
+        return physics;
+      }
+    } // namespace
+
+
+    template <int dim>
+    CahnHilliard<dim>::CahnHilliard(ParameterHandler &prm, MPI_Comm comm)
+        : comm(comm)
+        , physics(parsed_physics<dim>(prm))
+        , mesh_prm(parsed_mesh(prm, dim))
+        , time_prm(parsed<fem::TimeSteppingParameters>(prm))
+        , solver_prm(parsed<fem::SolverParameters>(prm))
+        , output_prm(parsed<fem::OutputParameters>(prm))
+        , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
+        , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
+        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
+        , triangulation(comm,
+                        Triangulation<dim>::limit_level_difference_at_vertices)
+        , fe(FE_Q<dim>(mesh_prm.polynomial_degree), 2)
+        , dof_handler(triangulation)
+        , solver(comm)
+        , controller(time_prm)
+        , fields(output_prm.directory, "fields", comm)
+        , clock(time_prm.end_time)
+    {
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::setup_dofs()
+    {
+      TimerOutput::Scope scope(timer, "setup dofs");
+      dof_handler.distribute_dofs(fe);
+      owned_dofs    = dof_handler.locally_owned_dofs();
+      relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
+
+      constraints.clear();
+      constraints.reinit(relevant_dofs);
+      fem::make_mesh_constraints(dof_handler, mesh_prm, constraints);
+      constraints.close();
+
+      DynamicSparsityPattern dsp(relevant_dofs);
+      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      SparsityTools::distribute_sparsity_pattern(dsp,
+                                                 owned_dofs,
+                                                 comm,
+                                                 relevant_dofs);
+      jacobian.reinit(owned_dofs, owned_dofs, dsp, comm);
+      residual.reinit(owned_dofs, comm);
+      solver.reset();
+
+      concentration_mask.reinit(owned_dofs, comm);
+      VectorTools::interpolate(dof_handler,
+                               Functions::ConstantFunction<dim>(
+                                 std::vector<double>{1.0, 0.0}),
+                               concentration_mask);
+    }
+
+
+    template <int dim>
+    typename CahnHilliard<dim>::Vector
+    CahnHilliard<dim>::ghosted(const Vector &v) const
+    {
+      Vector result(owned_dofs, relevant_dofs, comm);
+      result = v;
+      return result;
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::interpolate_initial_condition()
+    {
+      states.assign(1, Vector(owned_dofs, comm));
+      steps.clear();
+      VectorTools::interpolate(dof_handler,
+                               InitialState<dim>(physics),
+                               states[0]);
+      constraints.distribute(states[0]);
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::start_new_run()
+    {
+      fem::make_box_mesh(triangulation, mesh_prm);
+      setup_dofs();
+      interpolate_initial_condition();
+      for (unsigned int cycle = 0; cycle < mesh_prm.initial_adaptation; ++cycle)
+        {
+          const unsigned int cells_before
+            = triangulation.n_global_active_cells();
+          fem::flag_cells_by_gradient(dof_handler,
+                                      ghosted(states[0]),
+                                      0,
+                                      mesh_prm);
+          triangulation.execute_coarsening_and_refinement();
+          setup_dofs();
+          interpolate_initial_condition();
+          if (triangulation.n_global_active_cells() == cells_before)
+            break;
+        }
+      const Integrals integrals = integrate(states[0]);
+      initial_mass              = integrals.mass;
+      free_energy               = integrals.free_energy;
+      time                      = 0;
+      step                      = 0;
+    }
+
+
+    template <int dim>
+    typename CahnHilliard<dim>::Integrals
+    CahnHilliard<dim>::integrate(const Vector &state) const
+    {
+      TimerOutput::Scope               scope(timer, "free energy and mass");
+      const Vector                     state_with_ghosts = ghosted(state);
+      const QGauss<dim>                quadrature(fe.degree + 1);
+      FEValues<dim>                    fe_values(fe,
+                              quadrature,
+                              update_values | update_gradients
+                                | update_JxW_values);
+      const FEValuesExtractors::Scalar c_field(0);
+      std::vector<double>              c(quadrature.size());
+      std::vector<Tensor<1, dim>>      grad_c(quadrature.size());
+
+      double energy = 0, mass = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            fe_values[c_field].get_function_values(state_with_ghosts, c);
+            fe_values[c_field].get_function_gradients(state_with_ghosts,
+                                                      grad_c);
+            for (unsigned int q = 0; q < quadrature.size(); ++q)
+              {
+                energy += (physics.well.f(c[q])
+                           + 0.5 * physics.kappa * grad_c[q].norm_square())
+                          * fe_values.JxW(q);
+                mass += c[q] * fe_values.JxW(q);
+              }
+          }
+      return {Utilities::MPI::sum(energy, comm),
+              Utilities::MPI::sum(mass, comm)};
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::restore_mass(Vector &state) const
+    {
+      // Coarsening interpolates and so loses or gains a little solute; a
+      // uniform shift (a constant is in the FE space and satisfies every
+      // constraint) puts back exactly what was there.
+      double volume = 1;
+      for (int d = 0; d < dim; ++d)
+        volume *= mesh_prm.domain_size[d];
+      const double mass = integrate(state).mass;
+      state.add((initial_mass - mass) / volume, concentration_mask);
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::assemble_newton_system(const Vector &iterate,
+                                              const std::array<double, 3> &bdf,
+                                              const double                 dt,
+                                              const bool with_matrix)
+    {
+      TimerOutput::Scope scope(timer, "assembly");
+      if (with_matrix)
+        jacobian = 0;
+      residual = 0;
+
+      // The c equation is multiplied by dt so both blocks have similar size.
+      const double a0 = bdf[0] * dt, a1 = bdf[1] * dt, a2 = bdf[2] * dt;
+      const double dt_mobility = dt * physics.mobility;
+      const double kappa       = physics.kappa;
+
+      const Vector        current = ghosted(iterate);
+      std::vector<Vector> history;
+      for (unsigned int k = 0; k < 2 && k < states.size(); ++k)
+        history.push_back(ghosted(states[k]));
+
+      const QGauss<dim>  quadrature(fe.degree + 1);
+      FEValues<dim>      fe_values(fe,
+                              quadrature,
+                              update_values | update_gradients
+                                | update_JxW_values);
+      const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
+      const FEValuesExtractors::Scalar c_field(0), mu_field(1);
+
+      std::vector<double>         c(n_q), mu(n_q), c_n(n_q), c_nm1(n_q, 0.0);
+      std::vector<Tensor<1, dim>> grad_c(n_q), grad_mu(n_q);
+      std::vector<double>         phi(n_dofs);
+      std::vector<Tensor<1, dim>> grad_phi(n_dofs);
+      std::vector<unsigned int>   component(n_dofs);
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        component[i] = fe.system_to_component_index(i).first;
+
+      FullMatrix<double>                   cell_matrix(n_dofs, n_dofs);
+      dealii::Vector<double>               cell_rhs(n_dofs);
+      std::vector<types::global_dof_index> dof_indices(n_dofs);
+
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          fe_values.reinit(cell);
+          fe_values[c_field].get_function_values(current, c);
+          fe_values[c_field].get_function_gradients(current, grad_c);
+          fe_values[mu_field].get_function_values(current, mu);
+          fe_values[mu_field].get_function_gradients(current, grad_mu);
+          fe_values[c_field].get_function_values(history[0], c_n);
+          if (history.size() > 1 && a2 != 0)
+            fe_values[c_field].get_function_values(history[1], c_nm1);
+
+          cell_matrix = 0;
+          cell_rhs    = 0;
+          for (unsigned int q = 0; q < n_q; ++q)
+            {
+              const double JxW   = fe_values.JxW(q);
+              const double dc_dt = a0 * c[q] + a1 * c_n[q] + a2 * c_nm1[q];
+              const double df    = physics.well.df(c[q]);
+              const double d2f   = physics.well.d2f(c[q]);
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                {
+                  phi[i]      = fe_values.shape_value(i, q);
+                  grad_phi[i] = fe_values.shape_grad(i, q);
+                }
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                {
+                  const double r
+                    = component[i] == 0
+                        ? phi[i] * dc_dt
+                            + dt_mobility * (grad_phi[i] * grad_mu[q])
+                        : phi[i] * (mu[q] - df)
+                            - kappa * (grad_phi[i] * grad_c[q]);
+                  cell_rhs(i) -= r * JxW;
+                  if (!with_matrix)
+                    continue;
+                  for (unsigned int j = 0; j < n_dofs; ++j)
+                    {
+                      double value;
+                      if (component[i] == 0)
+                        value = component[j] == 0
+                                  ? a0 * phi[i] * phi[j]
+                                  : dt_mobility * (grad_phi[i] * grad_phi[j]);
+                      else
+                        value = component[j] == 0
+                                  ? -d2f * phi[i] * phi[j]
+                                      - kappa * (grad_phi[i] * grad_phi[j])
+                                  : phi[i] * phi[j];
+                      cell_matrix(i, j) += value * JxW;
+                    }
+                }
+            }
+          cell->get_dof_indices(dof_indices);
+          if (with_matrix)
+            constraints.distribute_local_to_global(cell_matrix,
+                                                   cell_rhs,
+                                                   dof_indices,
+                                                   jacobian,
+                                                   residual);
+          else
+            constraints.distribute_local_to_global(cell_rhs,
+                                                   dof_indices,
+                                                   residual);
+        }
+      if (with_matrix)
+        jacobian.compress(VectorOperation::add);
+      residual.compress(VectorOperation::add);
+    }
+
+
+    template <int dim>
+    typename CahnHilliard<dim>::StepAttempt
+    CahnHilliard<dim>::try_step(const double dt, Vector &new_state)
+    {
+      const unsigned int n_points = states.size();
+      const unsigned int order
+        = std::min<unsigned int>(time_prm.order, n_points);
+      const double h1  = steps.size() > 0 ? steps[0] : dt;
+      const double h2  = steps.size() > 1 ? steps[1] : dt;
+      const auto   bdf = fem::bdf::coefficients(order, dt, h1);
+      const auto   w   = fem::bdf::extrapolation_weights(n_points, dt, h1, h2);
+
+      Vector predictor(owned_dofs, comm);
+      for (unsigned int k = 0; k < n_points; ++k)
+        predictor.add(w[k], states[k]);
+      new_state = predictor;
+
+      // Newton's method that keeps its Jacobian (and so its LU factors)
+      // while the iteration contracts fast, and refreshes it otherwise:
+      // the predictor is close to the solution, so one factorization per
+      // step is usually enough.
+      StepAttempt attempt;
+      Vector      update(owned_dofs, comm);
+      bool        refresh_jacobian = true;
+      double      previous_change  = 0;
+      for (unsigned int it = 0; it < solver_prm.maximum_newton_iterations; ++it)
+        {
+          assemble_newton_system(new_state, bdf, dt, refresh_jacobian);
+          attempt.factorizations += refresh_jacobian;
+          {
+            TimerOutput::Scope scope(timer, "linear solve");
+            try
+              {
+                solver.solve(jacobian, update, residual);
+              }
+            catch (const SolverError &)
+              {
+                return attempt; // not converged: the step is retried
+              }
+          }
+          constraints.distribute(update);
+          new_state.add(1.0, update);
+          attempt.newton_iterations = it + 1;
+          const double change       = update.linfty_norm();
+          if (!std::isfinite(change))
+            return attempt;
+          if (change <= solver_prm.newton_tolerance)
+            {
+              attempt.converged = true;
+              break;
+            }
+          refresh_jacobian = it > 0 && change > 0.1 * previous_change;
+          previous_change  = change;
+        }
+      if (!attempt.converged)
+        return attempt;
+
+      const auto model = fem::bdf::error_model(order, n_points, dt, h1, h2);
+      Vector     difference = new_state;
+      difference.add(-1.0, predictor);
+      difference.scale(concentration_mask);
+      // Root mean square over the c unknowns (as SUNDIALS does): a brief
+      // local transient after remeshing must not throttle the whole run.
+      const double n_c       = 0.5 * dof_handler.n_dofs();
+      const double rms       = difference.l2_norm() / std::sqrt(n_c);
+      attempt.error          = n_points > 1 ? model.factor * rms : 0;
+      attempt.error_exponent = model.exponent;
+      attempt.free_energy    = integrate(new_state).free_energy;
+      return attempt;
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::accept_step(const double dt, Vector &new_state)
+    {
+      states.insert(states.begin(), new_state);
+      steps.insert(steps.begin(), dt);
+      if (states.size() > 3)
+        states.pop_back();
+      if (steps.size() > 2)
+        steps.pop_back();
+      time += dt;
+      ++step;
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::adapt_mesh()
+    {
+      TimerOutput::Scope  scope(timer, "mesh adaptation");
+      std::vector<Vector> old_states;
+      for (const auto &s : states)
+        old_states.push_back(ghosted(s));
+      fem::flag_cells_by_gradient(dof_handler, old_states[0], 0, mesh_prm);
+
+      bool any_flag = false;
+      for (const auto &cell : triangulation.active_cell_iterators())
+        if (cell->is_locally_owned()
+            && (cell->refine_flag_set() || cell->coarsen_flag_set()))
+          any_flag = true;
+      if (Utilities::MPI::max(int(any_flag), comm) == 0)
+        return;
+
+      std::vector<const Vector *> inputs;
+      for (const auto &s : old_states)
+        inputs.push_back(&s);
+      parallel::distributed::SolutionTransfer<dim, Vector> transfer(
+        dof_handler);
+      triangulation.prepare_coarsening_and_refinement();
+      transfer.prepare_for_coarsening_and_refinement(inputs);
+      triangulation.execute_coarsening_and_refinement();
+      setup_dofs();
+
+      std::vector<Vector *> outputs;
+      for (auto &s : states)
+        {
+          s.reinit(owned_dofs, comm);
+          outputs.push_back(&s);
+        }
+      transfer.interpolate(outputs);
+      for (auto &s : states)
+        {
+          constraints.distribute(s);
+          restore_mass(s);
+        }
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::write_fields()
+    {
+      TimerOutput::Scope scope(timer, "output");
+      const Vector       state = ghosted(states[0]);
+      DataOut<dim>       data_out;
+      data_out.attach_dof_handler(dof_handler);
+      data_out.add_data_vector(state,
+                               std::vector<std::string>{"c", "mu"},
+                               DataOut<dim>::type_dof_data);
+      dealii::Vector<float> subdomain(triangulation.n_active_cells());
+      subdomain = triangulation.locally_owned_subdomain();
+      data_out.add_data_vector(subdomain, "subdomain");
+      data_out.build_patches(mesh_prm.polynomial_degree);
+      fields.write(data_out, time);
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::write_checkpoint() const
+    {
+      TimerOutput::Scope   scope(timer, "checkpoint");
+      fem::CheckpointState state;
+      state.set("model", "cahn hilliard");
+      state.set("time", time);
+      state.set("step", double(step));
+      state.set("rejected steps", double(rejected_steps));
+      state.set("rejected by error", double(rejected_by_error));
+      state.set("rejected by newton", double(rejected_by_newton));
+      state.set("rejected by energy", double(rejected_by_energy));
+      state.set("factorizations", double(factorizations));
+      state.set("initial mass", initial_mass);
+      state.set("proposed step", controller.proposed_step());
+      state.set("n states", double(states.size()));
+      state.set("n steps", double(steps.size()));
+      for (unsigned int k = 0; k < steps.size(); ++k)
+        state.set("step size " + std::to_string(k), steps[k]);
+      state.set("field records", fields.serialize());
+
+      std::vector<Vector>         with_ghosts;
+      std::vector<const Vector *> pointers;
+      for (const auto &s : states)
+        with_ghosts.push_back(ghosted(s));
+      for (const auto &s : with_ghosts)
+        pointers.push_back(&s);
+      fem::save_checkpoint(output_prm.directory, dof_handler, pointers, state);
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::resume_from_checkpoint()
+    {
+      fem::make_box_mesh(triangulation, mesh_prm, false);
+      const fem::CheckpointState state
+        = fem::load_checkpoint_mesh(output_prm.directory, triangulation);
+      if (state.get_string("model") != "cahn hilliard")
+        throw InputError("Checkpointing/Resume: the checkpoint in '"
+                         + output_prm.directory + "' was written by model '"
+                         + state.get_string("model") + "'");
+      setup_dofs();
+      states.assign(static_cast<unsigned int>(state.get_double("n states")),
+                    Vector(owned_dofs, comm));
+      std::vector<Vector *> pointers;
+      for (auto &s : states)
+        pointers.push_back(&s);
+      fem::load_checkpoint_vectors(dof_handler, pointers);
+
+      time             = state.get_double("time");
+      step             = static_cast<unsigned int>(state.get_double("step"));
+      const auto count = [&](const std::string &key) {
+        return static_cast<unsigned int>(state.get_double(key));
+      };
+      rejected_steps     = count("rejected steps");
+      rejected_by_error  = count("rejected by error");
+      rejected_by_newton = count("rejected by newton");
+      rejected_by_energy = count("rejected by energy");
+      factorizations     = count("factorizations");
+      initial_mass       = state.get_double("initial mass");
+      controller.set_proposed_step(state.get_double("proposed step"));
+      steps.clear();
+      for (unsigned int k = 0; k < state.get_double("n steps"); ++k)
+        steps.push_back(state.get_double("step size " + std::to_string(k)));
+      fields.deserialize(state.get_string("field records"));
+      free_energy = integrate(states[0]).free_energy;
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::report_step(const StepAttempt &attempt)
+    {
+      const Integrals integrals = integrate(states[0]);
+      free_energy               = integrals.free_energy;
+      const double last_dt      = steps.empty() ? 0.0 : steps[0];
+      clock.record(time, last_dt);
+      csv->add_row({double(step),
+                    time,
+                    last_dt,
+                    integrals.free_energy,
+                    integrals.mass,
+                    double(dof_handler.n_dofs()),
+                    double(triangulation.n_global_active_cells()),
+                    double(attempt.newton_iterations),
+                    double(attempt.factorizations),
+                    double(rejected_steps),
+                    clock.elapsed_seconds()});
+      if (output_prm.progress_every == 0
+          || step % output_prm.progress_every != 0)
+        return;
+      char line[256];
+      std::snprintf(
+        line,
+        sizeof(line),
+        "step %6u  t %10.4e  dt %9.3e  F %12.6e  Newton %u  "
+        "LU %u  DoFs %8llu  wall %s  left %s",
+        step,
+        time,
+        last_dt,
+        integrals.free_energy,
+        attempt.newton_iterations,
+        attempt.factorizations,
+        static_cast<unsigned long long>(dof_handler.n_dofs()),
+        base::format_duration(clock.elapsed_seconds()).c_str(),
+        base::format_duration(clock.estimated_seconds_left()).c_str());
+      pcout << line << std::endl;
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::run()
+    {
+      output_prm.make_directory(comm);
+      const bool resume = checkpoint_prm.resume;
+      pcout << "vitrum: Cahn-Hilliard, " << dim << "D, "
+            << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
+            << (resume ? ", resuming from checkpoint" : "") << std::endl;
+
+      const std::vector<std::string> columns = {"step",
+                                                "time",
+                                                "dt",
+                                                "free_energy",
+                                                "mass",
+                                                "dofs",
+                                                "cells",
+                                                "newton_iterations",
+                                                "factorizations",
+                                                "rejected_steps",
+                                                "wall_time"};
+      const std::string csv_file = output_prm.directory + "/time_series.csv";
+      const bool        root     = Utilities::MPI::this_mpi_process(comm) == 0;
+      if (resume)
+        {
+          resume_from_checkpoint();
+          csv
+            = std::make_unique<base::CsvWriter>(csv_file, columns, root, step);
+        }
+      else
+        {
+          csv = std::make_unique<base::CsvWriter>(csv_file, columns, root);
+          start_new_run();
+          report_step(StepAttempt());
+          write_fields();
+        }
+
+      std::vector<double> targets = output_prm.output_times;
+      targets.push_back(time_prm.end_time);
+      controller.set_target_times(targets);
+
+      const auto is_output_time = [&](const double t) {
+        for (const double target : output_prm.output_times)
+          if (std::abs(t - target) <= 1e-12 * std::max(1.0, target))
+            return true;
+        return false;
+      };
+      const auto finished = [&]() {
+        return time >= time_prm.end_time * (1 - 1e-12)
+               || (time_prm.maximum_steps > 0
+                   && step >= time_prm.maximum_steps);
+      };
+
+      Vector new_state(owned_dofs, comm);
+      while (!finished())
+        {
+          const double dt = controller.step_from(time);
+          new_state.reinit(owned_dofs, comm);
+          const StepAttempt attempt = try_step(dt, new_state);
+          factorizations += attempt.factorizations;
+          bool accepted;
+          if (!attempt.converged)
+            {
+              controller.shrink_after_failure(dt, 0.25);
+              accepted = false;
+              ++rejected_by_newton;
+            }
+          else
+            {
+              accepted = controller.accept_or_reject(dt,
+                                                     attempt.error,
+                                                     attempt.error_exponent);
+              if (!accepted)
+                ++rejected_by_error;
+              // Energy must not rise: a step that raises it is too long.
+              if (accepted
+                  && attempt.free_energy
+                       > free_energy + 1e-10 * std::abs(free_energy))
+                {
+                  controller.shrink_after_failure(dt, 0.5);
+                  accepted = false;
+                  ++rejected_by_energy;
+                }
+            }
+          if (!accepted)
+            {
+              ++rejected_steps;
+              if (controller.below_minimum())
+                throw SolverError(
+                  "time step fell below Time stepping/Minimum time step ("
+                  + std::to_string(time_prm.minimum_time_step)
+                  + ") at t = " + std::to_string(time)
+                  + "; Newton does not converge or the energy rises. Try a "
+                    "finer mesh or a smaller Error tolerance.");
+              continue;
+            }
+
+          accept_step(dt, new_state);
+          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
+            adapt_mesh();
+          report_step(attempt);
+          if (is_output_time(time)
+              || (output_prm.output_every > 0
+                  && step % output_prm.output_every == 0))
+            write_fields();
+          if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
+            write_checkpoint();
+        }
+
+      if (fields.n_snapshots() == 0 || !is_output_time(time))
+        write_fields();
+      write_checkpoint();
+      print_summary();
+    }
+
+
+    template <int dim>
+    void
+    CahnHilliard<dim>::print_summary() const
+    {
+      const double                   mass = integrate(states[0]).mass;
+      Utilities::System::MemoryStats memory;
+      Utilities::System::get_memory_stats(memory);
+      const double peak_mb = Utilities::MPI::sum(memory.VmHWM / 1024.0, comm);
+      pcout << "\nFinished at t = " << time << " after " << step
+            << " steps; rejected: " << rejected_by_error << " for time error, "
+            << rejected_by_newton << " for Newton, " << rejected_by_energy
+            << " for energy rise; " << factorizations << " LU factorizations\n"
+            << "Free energy F = " << std::setprecision(10) << free_energy
+            << ", relative mass change " << std::setprecision(3)
+            << (mass - initial_mass) / std::abs(initial_mass) << '\n'
+            << "DoFs " << dof_handler.n_dofs() << ", cells "
+            << triangulation.n_global_active_cells() << ", wall time "
+            << base::format_duration(clock.elapsed_seconds()) << '\n'
+            << "Peak memory: " << std::fixed << std::setprecision(1) << peak_mb
+            << " MB (sum over ranks)" << std::defaultfloat << '\n'
+            << "Results in " << output_prm.directory
+            << "/: fields.pvd (ParaView), time_series.csv, checkpoint/"
+            << std::endl;
+      timer.print_summary();
+    }
+
+
+    template class CahnHilliard<2>;
+    template class CahnHilliard<3>;
+  } // namespace models
+} // namespace vitrum

@@ -1,0 +1,109 @@
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/schedule.h>
+#include <vitrum/fem/checkpoint.h>
+#include <vitrum/fem/direct_solver.h>
+#include <vitrum/fem/mesh.h>
+#include <vitrum/fem/output.h>
+#include <vitrum/fem/time_stepping.h>
+#include <vitrum/models/cahn_hilliard.h>
+#include <vitrum/models/model.h>
+
+namespace vitrum
+{
+  namespace models
+  {
+    namespace
+    {
+      template <template <int> class ModelClass>
+      std::unique_ptr<Model>
+      create_for_dimension(dealii::ParameterHandler &prm,
+                           MPI_Comm                  comm,
+                           const int                 dim)
+      {
+        if (dim == 2)
+          return std::make_unique<ModelClass<2>>(prm, comm);
+        return std::make_unique<ModelClass<3>>(prm, comm);
+      }
+    } // namespace
+
+
+    const std::vector<ModelEntry> &
+    registered_models()
+    {
+      static const std::vector<ModelEntry> models
+        = {{"cahn hilliard",
+            "binary Cahn-Hilliard spinodal decomposition and coarsening "
+            "(PFHub benchmark 1)",
+            &CahnHilliardParameters::declare_parameters,
+            &create_for_dimension<CahnHilliard>}};
+      return models;
+    }
+
+
+    const ModelEntry &
+    find_model(const std::string &name)
+    {
+      std::string known;
+      for (const auto &entry : registered_models())
+        {
+          if (entry.name == name)
+            return entry;
+          known += (known.empty() ? "" : ", ") + entry.name;
+        }
+      throw InputError("unknown model '" + name + "'; known models: " + known);
+    }
+
+
+    namespace
+    {
+      std::string
+      model_names_pattern()
+      {
+        std::string names;
+        for (const auto &entry : registered_models())
+          names += (names.empty() ? "" : "|") + entry.name;
+        return names;
+      }
+    } // namespace
+
+
+    void
+    declare_common_parameters(dealii::ParameterHandler &prm)
+    {
+      prm.declare_entry("Model",
+                        registered_models().front().name,
+                        dealii::Patterns::Selection(model_names_pattern()),
+                        "The physics to run (vitrum --help lists them).");
+      prm.declare_entry("Dimension",
+                        "2",
+                        dealii::Patterns::Integer(2, 3),
+                        "Space dimension of the run.");
+      prm.enter_subsection("Temperature");
+      prm.declare_entry(
+        "Schedule",
+        "300 K",
+        dealii::Patterns::Anything(),
+        "Temperature history T(t): a start value, then ramps and holds "
+        "separated by ';', e.g. '300 K; ramp 100 K/s to 973 K; hold 3600 s; "
+        "ramp 10 K/min to 300 K'. Units K or C; rates per s, min or h. "
+        "Models without temperature dependence ignore it.");
+      prm.leave_subsection();
+      fem::MeshParameters::declare_parameters(prm);
+      fem::TimeSteppingParameters::declare_parameters(prm);
+      fem::SolverParameters::declare_parameters(prm);
+      fem::OutputParameters::declare_parameters(prm);
+      fem::CheckpointParameters::declare_parameters(prm);
+    }
+
+
+    void
+    declare_all_parameters(dealii::ParameterHandler &prm,
+                           const std::string        &model_name)
+    {
+      declare_common_parameters(prm);
+      for (const auto &entry : registered_models())
+        if (model_name.empty() || entry.name == model_name)
+          entry.declare_parameters(prm);
+    }
+  } // namespace models
+} // namespace vitrum

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Regression checks of the vitrum executable, run by ctest.
+
+Each check runs the real program on small parameter files and tests a
+property the model must have (conservation, energy decay, independence of the
+number of MPI ranks, exact restarts, clear errors for bad input). Usage:
+    vitrum_checks.py CHECK --vitrum build/vitrum --source <repo>
+"""
+import argparse
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ARGS = None
+
+
+def mpirun(n):
+    cmd = ["mpirun", "-np", str(n)]
+    if os.geteuid() == 0:
+        cmd.append("--allow-run-as-root")
+    if n > (os.cpu_count() or 1):
+        cmd.append("--oversubscribe")
+    return cmd
+
+
+def run(n_ranks, *args, expect_success=True):
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    cmd = mpirun(n_ranks) + [ARGS.vitrum, *args] if n_ranks else [ARGS.vitrum, *args]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if expect_success and result.returncode != 0:
+        sys.exit(f"FAILED: {' '.join(cmd)} exited {result.returncode}\n"
+                 f"{result.stdout}\n{result.stderr}")
+    return result
+
+
+def write_prm(directory, base, overrides, name="case.prm"):
+    """A copy of `base` with `overrides` appended: later `set`s win."""
+    path = os.path.join(directory, name)
+    with open(base) as f, open(path, "w") as out:
+        out.write(f.read())
+        out.write("\n" + overrides + "\n")
+    return path
+
+
+def read_csv(directory):
+    with open(os.path.join(directory, "time_series.csv")) as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def small_case(directory, extra="", n_ranks=2):
+    prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/spinodal_small.prm"),
+                    f"subsection Output\n set Directory = {directory}/out\nend\n" + extra)
+    print(run(n_ranks, prm).stdout)
+    return read_csv(os.path.join(directory, "out"))
+
+
+def relative(a, b):
+    return abs(a - b) / max(abs(a), abs(b), 1e-300)
+
+
+def check_conservation_and_energy(tmp):
+    rows = small_case(tmp)
+    m0 = rows[0]["mass"]
+    drift = max(relative(r["mass"], m0) for r in rows)
+    print(f"largest relative mass change: {drift:.3e} over {len(rows) - 1} steps")
+    assert drift <= 1e-10, "mass not conserved to 1e-10"
+    rises = [(r1["step"], r1["free_energy"] - r0["free_energy"])
+             for r0, r1 in zip(rows, rows[1:])
+             if r1["free_energy"] > r0["free_energy"] * (1 + 1e-9)]
+    print(f"F: {rows[0]['free_energy']:.6f} -> {rows[-1]['free_energy']:.6f}; rises: {rises}")
+    assert not rises, "free energy rose"
+    assert rows[-1]["free_energy"] < 0.9 * rows[0]["free_energy"], "nothing happened"
+    assert len(rows) > 20, "expected more than 20 steps"
+
+
+def check_ranks(tmp):
+    for d in ("a", "b"):
+        os.makedirs(os.path.join(tmp, d))
+    one = small_case(os.path.join(tmp, "a"), n_ranks=1)
+    two = small_case(os.path.join(tmp, "b"), n_ranks=2)
+    assert len(one) == len(two), f"{len(one)} vs {len(two)} steps"
+    worst = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(one, two))
+    print(f"largest relative F difference, 1 vs 2 ranks: {worst:.3e}")
+    assert worst <= 1e-8
+    assert all(a["dofs"] == b["dofs"] for a, b in zip(one, two)), "meshes differ"
+
+
+def check_restart(tmp):
+    n = 12
+    for d in ("full", "split"):
+        os.makedirs(os.path.join(tmp, d))
+    full = small_case(os.path.join(tmp, "full"),
+                      f"subsection Time stepping\n set Maximum number of steps = {2 * n}\nend")
+    split_dir = os.path.join(tmp, "split")
+    small_case(split_dir, f"subsection Time stepping\n set Maximum number of steps = {n}\nend")
+    prm = write_prm(split_dir, os.path.join(split_dir, "case.prm"),
+                    f"subsection Time stepping\n set Maximum number of steps = {2 * n}\nend",
+                    name="resume.prm")
+    print(run(2, "--resume", prm).stdout)
+    split = read_csv(os.path.join(split_dir, "out"))
+    assert len(split) == len(full) == 2 * n + 1, f"{len(split)} / {len(full)} rows"
+    worst = max(max(relative(a[k], b[k]) for k in ("time", "free_energy", "mass"))
+                for a, b in zip(full, split))
+    print(f"largest relative difference, {2 * n} steps vs {n} + restart + {n}: {worst:.3e}")
+    assert worst <= 1e-12
+
+
+BAD_INPUTS = {
+    # name: (prm text or None for a missing file, phrases the message must contain)
+    "missing file": (None, ["cannot open parameter file", "no such file"]),
+    "unknown entry": ("set Model = cahn hilliard\nset Colour = blue\n", ["Colour", "line 2"]),
+    "out of range": ("subsection Time stepping\n  set Maximum growth factor = 7\nend\n",
+                     ["Maximum growth factor", "7", "1", "2.4"]),
+    "malformed line": ("set Dimension 2\n", ["line 1", "set Dimension 2"]),
+    "unknown subsection": ("subsection Mesch\nend\n", ["Mesch"]),
+    "unknown model": ("set Model = navier stokes\n", ["navier stokes", "cahn hilliard"]),
+    "bad schedule": ("subsection Temperature\n  set Schedule = 300 K; ramp fast to 900 K\nend\n",
+                     ["Schedule", "ramp fast to 900 K"]),
+    "inconsistent levels": ("subsection Mesh\n set Minimum refinement level = 3\n"
+                            " set Maximum refinement level = 2\nend\n",
+                            ["Minimum refinement level", "Maximum refinement level"]),
+    "bad expression": ("subsection Cahn-Hilliard\n set Initial concentration = 0.5 + cos(\nend\n",
+                       ["Initial concentration"]),
+}
+
+
+def check_bad_input(tmp):
+    failures = []
+    for name, (text, phrases) in BAD_INPUTS.items():
+        path = os.path.join(tmp, name.replace(" ", "_") + ".prm")
+        if text is not None:
+            with open(path, "w") as f:
+                f.write(text)
+        result = run(2, path, expect_success=False)
+        err = result.stderr
+        lines = [l for l in err.splitlines() if l.startswith("vitrum: error")]
+        problems = []
+        if result.returncode == 0:
+            problems.append("exit code 0")
+        if len(lines) != 1:
+            problems.append(f"{len(lines)} error lines (want exactly 1)")
+        for p in phrases:
+            if p not in err:
+                problems.append(f"message lacks '{p}'")
+        for noise in ("Stacktrace", "An error occurred in line", "MPI_ABORT", "terminate called"):
+            if noise in err + result.stdout:
+                problems.append(f"output contains '{noise}'")
+        print(f"{name:22s} exit {result.returncode}: {err.strip()}")
+        if problems:
+            failures.append(f"{name}: {'; '.join(problems)}")
+    assert not failures, "\n".join(failures)
+
+
+def check_command_line(tmp):
+    assert "usage" in run(0, "--help").stdout
+    text = run(0, "--print-parameters").stdout
+    for entry in ("set Model", "set Schedule", "set Refine threshold", "subsection Cahn-Hilliard"):
+        assert entry in text, f"--print-parameters lacks {entry}"
+    assert "subsection Cahn-Hilliard" in run(0, "--print-parameters", "cahn hilliard").stdout
+    examples = []
+    for root, _, files in os.walk(os.path.join(ARGS.source, "parameter_files")):
+        examples += [os.path.join(root, f) for f in files if f.endswith(".prm")
+                     and "materials" not in root]
+    for prm in examples:
+        out = run(0, "--dry-run", prm).stdout
+        assert "is valid" in out, prm
+        print(out.strip())
+    assert run(0, "--no-such-option", expect_success=False).returncode != 0
+
+
+CHECKS = {
+    "conservation": check_conservation_and_energy,
+    "ranks": check_ranks,
+    "restart": check_restart,
+    "bad-input": check_bad_input,
+    "command-line": check_command_line,
+}
+
+
+def main():
+    global ARGS
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("check", choices=CHECKS)
+    parser.add_argument("--vitrum", required=True)
+    parser.add_argument("--source", required=True)
+    ARGS = parser.parse_args()
+    tmp = tempfile.mkdtemp(prefix=f"vitrum_{ARGS.check}_")
+    try:
+        CHECKS[ARGS.check](tmp)
+    except AssertionError as e:
+        sys.exit(f"FAILED: {e}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{ARGS.check}: passed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+#include <vitrum/fem/time_stepping.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace vitrum::fem;
+
+namespace
+{
+  // A cubic whose third derivative is 1: y = t^3 / 6 (+ lower terms).
+  double
+  cubic(const double t)
+  {
+    return t * t * t / 6.0 + 0.3 * t * t - t + 2.0;
+  }
+  double
+  cubic_rate(const double t)
+  {
+    return t * t / 2.0 + 0.6 * t - 1.0;
+  }
+} // namespace
+
+TEST(Bdf, CoefficientsAreConsistent)
+{
+  for (const double w : {0.3, 1.0, 2.0})
+    {
+      const auto a = bdf::coefficients(2, w * 0.1, 0.1);
+      EXPECT_NEAR(a[0] + a[1] + a[2], 0.0, 1e-12);
+      // exact for a linear function: derivative of t is 1
+      const double h = w * 0.1;
+      EXPECT_NEAR(a[0] * h + a[1] * 0.0 + a[2] * (-0.1), 1.0, 1e-12);
+    }
+  const auto be = bdf::coefficients(1, 0.5, 0.1);
+  EXPECT_DOUBLE_EQ(be[0], 2.0);
+  EXPECT_DOUBLE_EQ(be[1], -2.0);
+  // Constant step BDF2: (3/2, -2, 1/2) / h
+  const auto a = bdf::coefficients(2, 0.1, 0.1);
+  EXPECT_NEAR(a[0], 15.0, 1e-12);
+  EXPECT_NEAR(a[1], -20.0, 1e-12);
+  EXPECT_NEAR(a[2], 5.0, 1e-12);
+}
+
+TEST(Bdf, ExtrapolationIsExactForQuadratics)
+{
+  const auto   y = [](double t) { return 1.0 - 2.0 * t + 3.0 * t * t; };
+  const double h = 0.3, h1 = 0.2, h2 = 0.45;
+  const auto   w = bdf::extrapolation_weights(3, h, h1, h2);
+  EXPECT_NEAR(w[0] * y(0) + w[1] * y(-h1) + w[2] * y(-h1 - h2), y(h), 1e-12);
+  const auto w1 = bdf::extrapolation_weights(2, h, h1, h2);
+  EXPECT_NEAR(w1[0] * (1 - 2 * 0.0) + w1[1] * (1 - 2 * -h1), 1 - 2 * h, 1e-12);
+  const auto w0 = bdf::extrapolation_weights(1, h, h1, h2);
+  EXPECT_DOUBLE_EQ(w0[0], 1.0);
+}
+
+// For y' = g(t) (no dependence on y) BDF2 gives y_{n+1} explicitly; on a
+// cubic the error estimate from Milne's device must equal the true error.
+TEST(Bdf, ErrorEstimateIsExactOnCubics)
+{
+  for (const double w : {0.5, 1.0, 1.7})
+    {
+      const double h1 = 0.2, h2 = 0.15, h = w * h1;
+      const double t0 = 1.0;
+      const auto   a  = bdf::coefficients(2, h, h1);
+      const double y_bdf
+        = (cubic_rate(t0 + h) - a[1] * cubic(t0) - a[2] * cubic(t0 - h1))
+          / a[0];
+      const auto   e = bdf::extrapolation_weights(3, h, h1, h2);
+      const double y_pred
+        = e[0] * cubic(t0) + e[1] * cubic(t0 - h1) + e[2] * cubic(t0 - h1 - h2);
+      const auto   model      = bdf::error_model(2, 3, h, h1, h2);
+      const double true_error = y_bdf - cubic(t0 + h);
+      EXPECT_NEAR(model.factor * (y_bdf - y_pred), true_error, 1e-12)
+        << "w=" << w;
+      EXPECT_DOUBLE_EQ(model.exponent, 1.0 / 3.0);
+    }
+  // Constant step: the classic factor 2/11 (C = 2/9 h^3 vs 1 h^3).
+  EXPECT_NEAR(bdf::error_model(2, 3, 1.0, 1.0, 1.0).factor, 2.0 / 11.0, 1e-14);
+}
+
+TEST(Bdf, BackwardEulerErrorEstimateIsExactOnQuadratics)
+{
+  const auto   y  = [](double t) { return 0.5 * t * t + t; };
+  const auto   dy = [](double t) { return t + 1.0; };
+  const double h = 0.3, h1 = 0.2;
+  const double y_be   = y(0) + h * dy(h);
+  const auto   e      = bdf::extrapolation_weights(2, h, h1, 0);
+  const double y_pred = e[0] * y(0) + e[1] * y(-h1);
+  const auto   model  = bdf::error_model(1, 2, h, h1, 0);
+  EXPECT_NEAR(model.factor * (y_be - y_pred), y_be - y(h), 1e-12);
+  EXPECT_DOUBLE_EQ(model.exponent, 0.5);
+}
+
+TEST(TimeStepController, LandsOnTargetsWithoutSlivers)
+{
+  TimeSteppingParameters p;
+  p.initial_time_step = 0.4;
+  TimeStepController c(p);
+  c.set_target_times({1.0, 0.5});
+  // 0.5 left before 0.5 is between one and two proposals: halves
+  EXPECT_NEAR(c.step_from(0.0), 0.25, 1e-15);
+  // 0.3 left before 0.5 < proposal: land exactly
+  EXPECT_NEAR(c.step_from(0.2), 0.3, 1e-15);
+  // 0.5 left before 1.0 is between one and two proposals: split in halves
+  EXPECT_NEAR(c.step_from(0.5), 0.25, 1e-15);
+  // beyond the last target: the proposal
+  EXPECT_DOUBLE_EQ(c.step_from(1.0), 0.4);
+}
+
+TEST(TimeStepController, GrowsOnSmallErrorShrinksOnLargeError)
+{
+  TimeSteppingParameters p;
+  p.initial_time_step = 1.0;
+  p.tolerance         = 1e-3;
+  p.maximum_growth    = 2.0;
+  p.maximum_time_step = 10.0;
+  TimeStepController c(p);
+  EXPECT_TRUE(c.accept_or_reject(1.0, 0.0, 1.0 / 3));
+  EXPECT_DOUBLE_EQ(c.proposed_step(), 2.0); // capped by the growth limit
+  EXPECT_FALSE(c.accept_or_reject(2.0, 8e-3, 1.0 / 3));
+  EXPECT_NEAR(c.proposed_step(), 2.0 * 0.9 * 0.5, 1e-12);
+  EXPECT_TRUE(c.accept_or_reject(8.0, 1e-9, 1.0 / 3));
+  EXPECT_DOUBLE_EQ(c.proposed_step(), 10.0); // capped by the maximum
+  c.shrink_after_failure(1e-12, 0.25);
+  EXPECT_TRUE(c.below_minimum());
+}
