@@ -38,7 +38,7 @@ PUBLISHED = [("PRISMS-PF", 708, 1e4, 2), ("MOOSE (best)", 1244, 1e6, 8),
 STUDY = {"base": "",
          "fine_mesh": "subsection Mesh\n  set Minimum refinement level = 2\n"
                       "  set Maximum refinement level = 3\nend\n",
-         "tight_time": "subsection Time stepping\n  set Error tolerance = 2.5e-4\nend\n"}
+         "tight_time": "subsection Time stepping\n  set Error tolerance = 6.25e-5\nend\n"}
 STUDY_TIMES = [100, 1e3, 1e4]
 
 

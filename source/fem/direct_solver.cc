@@ -12,11 +12,12 @@ namespace vitrum
     {
       prm.enter_subsection("Solver");
       prm.declare_entry("Newton tolerance",
-                        "1e-8",
+                        "1e-6",
                         dealii::Patterns::Double(0),
                         "Newton stops when the largest change of any nodal "
                         "value in one iteration is below this (units of the "
-                        "fields).");
+                        "fields). Newton converges quadratically, so the "
+                        "error left is far smaller than this.");
       prm.declare_entry("Maximum Newton iterations",
                         "10",
                         dealii::Patterns::Integer(1, 100),
@@ -89,6 +90,9 @@ namespace vitrum
                 "PCFactorSetMatSolverType");
           check(KSPSetErrorIfNotConverged(ksp, PETSC_TRUE),
                 "KSPSetErrorIfNotConverged");
+          // Expert users may pick another package or MUMPS settings through
+          // PETSC_OPTIONS, e.g. "-pc_factor_mat_solver_type superlu_dist".
+          check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
         }
       // PETSc refactors only if the entries of A changed since the last
       // factorization, and redoes the symbolic part only if its pattern did.

@@ -365,24 +365,20 @@ namespace vitrum
     template <int dim>
     void
     CahnHilliard<dim>::assemble_newton_system(const Vector &iterate,
-                                              const std::array<double, 3> &bdf,
-                                              const double                 dt,
-                                              const bool with_matrix)
+                                              const Vector &history_term,
+                                              const double  a0,
+                                              const double  dt,
+                                              const bool    with_matrix)
     {
       TimerOutput::Scope scope(timer, "assembly");
       if (with_matrix)
         jacobian = 0;
       residual = 0;
 
-      // The c equation is multiplied by dt so both blocks have similar size.
-      const double a0 = bdf[0] * dt, a1 = bdf[1] * dt, a2 = bdf[2] * dt;
       const double dt_mobility = dt * physics.mobility;
       const double kappa       = physics.kappa;
 
-      const Vector        current = ghosted(iterate);
-      std::vector<Vector> history;
-      for (unsigned int k = 0; k < 2 && k < states.size(); ++k)
-        history.push_back(ghosted(states[k]));
+      const Vector current = ghosted(iterate);
 
       const QGauss<dim>  quadrature(fe.degree + 1);
       FEValues<dim>      fe_values(fe,
@@ -392,7 +388,7 @@ namespace vitrum
       const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
       const FEValuesExtractors::Scalar c_field(0), mu_field(1);
 
-      std::vector<double>         c(n_q), mu(n_q), c_n(n_q), c_nm1(n_q, 0.0);
+      std::vector<double>         c(n_q), mu(n_q), history(n_q);
       std::vector<Tensor<1, dim>> grad_c(n_q), grad_mu(n_q);
       std::vector<double>         phi(n_dofs);
       std::vector<Tensor<1, dim>> grad_phi(n_dofs);
@@ -413,16 +409,14 @@ namespace vitrum
           fe_values[c_field].get_function_gradients(current, grad_c);
           fe_values[mu_field].get_function_values(current, mu);
           fe_values[mu_field].get_function_gradients(current, grad_mu);
-          fe_values[c_field].get_function_values(history[0], c_n);
-          if (history.size() > 1 && a2 != 0)
-            fe_values[c_field].get_function_values(history[1], c_nm1);
+          fe_values[c_field].get_function_values(history_term, history);
 
           cell_matrix = 0;
           cell_rhs    = 0;
           for (unsigned int q = 0; q < n_q; ++q)
             {
               const double JxW   = fe_values.JxW(q);
-              const double dc_dt = a0 * c[q] + a1 * c_n[q] + a2 * c_nm1[q];
+              const double dc_dt = a0 * c[q] + history[q];
               const double df    = physics.well.df(c[q]);
               const double d2f   = physics.well.d2f(c[q]);
               for (unsigned int i = 0; i < n_dofs; ++i)
@@ -487,6 +481,15 @@ namespace vitrum
       const auto   bdf = fem::bdf::coefficients(order, dt, h1);
       const auto   w   = fem::bdf::extrapolation_weights(n_points, dt, h1, h2);
 
+      // dt * dc/dt = a0 c_{n+1} + history_term: the c equation is
+      // multiplied by dt so that both blocks of the Jacobian have similar
+      // size whatever the step.
+      const double a0 = bdf[0] * dt;
+      Vector       history_term(owned_dofs, comm);
+      for (unsigned int k = 0; k + 1 < bdf.size() && k < n_points; ++k)
+        history_term.add(bdf[k + 1] * dt, states[k]);
+      const Vector history_with_ghosts = ghosted(history_term);
+
       Vector predictor(owned_dofs, comm);
       for (unsigned int k = 0; k < n_points; ++k)
         predictor.add(w[k], states[k]);
@@ -502,7 +505,11 @@ namespace vitrum
       double      previous_change  = 0;
       for (unsigned int it = 0; it < solver_prm.maximum_newton_iterations; ++it)
         {
-          assemble_newton_system(new_state, bdf, dt, refresh_jacobian);
+          assemble_newton_system(new_state,
+                                 history_with_ghosts,
+                                 a0,
+                                 dt,
+                                 refresh_jacobian);
           attempt.factorizations += refresh_jacobian;
           {
             TimerOutput::Scope scope(timer, "linear solve");

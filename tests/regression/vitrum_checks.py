@@ -109,6 +109,16 @@ def check_restart(tmp):
     assert worst <= 1e-12
 
 
+def check_three_d(tmp):
+    rows = small_case(tmp, "set Dimension = 3\nsubsection Mesh\n set Domain size = 32, 32, 32\n"
+                      " set Coarse cells = 8, 8, 8\nend\n"
+                      "subsection Time stepping\n set Maximum number of steps = 8\nend\n")
+    drift = max(relative(r["mass"], rows[0]["mass"]) for r in rows)
+    print(f"3D: {len(rows) - 1} steps, {int(rows[-1]['dofs'])} DoFs, mass change {drift:.2e}")
+    assert len(rows) == 9 and drift <= 1e-10
+    assert all(b["free_energy"] <= a["free_energy"] * (1 + 1e-9) for a, b in zip(rows, rows[1:]))
+
+
 BAD_INPUTS = {
     # name: (prm text or None for a missing file, phrases the message must contain)
     "missing file": (None, ["cannot open parameter file", "no such file"]),
@@ -176,6 +186,7 @@ CHECKS = {
     "conservation": check_conservation_and_energy,
     "ranks": check_ranks,
     "restart": check_restart,
+    "three-d": check_three_d,
     "bad-input": check_bad_input,
     "command-line": check_command_line,
 }

@@ -9,6 +9,8 @@
 
 #include <deal.II/lac/petsc_vector.h>
 
+#include <vitrum/base/exceptions.h>
+
 #include <map>
 #include <string>
 #include <vector>

@@ -17,7 +17,7 @@ namespace vitrum
      */
     struct SolverParameters
     {
-      double       newton_tolerance          = 1e-8;
+      double       newton_tolerance          = 1e-6;
       unsigned int maximum_newton_iterations = 10;
 
       static void

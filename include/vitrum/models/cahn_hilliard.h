@@ -104,10 +104,11 @@ namespace vitrum
       StepAttempt
       try_step(double dt, Vector &new_state);
       void
-      assemble_newton_system(const Vector                &iterate,
-                             const std::array<double, 3> &bdf,
-                             double                       dt,
-                             bool                         with_matrix);
+      assemble_newton_system(const Vector &iterate,
+                             const Vector &history_term,
+                             double        a0,
+                             double        dt,
+                             bool          with_matrix);
       void
       accept_step(double dt, Vector &new_state);
 
