@@ -570,7 +570,7 @@ namespace vitrum
 
 
     template <int dim>
-    void
+    bool
     CahnHilliard<dim>::adapt_mesh()
     {
       TimerOutput::Scope  scope(timer, "mesh adaptation");
@@ -585,7 +585,7 @@ namespace vitrum
             && (cell->refine_flag_set() || cell->coarsen_flag_set()))
           any_flag = true;
       if (Utilities::MPI::max(int(any_flag), comm) == 0)
-        return;
+        return false;
 
       std::vector<const Vector *> inputs;
       for (const auto &s : old_states)
@@ -609,6 +609,7 @@ namespace vitrum
           constraints.distribute(s);
           restore_mass(s);
         }
+      return true;
     }
 
 
@@ -645,6 +646,7 @@ namespace vitrum
       state.set("rejected by newton", double(rejected_by_newton));
       state.set("rejected by energy", double(rejected_by_energy));
       state.set("factorizations", double(factorizations));
+      state.set("steps since remesh", double(steps_since_remesh));
       state.set("initial mass", initial_mass);
       state.set("proposed step", controller.proposed_step());
       state.set("n states", double(states.size()));
@@ -692,6 +694,7 @@ namespace vitrum
       rejected_by_newton = count("rejected by newton");
       rejected_by_energy = count("rejected by energy");
       factorizations     = count("factorizations");
+      steps_since_remesh = count("steps since remesh");
       initial_mass       = state.get_double("initial mass");
       controller.set_proposed_step(state.get_double("proposed step"));
       steps.clear();
@@ -812,9 +815,17 @@ namespace vitrum
             }
           else
             {
-              accepted = controller.accept_or_reject(dt,
-                                                     attempt.error,
-                                                     attempt.error_exponent);
+              // Right after remeshing, prediction and solution also differ
+              // by the change of the spatial discretization, which the time
+              // error estimate cannot tell apart from a time error. While the
+              // predictor still extrapolates from states interpolated from
+              // the old mesh (two steps), keep the step size instead.
+              if (steps_since_remesh < 2)
+                accepted = true;
+              else
+                accepted = controller.accept_or_reject(dt,
+                                                       attempt.error,
+                                                       attempt.error_exponent);
               if (!accepted)
                 ++rejected_by_error;
               // Energy must not rise: a step that raises it is too long.
@@ -841,8 +852,10 @@ namespace vitrum
             }
 
           accept_step(dt, new_state);
-          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
-            adapt_mesh();
+          ++steps_since_remesh;
+          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
+              && adapt_mesh())
+            steps_since_remesh = 0;
           report_step(attempt);
           if (is_output_time(time)
               || (output_prm.output_every > 0

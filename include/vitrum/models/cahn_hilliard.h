@@ -112,7 +112,8 @@ namespace vitrum
       void
       accept_step(double dt, Vector &new_state);
 
-      void
+      /// Returns whether the mesh changed.
+      bool
       adapt_mesh();
       Integrals
       integrate(const Vector &state) const;
@@ -167,6 +168,8 @@ namespace vitrum
       unsigned int rejected_by_energy = 0;
       double       initial_mass       = 0;
       double       free_energy        = 0;
+      /// Accepted steps since the mesh last changed.
+      unsigned int steps_since_remesh = 1000;
 
       fem::TimeStepController          controller;
       std::unique_ptr<base::CsvWriter> csv;
