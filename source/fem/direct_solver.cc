@@ -15,9 +15,9 @@ namespace vitrum
                         "1e-6",
                         dealii::Patterns::Double(0),
                         "Newton stops when the largest change of any nodal "
-                        "value in one iteration is below this (units of the "
-                        "fields). Newton converges quadratically, so the "
-                        "error left is far smaller than this.");
+                        "value in one iteration, or the error left as "
+                        "estimated from the rate of contraction, is below "
+                        "this (units of the fields).");
       prm.declare_entry("Maximum Newton iterations",
                         "10",
                         dealii::Patterns::Integer(1, 100),

@@ -554,11 +554,13 @@ namespace vitrum
       difference.scale(concentration_mask);
       // Root mean square over the c unknowns (as SUNDIALS does): a brief
       // local transient after remeshing must not throttle the whole run.
-      const double n_c       = 0.5 * dof_handler.n_dofs();
-      const double rms       = difference.l2_norm() / std::sqrt(n_c);
-      attempt.error          = n_points > 1 ? model.factor * rms : 0;
-      attempt.error_exponent = model.exponent;
-      attempt.free_energy    = integrate(new_state).free_energy;
+      const double n_c          = 0.5 * dof_handler.n_dofs();
+      const double rms          = difference.l2_norm() / std::sqrt(n_c);
+      attempt.error             = n_points > 1 ? model.factor * rms : 0;
+      attempt.error_exponent    = model.exponent;
+      const Integrals integrals = integrate(new_state);
+      attempt.free_energy       = integrals.free_energy;
+      attempt.mass              = integrals.mass;
       return attempt;
     }
 
@@ -716,11 +718,11 @@ namespace vitrum
 
     template <int dim>
     void
-    CahnHilliard<dim>::report_step(const StepAttempt &attempt)
+    CahnHilliard<dim>::report_step(const StepAttempt &attempt,
+                                   const Integrals   &integrals)
     {
-      const Integrals integrals = integrate(states[0]);
-      free_energy               = integrals.free_energy;
-      const double last_dt      = steps.empty() ? 0.0 : steps[0];
+      free_energy          = integrals.free_energy;
+      const double last_dt = steps.empty() ? 0.0 : steps[0];
       clock.record(time, last_dt);
       csv->add_row({double(step),
                     time,
@@ -788,7 +790,7 @@ namespace vitrum
         {
           csv = std::make_unique<base::CsvWriter>(csv_file, columns, root);
           start_new_run();
-          report_step(StepAttempt());
+          report_step(StepAttempt(), {free_energy, initial_mass});
           write_fields();
         }
 
@@ -865,7 +867,12 @@ namespace vitrum
           if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
               && adapt_mesh())
             steps_since_remesh = 0;
-          report_step(attempt);
+          // The step already integrated its new state; only a new mesh
+          // changes F and the mass to report.
+          report_step(attempt,
+                      steps_since_remesh == 0
+                        ? integrate(states[0])
+                        : Integrals{attempt.free_energy, attempt.mass});
           if (is_output_time(time)
               || (output_prm.output_every > 0
                   && step % output_prm.output_every == 0))

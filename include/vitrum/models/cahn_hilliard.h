@@ -83,7 +83,8 @@ namespace vitrum
         unsigned int factorizations    = 0;
         double       error             = 0;
         double       error_exponent    = 0.5;
-        double       free_energy       = 0;
+        double       free_energy       = 0; ///< of the new state
+        double       mass              = 0; ///< of the new state
       };
 
       struct Integrals
@@ -127,7 +128,7 @@ namespace vitrum
       void
       write_checkpoint() const;
       void
-      report_step(const StepAttempt &attempt);
+      report_step(const StepAttempt &attempt, const Integrals &integrals);
       void
       print_summary() const;
 
