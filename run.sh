@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ./run.sh [file.prm]: install what is missing, build, and run vitrum on all
 # cores. Without an argument it runs the default job
-# (parameter_files/default.prm) and plots its time series.
+# (parameter_files/default.prm: the CrCoNi/TiZrNbHf laminate, 1 h at 623 K)
+# and plots its results.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/setup.sh
@@ -12,7 +13,10 @@ prm="${1:-parameter_files/default.prm}"
 "${VITRUM_MPIRUN[@]}" build/vitrum "$prm"
 
 outdir=$(build/vitrum --output-directory "$prm")
-if [ -f "$outdir/time_series.csv" ]; then
+if [ -f "$outdir/phases.csv" ]; then
+  /usr/bin/python3 postprocess/plot_profiles.py "$outdir"
+  /usr/bin/python3 postprocess/plot_phase_compositions.py "$outdir"
+elif [ -f "$outdir/time_series.csv" ]; then
   /usr/bin/python3 postprocess/plot_time_series.py "$outdir"
 fi
-echo "vitrum: results in $outdir/ (fields.pvd for ParaView, time_series.csv, PNG plots)"
+echo "vitrum: results in $outdir/ (fields.pvd for ParaView, CSV tables, PNG plots)"

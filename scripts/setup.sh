@@ -4,7 +4,7 @@
 set -euo pipefail
 
 VITRUM_PACKAGES=(libdeal.ii-dev cmake g++ make googletest libgtest-dev
-                 openmpi-bin python3-numpy python3-matplotlib
+                 openmpi-bin python3-numpy python3-matplotlib python3-scipy
                  libopenblas0-pthread)
 
 vitrum_install_packages() {

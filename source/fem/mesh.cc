@@ -168,7 +168,7 @@ namespace vitrum
     void
     flag_cells_by_gradient(const DoFHandler<dim>            &dof_handler,
                            const PETScWrappers::MPI::Vector &ghosted_solution,
-                           const unsigned int                component,
+                           const std::vector<unsigned int>  &components,
                            const MeshParameters             &prm)
     {
       const auto                 &fe = dof_handler.get_fe();
@@ -176,17 +176,21 @@ namespace vitrum
       const QIterated<dim>        quadrature(trapezoid, fe.degree);
       FEValues<dim>               fe_values(fe, quadrature, update_gradients);
       std::vector<Tensor<1, dim>> gradients(quadrature.size());
-      const FEValuesExtractors::Scalar field(component);
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           if (!cell->is_locally_owned())
             continue;
           fe_values.reinit(cell);
-          fe_values[field].get_function_gradients(ghosted_solution, gradients);
           double max_gradient = 0;
-          for (const auto &g : gradients)
-            max_gradient = std::max(max_gradient, g.norm());
+          for (const unsigned int component : components)
+            {
+              const FEValuesExtractors::Scalar field(component);
+              fe_values[field].get_function_gradients(ghosted_solution,
+                                                      gradients);
+              for (const auto &g : gradients)
+                max_gradient = std::max(max_gradient, g.norm());
+            }
           const double eta
             = max_gradient * cell->diameter() / std::sqrt(double(dim));
           const unsigned int level = cell->level();
@@ -219,12 +223,12 @@ namespace vitrum
     template void
     flag_cells_by_gradient<2>(const DoFHandler<2> &,
                               const PETScWrappers::MPI::Vector &,
-                              unsigned int,
+                              const std::vector<unsigned int> &,
                               const MeshParameters &);
     template void
     flag_cells_by_gradient<3>(const DoFHandler<3> &,
                               const PETScWrappers::MPI::Vector &,
-                              unsigned int,
+                              const std::vector<unsigned int> &,
                               const MeshParameters &);
   } // namespace fem
 } // namespace vitrum

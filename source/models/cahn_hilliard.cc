@@ -295,7 +295,7 @@ namespace vitrum
             = triangulation.n_global_active_cells();
           fem::flag_cells_by_gradient(dof_handler,
                                       ghosted(states[0]),
-                                      0,
+                                      {0},
                                       mesh_prm);
           triangulation.execute_coarsening_and_refinement();
           setup_dofs();
@@ -588,7 +588,7 @@ namespace vitrum
       std::vector<Vector> old_states;
       for (const auto &s : states)
         old_states.push_back(ghosted(s));
-      fem::flag_cells_by_gradient(dof_handler, old_states[0], 0, mesh_prm);
+      fem::flag_cells_by_gradient(dof_handler, old_states[0], {0}, mesh_prm);
 
       bool any_flag = false;
       for (const auto &cell : triangulation.active_cell_iterators())

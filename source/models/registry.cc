@@ -7,6 +7,7 @@
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/models/cahn_hilliard.h>
 #include <vitrum/models/model.h>
+#include <vitrum/models/partitioning.h>
 
 namespace vitrum
 {
@@ -35,7 +36,13 @@ namespace vitrum
             "binary Cahn-Hilliard spinodal decomposition and coarsening "
             "(PFHub benchmark 1)",
             &CahnHilliardParameters::declare_parameters,
-            &create_for_dimension<CahnHilliard>}};
+            &create_for_dimension<CahnHilliard>},
+           {"partitioning",
+            "element partitioning between crystal and glass layers of a "
+            "nanolaminate during an anneal (multi-component Cahn-Hilliard "
+            "with a crystal/glass phase field)",
+            &declare_partitioning_parameters,
+            &create_for_dimension<Partitioning>}};
       return models;
     }
 

@@ -192,6 +192,100 @@ CHECKS = {
 }
 
 
+# --- partitioning model -------------------------------------------------
+
+def partitioning_case(directory, name, extra="", n_ranks=2):
+    """Run tests/regression/partitioning/<name>.prm; return its CSV tables."""
+    prm = write_prm(directory,
+                    os.path.join(ARGS.source, "tests/regression/partitioning", name + ".prm"),
+                    f"subsection Output\n set Directory = {directory}/out\nend\n" + extra)
+    print(run(n_ranks, prm).stdout)
+    out = os.path.join(directory, "out")
+    with open(os.path.join(out, "phases.csv")) as f:
+        phases = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+    return read_csv(out), phases
+
+
+def check_partitioning_conservation(tmp):
+    rows, phases = partitioning_case(tmp, "laminate_small")
+    elements = [k[5:] for k in rows[0] if k.startswith("mean_")]
+    drift = max(relative(r["mean_" + e], rows[0]["mean_" + e]) for r in rows for e in elements)
+    print(f"largest relative change of an element's amount: {drift:.3e} "
+          f"({len(elements)} elements, {len(rows) - 1} steps)")
+    assert drift <= 1e-10, "an element is not conserved to 1e-10"
+    rises = [r1["step"] for r0, r1 in zip(rows, rows[1:])
+             if r1["free_energy"] > r0["free_energy"] + 1e-10 * abs(r0["free_energy"])]
+    print(f"G: {rows[0]['free_energy']:.3f} -> {rows[-1]['free_energy']:.3f} J/mol; rises at {rises}")
+    assert not rises, "free energy rose in an isothermal hold"
+    gain = phases[-1]["glass_Ni"] - phases[0]["glass_Ni"]
+    print(f"glass Ni: {phases[0]['glass_Ni']:.2f} -> {phases[-1]['glass_Ni']:.2f} at.%")
+    assert gain > 1, "Ni did not move into the glass"
+
+
+def check_partitioning_ranks(tmp):
+    for d in ("a", "b"):
+        os.makedirs(os.path.join(tmp, d))
+    one, p1 = partitioning_case(os.path.join(tmp, "a"), "laminate_small", n_ranks=1)
+    two, p2 = partitioning_case(os.path.join(tmp, "b"), "laminate_small", n_ranks=2)
+    assert len(one) == len(two), f"{len(one)} vs {len(two)} steps"
+    assert all(a["dofs"] == b["dofs"] for a, b in zip(one, two)), "meshes differ"
+    worst = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(one, two))
+    keys = [k for k in p1[0] if k.startswith(("glass_", "crystal_"))]
+    worst_phase = max(abs(a[k] - b[k]) / 100 for a, b in zip(p1, p2) for k in keys)
+    print(f"1 vs 2 ranks: largest relative G difference {worst:.3e}, "
+          f"largest difference of a phase composition or thickness {worst_phase:.3e}")
+    assert worst <= 1e-8 and worst_phase <= 1e-8
+
+
+def check_partitioning_restart(tmp):
+    n = 12
+    for d in ("full", "split"):
+        os.makedirs(os.path.join(tmp, d))
+    steps = "subsection Time stepping\n set Maximum number of steps = {}\nend"
+    full, _ = partitioning_case(os.path.join(tmp, "full"), "laminate_small", steps.format(2 * n))
+    split_dir = os.path.join(tmp, "split")
+    partitioning_case(split_dir, "laminate_small", steps.format(n))
+    prm = write_prm(split_dir, os.path.join(split_dir, "case.prm"), steps.format(2 * n),
+                    name="resume.prm")
+    print(run(2, "--resume", prm).stdout)
+    split = read_csv(os.path.join(split_dir, "out"))
+    assert len(split) == len(full) == 2 * n + 1, f"{len(split)} / {len(full)} rows"
+    worst = max(max(relative(a[k], b[k]) for k in ("time", "free_energy", "mean_Ni"))
+                for a, b in zip(full, split))
+    print(f"largest relative difference, {2 * n} steps vs {n} + restart + {n}: {worst:.3e}")
+    assert worst <= 1e-12
+
+
+def check_partitioning_sine(tmp):
+    """Frozen phase field, ideal binary: a sine decays as exp(-D k^2 t)."""
+    import math
+    partitioning_case(tmp, "sine_decay", n_ranks=2)
+    k = 2 * math.pi / 40.0   # 1/nm
+    D = 1.0                  # nm^2/s
+    worst = 0
+    for name in sorted(os.listdir(os.path.join(tmp, "out", "profiles"))):
+        path = os.path.join(tmp, "out", "profiles", name)
+        with open(path) as f:
+            t = float(f.readline().split("=")[1].split("s")[0])
+            rows = list(csv.DictReader(f))
+        z = [float(r["z_nm"]) for r in rows]
+        x = [float(r["Ni"]) / 100 for r in rows]
+        amplitude = 2 * sum((xi - 0.5) * math.sin(k * zi) for xi, zi in zip(x, z)) / len(z)
+        exact = 0.02 * math.exp(-D * k * k * t)
+        error = abs(amplitude / exact - 1)
+        worst = max(worst, error)
+        print(f"t = {t:5.1f} s: amplitude {amplitude:.6e}, exact {exact:.6e}, error {error:.2e}")
+    assert worst <= 0.01, "decay differs from exp(-D k^2 t) by more than 1 %"
+
+
+CHECKS.update({
+    "partitioning-conservation": check_partitioning_conservation,
+    "partitioning-ranks": check_partitioning_ranks,
+    "partitioning-restart": check_partitioning_restart,
+    "partitioning-sine": check_partitioning_sine,
+})
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)

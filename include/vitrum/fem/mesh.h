@@ -56,8 +56,9 @@ namespace vitrum
                           dealii::AffineConstraints<double> &constraints);
 
     /**
-     * Flag cells where one field changes steeply: indicator
-     * eta_K = h_K max_q |grad u| (the change of u across the cell).
+     * Flag cells where a field changes steeply: indicator
+     * eta_K = h_K max_q max_c |grad u_c| over the given components (the
+     * largest change of one of them across the cell).
      * Refine where eta_K > refine threshold, coarsen where it is below the
      * coarsen threshold, within the level limits. Each flag depends on the
      * cell alone, so the mesh does not depend on the number of MPI ranks.
@@ -67,7 +68,7 @@ namespace vitrum
     flag_cells_by_gradient(
       const dealii::DoFHandler<dim>            &dof_handler,
       const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
-      unsigned int                              component,
+      const std::vector<unsigned int>          &components,
       const MeshParameters                     &prm);
   } // namespace fem
 } // namespace vitrum

@@ -1,0 +1,104 @@
+#ifndef vitrum_thermo_material_h
+#define vitrum_thermo_material_h
+
+#include <vitrum/thermo/solution_phase.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace vitrum
+{
+  namespace thermo
+  {
+    /**
+     * Everything vitrum knows about one crystal/glass alloy system, read
+     * from a material file (format in the README, example in
+     * parameter_files/materials/). All members are in SI units; the file
+     * uses the units materials scientists quote (kJ/mol, cm^3/mol, nm).
+     *
+     * The last element listed is the dependent component: the model solves
+     * for the other K - 1 fractions and uses diffusion potentials against
+     * it, so it should be present everywhere (never zero).
+     */
+    struct Material
+    {
+      std::string              name;
+      std::vector<std::string> elements;
+
+      /// Molar volume, same for all elements and phases (m^3/mol).
+      double molar_volume = 1e-5;
+
+      /// G0 of pure elements: glass is the reference (G0 = 0), the crystal
+      /// has G0_i = a_i + b_i T (the lattice stability, J/mol).
+      SolutionPhase crystal;
+      SolutionPhase glass;
+
+      /// Tracer diffusion of each element in each phase.
+      std::vector<Arrhenius> crystal_diffusion;
+      std::vector<Arrhenius> glass_diffusion;
+
+      /// Gradient energy coefficient of each independent fraction (J/m).
+      double gradient_energy = 0;
+
+      /// Crystal/glass interface: energy (J/m^2), width parameter lambda
+      /// of phi = (1 + tanh(z / (2 lambda))) / 2 (m), and mobility
+      /// m(T) = m0 exp(-Q / RT) relating velocity to driving pressure
+      /// v = m dG (m^4/(J s)).
+      double    interface_energy = 0.1;
+      double    interface_width  = 1e-9;
+      Arrhenius interface_mobility; ///< D0 holds m0 (m^4/(J s))
+
+      unsigned int
+      n_components() const
+      {
+        return elements.size();
+      }
+
+      /// Index of an element by symbol, or throws InputError.
+      unsigned int
+      element_index(const std::string &symbol) const;
+
+      /// Double-well height W (J/mol): W g(phi)/V_m with g = phi^2(1-phi)^2
+      /// gives the interface energy and width above: W = 3 sigma V_m / lambda.
+      double
+      well_height() const
+      {
+        return 3. * interface_energy * molar_volume / interface_width;
+      }
+
+      /// kappa_phi = 6 sigma lambda (J/m).
+      double
+      phase_gradient_energy() const
+      {
+        return 6. * interface_energy * interface_width;
+      }
+
+      /// Allen–Cahn coefficient L_phi = m sigma / kappa_phi = m / (6 lambda)
+      /// (m^3/(J s)), so that a flat interface moves at v = m dG.
+      double
+      phase_field_mobility(double T) const
+      {
+        return interface_mobility.D0
+               * std::exp(-interface_mobility.Q / (gas_constant * T))
+               / (6. * interface_width);
+      }
+
+      /// Atomic mobilities M_k (m^2 mol/(J s)) of each phase at T.
+      std::vector<double>
+      crystal_mobilities(double T) const;
+      std::vector<double>
+      glass_mobilities(double T) const;
+
+      /**
+       * Read a material file. Any problem (missing file, unknown element,
+       * value out of range, a pair with neither an interaction parameter
+       * nor a mixing enthalpy) throws InputError naming the file and entry.
+       */
+      static Material
+      read(const std::string &filename);
+    };
+  } // namespace thermo
+} // namespace vitrum
+
+#endif

@@ -1,0 +1,843 @@
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/patterns.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+#include <vitrum/thermo/material.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace thermo
+  {
+    namespace
+    {
+      using dealii::ParameterHandler;
+      namespace Patterns = dealii::Patterns;
+
+      // ------------------------------------------------------------------
+      // Parsing of the composite values ("a, b", "D0, Q", Redlich–Kister).
+      // ------------------------------------------------------------------
+
+      std::string
+      trim(const std::string &s)
+      {
+        const auto first = s.find_first_not_of(" \t\r\n");
+        if (first == std::string::npos)
+          return "";
+        const auto last = s.find_last_not_of(" \t\r\n");
+        return s.substr(first, last - first + 1);
+      }
+
+
+      std::vector<std::string>
+      split(const std::string &s, const char separator)
+      {
+        std::vector<std::string> parts;
+        std::string              part;
+        std::istringstream       in(s);
+        while (std::getline(in, part, separator))
+          parts.push_back(trim(part));
+        if (!s.empty() && s.back() == separator)
+          parts.push_back("");
+        return parts;
+      }
+
+
+      /// A finite number occupying all of s (after trimming).
+      bool
+      parse_number(const std::string &s, double &value)
+      {
+        const std::string t = trim(s);
+        if (t.empty())
+          return false;
+        char *end = nullptr;
+        errno     = 0;
+        value     = std::strtod(t.c_str(), &end);
+        return errno == 0 && end == t.c_str() + t.size()
+               && std::isfinite(value);
+      }
+
+
+      /// A number or a sum/difference of numbers, e.g. "-16.137 + 25".
+      bool
+      parse_sum(const std::string &s, double &value)
+      {
+        const std::string t = trim(s);
+        const char       *p = t.c_str();
+        const char *const e = p + t.size();
+        value               = 0;
+        double sign         = 1;
+        while (true)
+          {
+            while (p < e && (*p == ' ' || *p == '\t'))
+              ++p;
+            char *end = nullptr;
+            errno     = 0;
+            double x  = std::strtod(p, &end);
+            if (end == p || errno != 0 || !std::isfinite(x))
+              return false;
+            value += sign * x;
+            p = end;
+            while (p < e && (*p == ' ' || *p == '\t'))
+              ++p;
+            if (p == e)
+              return std::isfinite(value);
+            if (*p != '+' && *p != '-')
+              return false;
+            sign = (*p == '+' ? 1. : -1.);
+            ++p;
+          }
+      }
+
+
+      /// "a, b" with a possibly a sum of numbers.
+      bool
+      parse_linear(const std::string &s, double &a, double &b)
+      {
+        const auto parts = split(s, ',');
+        return parts.size() == 2 && parse_sum(parts[0], a)
+               && parse_number(parts[1], b);
+      }
+
+
+      /// "a0, b0; a1, b1; ..." (orders k = 0, 1, ...).
+      bool
+      parse_redlich_kister(const std::string   &s,
+                           std::vector<double> &a,
+                           std::vector<double> &b)
+      {
+        a.clear();
+        b.clear();
+        for (const std::string &term : split(s, ';'))
+          {
+            double ak, bk;
+            if (!parse_linear(term, ak, bk))
+              return false;
+            a.push_back(ak);
+            b.push_back(bk);
+          }
+        return !a.empty();
+      }
+
+
+      // ------------------------------------------------------------------
+      // Patterns: each entry's allowed values, checked by deal.II while it
+      // parses and shown after "expected" in error messages.
+      // ------------------------------------------------------------------
+
+      class CheckedPattern : public Patterns::PatternBase
+      {
+      public:
+        CheckedPattern(std::function<bool(const std::string &)> check,
+                       std::string                              text)
+            : check(std::move(check))
+            , text(std::move(text))
+        {
+        }
+
+        bool
+        match(const std::string &value) const override
+        {
+          return check(trim(value));
+        }
+
+        std::string
+        description(const OutputStyle) const override
+        {
+          return text;
+        }
+
+        std::unique_ptr<Patterns::PatternBase>
+        clone() const override
+        {
+          return std::make_unique<CheckedPattern>(check, text);
+        }
+
+      private:
+        std::function<bool(const std::string &)> check;
+        std::string                              text;
+      };
+
+
+      constexpr double       max_energy_kJ = 1000; // |a| of G0 and L, kJ/mol
+      constexpr double       max_entropy   = 1000; // |b|, J/(mol K)
+      constexpr double       max_D0        = 1e3;  // m^2/s
+      constexpr double       max_Q_kJ      = 2000; // kJ/mol
+      constexpr double       max_mixing_kJ = 500;  // |dH_mix|, kJ/mol
+      constexpr unsigned int max_orders    = 10;   // Redlich–Kister orders
+
+      CheckedPattern
+      number_pattern(const double       lower,
+                     const bool         lower_open,
+                     const double       upper,
+                     const std::string &unit)
+      {
+        std::ostringstream text;
+        text << "a number " << (lower_open ? "> " : ">= ") << lower
+             << " and <= " << upper << " (" << unit << ")";
+        return CheckedPattern(
+          [=](const std::string &s) {
+            double v;
+            return parse_number(s, v) && (lower_open ? v > lower : v >= lower)
+                   && v <= upper;
+          },
+          text.str());
+      }
+
+
+      bool
+      valid_symbol(const std::string &s)
+      {
+        static const std::regex symbol("[A-Za-z][A-Za-z0-9_]*");
+        return std::regex_match(s, symbol);
+      }
+
+
+      CheckedPattern
+      element_list_pattern()
+      {
+        return CheckedPattern(
+          [](const std::string &s) {
+            if (s.empty())
+              return true;
+            for (const std::string &e : split(s, ','))
+              if (!valid_symbol(e))
+                return false;
+            return true;
+          },
+          "a comma-separated list of at least two element symbols (letters, "
+          "digits, '_'), each listed once; the last one is the dependent "
+          "component");
+      }
+
+
+      const std::string lattice_text
+        = "'a, b' meaning G0(crystal) - G0(glass) = a + b T, with |a| <= 1000 "
+          "(kJ/mol; a may be written as a sum of numbers such as "
+          "'-16.137 + 25') and |b| <= 1000 (J/(mol K))";
+
+      CheckedPattern
+      lattice_pattern()
+      {
+        return CheckedPattern(
+          [](const std::string &s) {
+            double a, b;
+            return s.empty()
+                   || (parse_linear(s, a, b) && std::abs(a) <= max_energy_kJ
+                       && std::abs(b) <= max_entropy);
+          },
+          lattice_text);
+      }
+
+
+      const std::string interaction_text
+        = "empty (then L0 = 4 dH_mix from subsection Mixing enthalpy) or "
+          "Redlich-Kister terms 'a0, b0; a1, b1; ...' meaning "
+          "L_k = a_k + b_k T for k = 0, 1, ... (at most 10), with "
+          "|a_k| <= 1000 (kJ/mol) and |b_k| <= 1000 (J/(mol K))";
+
+      CheckedPattern
+      interaction_pattern()
+      {
+        return CheckedPattern(
+          [](const std::string &s) {
+            if (s.empty())
+              return true;
+            std::vector<double> a, b;
+            if (!parse_redlich_kister(s, a, b) || a.size() > max_orders)
+              return false;
+            for (unsigned int k = 0; k < a.size(); ++k)
+              if (std::abs(a[k]) > max_energy_kJ
+                  || std::abs(b[k]) > max_entropy)
+                return false;
+            return true;
+          },
+          interaction_text);
+      }
+
+
+      const std::string diffusion_text
+        = "'D0, Q' meaning D* = D0 exp(-Q/RT), with 0 < D0 <= 1000 (m^2/s) "
+          "and 0 <= Q <= 2000 (kJ/mol)";
+
+      bool
+      parse_arrhenius(const std::string &s, double &D0, double &Q)
+      {
+        const auto parts = split(s, ',');
+        return parts.size() == 2 && parse_number(parts[0], D0)
+               && parse_number(parts[1], Q) && D0 > 0 && D0 <= max_D0 && Q >= 0
+               && Q <= max_Q_kJ;
+      }
+
+      CheckedPattern
+      diffusion_pattern()
+      {
+        return CheckedPattern(
+          [](const std::string &s) {
+            double D0, Q;
+            return s.empty() || parse_arrhenius(s, D0, Q);
+          },
+          diffusion_text);
+      }
+
+
+      CheckedPattern
+      mixing_pattern()
+      {
+        return CheckedPattern(
+          [](const std::string &s) {
+            double v;
+            return s.empty()
+                   || (parse_number(s, v) && std::abs(v) <= max_mixing_kJ);
+          },
+          "empty or a number in [-500, 500] (kJ/mol)");
+      }
+
+
+      // ------------------------------------------------------------------
+      // Where an entry is in the file, for messages.
+      // ------------------------------------------------------------------
+
+      /// One line of a parameter file as deal.II reads it.
+      struct FileLine
+      {
+        unsigned int number = 0;
+        std::string  text;    ///< the line as written, trimmed
+        std::string  section; ///< "Crystal/Diffusion", "" at top level
+        std::string  name;    ///< entry name of a "set" line
+        std::string  value;   ///< its value, comment removed
+      };
+
+
+      std::string
+      without_comment(const std::string &line)
+      {
+        for (std::size_t i = 0; i < line.size(); ++i)
+          if (line[i] == '#' && (i == 0 || line[i - 1] != '\\'))
+            return line.substr(0, i);
+        return line;
+      }
+
+
+      std::string
+      collapse_spaces(const std::string &s)
+      {
+        return base::one_line(s);
+      }
+
+
+      /// All lines of the file with their subsection path.
+      std::vector<FileLine>
+      scan_file(const std::string &filename)
+      {
+        std::vector<FileLine>    lines;
+        std::vector<std::string> path;
+        std::ifstream            in(filename);
+        std::string              raw;
+        while (std::getline(in, raw))
+          {
+            FileLine line;
+            line.number = lines.size() + 1;
+            line.text   = collapse_spaces(raw);
+            for (unsigned int i = 0; i < path.size(); ++i)
+              line.section += (i ? "/" : "") + path[i];
+            const std::string code = collapse_spaces(without_comment(raw));
+            if (code.rfind("subsection ", 0) == 0)
+              path.push_back(trim(code.substr(11)));
+            else if ((code == "end" || code == "END") && !path.empty())
+              path.pop_back();
+            else if (code.rfind("set ", 0) == 0)
+              {
+                const auto eq = code.find('=');
+                line.name     = trim(code.substr(4, eq - 4));
+                if (eq != std::string::npos)
+                  line.value = trim(code.substr(eq + 1));
+              }
+            lines.push_back(line);
+          }
+        return lines;
+      }
+
+
+      std::string
+      where(const std::string &section, const std::string &name)
+      {
+        return (section.empty() ? "" : "subsection " + section + ", ")
+               + "entry '" + name + "'";
+      }
+
+
+      std::string
+      joined(const std::vector<std::string> &list)
+      {
+        std::string s;
+        for (const std::string &e : list)
+          s += (s.empty() ? "" : ", ") + e;
+        return s;
+      }
+
+
+      bool
+      ends_with(const std::string &s, const std::string &suffix)
+      {
+        return s.size() >= suffix.size()
+               && s.compare(s.size() - suffix.size(), suffix.size(), suffix)
+                    == 0;
+      }
+
+
+      /**
+       * Parse the file into prm, turning a deal.II exception into one
+       * InputError line that says which file, line, subsection and entry,
+       * and what is allowed.
+       */
+      void
+      parse(ParameterHandler               &prm,
+            const std::string              &filename,
+            const bool                      skip_undefined,
+            const std::vector<std::string> &elements)
+      {
+        try
+          {
+            prm.parse_input(filename, "", skip_undefined, false);
+          }
+        catch (const dealii::ExceptionBase &e)
+          {
+            std::ostringstream info;
+            e.print_info(info);
+            const std::string text = base::one_line(info.str());
+
+            std::smatch      match;
+            const std::regex location("^Line <([0-9]+)> of file <");
+            if (!std::regex_search(text, match, location))
+              throw InputError(filename + ": " + text);
+            const unsigned int number = std::stoul(match[1].str());
+            // The rest after "of file <FILENAME>:" (deal.II sometimes
+            // omits the closing '>').
+            std::string rest = match.suffix().str();
+            if (rest.rfind(filename, 0) == 0)
+              rest = rest.substr(filename.size());
+            rest = trim(rest.substr(rest.find(':') + 1));
+
+            const auto lines = scan_file(filename);
+            FileLine   line;
+            if (number >= 1 && number <= lines.size())
+              line = lines[number - 1];
+            const std::string head
+              = filename + ", line " + std::to_string(number) + ": ";
+
+            const std::string pattern_marker = "does not match the given "
+                                               "pattern:";
+            const auto        p              = rest.find(pattern_marker);
+            if (p != std::string::npos && !line.name.empty())
+              throw InputError(head + where(line.section, line.name) + " = '"
+                               + line.value + "': expected "
+                               + trim(rest.substr(p + pattern_marker.size())));
+
+            if (rest.find("No entry with name") != std::string::npos
+                && !line.name.empty())
+              {
+                std::string hint;
+                if (line.section == "Mixing enthalpy"
+                    || ends_with(line.section, "/Interaction"))
+                  hint = "; pairs are named 'A-B' with A listed before B in "
+                         "Elements = "
+                         + joined(elements);
+                else if (ends_with(line.section, "/Lattice stability")
+                         || ends_with(line.section, "/Diffusion"))
+                  hint = "; the entries are the elements " + joined(elements);
+                throw InputError(head + where(line.section, line.name)
+                                 + " is unknown" + hint);
+              }
+            throw InputError(filename + ", line " + std::to_string(number)
+                             + " (\"" + line.text + "\"): " + rest);
+          }
+      }
+
+
+      /// The line of entry `name` in `section`, or 0 if it is not set.
+      unsigned int
+      line_of(const std::string &filename,
+              const std::string &section,
+              const std::string &name)
+      {
+        for (const FileLine &line : scan_file(filename))
+          if (line.section == section && line.name == name)
+            return line.number;
+        return 0;
+      }
+
+
+      [[noreturn]] void
+      entry_error(const std::string &filename,
+                  const std::string &section,
+                  const std::string &name,
+                  const std::string &what)
+      {
+        const unsigned int number = line_of(filename, section, name);
+        throw InputError(filename
+                         + (number ? ", line " + std::to_string(number) : "")
+                         + ": " + where(section, name) + " " + what);
+      }
+
+
+      std::string
+      pair_name(const std::vector<std::string> &elements,
+                const unsigned int              i,
+                const unsigned int              j)
+      {
+        return elements[i] + "-" + elements[j];
+      }
+
+
+      // ------------------------------------------------------------------
+      // Declarations.
+      // ------------------------------------------------------------------
+
+      void
+      declare_header(ParameterHandler &prm)
+      {
+        prm.declare_entry("Name",
+                          "",
+                          Patterns::Anything(),
+                          "Name of the alloy system (default: the file name "
+                          "without directory and extension).");
+        prm.declare_entry(
+          "Elements",
+          "",
+          element_list_pattern(),
+          "Element symbols, comma-separated. The last one is the dependent "
+          "component: the model solves for the others and uses diffusion "
+          "potentials against it, so it should be present in every phase. "
+          "Pairs in the subsections below are named 'A-B' in this order.");
+      }
+
+
+      void
+      declare_phase(ParameterHandler               &prm,
+                    const std::vector<std::string> &elements,
+                    const bool                      crystal)
+      {
+        const unsigned int K = elements.size();
+        if (crystal)
+          {
+            prm.enter_subsection("Lattice stability");
+            for (const std::string &e : elements)
+              prm.declare_entry(e,
+                                "",
+                                lattice_pattern(),
+                                "G0(crystal) - G0(glass) of pure " + e
+                                  + " = a + b T, written 'a, b' in kJ/mol and "
+                                    "J/(mol K). Required.");
+            prm.leave_subsection();
+          }
+        prm.enter_subsection("Interaction");
+        for (unsigned int i = 0; i < K; ++i)
+          for (unsigned int j = i + 1; j < K; ++j)
+            prm.declare_entry(
+              pair_name(elements, i, j),
+              "",
+              interaction_pattern(),
+              "Redlich-Kister parameters of the pair in this phase, "
+              "L_ij = sum_k (a_k + b_k T) (x_"
+                + elements[i] + " - x_" + elements[j]
+                + ")^k, written 'a0, b0; a1, b1; ...' in kJ/mol and J/(mol K). "
+                  "Empty: L0 = 4 dH_mix from subsection Mixing enthalpy.");
+        prm.leave_subsection();
+        prm.enter_subsection("Diffusion");
+        for (const std::string &e : elements)
+          prm.declare_entry(e,
+                            "",
+                            diffusion_pattern(),
+                            "Tracer diffusion of " + e
+                              + " in this phase, D* = D0 exp(-Q/RT), written "
+                                "'D0, Q' in m^2/s and kJ/mol. Required.");
+        prm.leave_subsection();
+      }
+
+
+      void
+      declare_all(ParameterHandler &prm, const std::vector<std::string> &el)
+      {
+        declare_header(prm);
+        prm.declare_entry("Molar volume",
+                          "10",
+                          number_pattern(1, false, 50, "cm^3/mol"),
+                          "Molar volume V_m in cm^3/mol, one value for all "
+                          "elements and phases.");
+        prm.declare_entry("Gradient energy",
+                          "1e-10",
+                          number_pattern(0, true, 1e-6, "J/m"),
+                          "Gradient energy coefficient kappa of each "
+                          "independent mole fraction in J/m.");
+
+        prm.enter_subsection("Interface");
+        prm.declare_entry("Energy",
+                          "0.1",
+                          number_pattern(0, true, 10, "J/m^2"),
+                          "Crystal/glass interface energy sigma in J/m^2.");
+        prm.declare_entry("Width",
+                          "1",
+                          number_pattern(0, true, 1000, "nm"),
+                          "Interface width parameter lambda in nm, of the "
+                          "profile phi = (1 + tanh(z / (2 lambda))) / 2.");
+        prm.declare_entry("Mobility prefactor",
+                          "1e-10",
+                          number_pattern(0, true, 1e10, "m^4/(J s)"),
+                          "Prefactor m0 of the interface mobility "
+                          "m = m0 exp(-Q/RT), v = m dG (dG per volume), in "
+                          "m^4/(J s).");
+        prm.declare_entry("Mobility activation energy",
+                          "0",
+                          number_pattern(0, false, max_Q_kJ, "kJ/mol"),
+                          "Activation energy Q of the interface mobility in "
+                          "kJ/mol.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Mixing enthalpy");
+        for (unsigned int i = 0; i < el.size(); ++i)
+          for (unsigned int j = i + 1; j < el.size(); ++j)
+            prm.declare_entry(pair_name(el, i, j),
+                              "",
+                              mixing_pattern(),
+                              "Equiatomic mixing enthalpy dH_mix of the pair "
+                              "(Miedema) in kJ/mol; gives L0 = 4 dH_mix in "
+                              "any phase without an Interaction entry for "
+                              "the pair.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Crystal");
+        declare_phase(prm, el, true);
+        prm.leave_subsection();
+        prm.enter_subsection("Glass");
+        declare_phase(prm, el, false);
+        prm.leave_subsection();
+      }
+
+
+      std::vector<Interaction>
+      read_interactions(ParameterHandler               &prm,
+                        const std::string              &filename,
+                        const std::vector<std::string> &elements,
+                        const std::vector<std::string> &mixing,
+                        const std::string              &phase)
+      {
+        const unsigned int       K = elements.size();
+        std::vector<Interaction> result;
+        prm.enter_subsection("Interaction");
+        for (unsigned int i = 0, p = 0; i < K; ++i)
+          for (unsigned int j = i + 1; j < K; ++j, ++p)
+            {
+              const std::string name = pair_name(elements, i, j);
+              const std::string text = trim(prm.get(name));
+              Interaction       pair;
+              pair.i = i;
+              pair.j = j;
+              if (!text.empty())
+                {
+                  if (!parse_redlich_kister(text, pair.a, pair.b))
+                    entry_error(filename,
+                                phase + "/Interaction",
+                                name,
+                                "= '" + text + "': expected "
+                                  + interaction_text);
+                  for (double &a : pair.a)
+                    a *= 1e3; // kJ/mol -> J/mol
+                }
+              else
+                {
+                  double dH;
+                  if (!parse_number(mixing[p], dH))
+                    entry_error(filename,
+                                "Mixing enthalpy",
+                                name,
+                                "is not set, and the pair has no entry in "
+                                "subsection "
+                                  + phase
+                                  + "/Interaction either: give the "
+                                    "mixing enthalpy in kJ/mol or "
+                                    "Redlich-Kister parameters");
+                  pair.a = {4. * dH * 1e3};
+                  pair.b = {0.};
+                }
+              result.push_back(pair);
+            }
+        prm.leave_subsection();
+        return result;
+      }
+
+
+      std::vector<Arrhenius>
+      read_diffusion(ParameterHandler               &prm,
+                     const std::string              &filename,
+                     const std::vector<std::string> &elements,
+                     const std::string              &phase)
+      {
+        std::vector<Arrhenius> result;
+        prm.enter_subsection("Diffusion");
+        for (const std::string &e : elements)
+          {
+            const std::string text = trim(prm.get(e));
+            Arrhenius         d;
+            if (!parse_arrhenius(text, d.D0, d.Q))
+              entry_error(filename,
+                          phase + "/Diffusion",
+                          e,
+                          (text.empty() ? "is not set" : "= '" + text + "'")
+                            + ": expected " + diffusion_text);
+            d.Q *= 1e3; // kJ/mol -> J/mol
+            result.push_back(d);
+          }
+        prm.leave_subsection();
+        return result;
+      }
+    } // namespace
+
+
+    unsigned int
+    Material::element_index(const std::string &symbol) const
+    {
+      for (unsigned int i = 0; i < elements.size(); ++i)
+        if (elements[i] == symbol)
+          return i;
+      throw InputError("material '" + name + "' has no element '" + symbol
+                       + "' (its elements: " + joined(elements) + ")");
+    }
+
+
+    std::vector<double>
+    Material::crystal_mobilities(const double T) const
+    {
+      std::vector<double> M;
+      for (const Arrhenius &d : crystal_diffusion)
+        M.push_back(d.mobility(T));
+      return M;
+    }
+
+
+    std::vector<double>
+    Material::glass_mobilities(const double T) const
+    {
+      std::vector<double> M;
+      for (const Arrhenius &d : glass_diffusion)
+        M.push_back(d.mobility(T));
+      return M;
+    }
+
+
+    Material
+    Material::read(const std::string &filename)
+    {
+      if (!std::ifstream(filename))
+        throw InputError("cannot open material file '" + filename
+                         + "': no such file or not readable");
+
+      // Pass 1: the name and the element list, which the other entries
+      // depend on.
+      Material m;
+      {
+        ParameterHandler prm;
+        declare_header(prm);
+        parse(prm, filename, true, {});
+        m.name = trim(prm.get("Name"));
+        for (const std::string &e : split(trim(prm.get("Elements")), ','))
+          if (!e.empty())
+            m.elements.push_back(e);
+      }
+      if (m.name.empty())
+        {
+          const auto slash = filename.find_last_of('/');
+          m.name = filename.substr(slash == std::string::npos ? 0 : slash + 1);
+          const auto dot = m.name.find_last_of('.');
+          if (dot != std::string::npos && dot > 0)
+            m.name = m.name.substr(0, dot);
+        }
+      const std::string elements_text = joined(m.elements);
+      if (m.elements.size() < 2)
+        entry_error(filename,
+                    "",
+                    "Elements",
+                    "= '" + elements_text
+                      + "': expected at least two element symbols");
+      {
+        std::set<std::string> seen;
+        for (const std::string &e : m.elements)
+          if (!seen.insert(e).second)
+            entry_error(filename,
+                        "",
+                        "Elements",
+                        "= '" + elements_text + "': element '" + e
+                          + "' is listed twice");
+      }
+
+      // Pass 2: everything, strictly.
+      ParameterHandler prm;
+      declare_all(prm, m.elements);
+      parse(prm, filename, false, m.elements);
+
+      const unsigned int K = m.n_components();
+      m.molar_volume       = prm.get_double("Molar volume") * 1e-6;
+      m.gradient_energy    = prm.get_double("Gradient energy");
+
+      prm.enter_subsection("Interface");
+      m.interface_energy      = prm.get_double("Energy");
+      m.interface_width       = prm.get_double("Width") * 1e-9;
+      m.interface_mobility.D0 = prm.get_double("Mobility prefactor");
+      m.interface_mobility.Q
+        = prm.get_double("Mobility activation energy") * 1e3;
+      prm.leave_subsection();
+
+      std::vector<std::string> mixing;
+      prm.enter_subsection("Mixing enthalpy");
+      for (unsigned int i = 0; i < K; ++i)
+        for (unsigned int j = i + 1; j < K; ++j)
+          mixing.push_back(trim(prm.get(pair_name(m.elements, i, j))));
+      prm.leave_subsection();
+
+      {
+        prm.enter_subsection("Crystal");
+        std::vector<double> a(K), b(K);
+        prm.enter_subsection("Lattice stability");
+        for (unsigned int i = 0; i < K; ++i)
+          {
+            const std::string text = trim(prm.get(m.elements[i]));
+            if (!parse_linear(text, a[i], b[i]))
+              entry_error(filename,
+                          "Crystal/Lattice stability",
+                          m.elements[i],
+                          (text.empty() ? "is not set" : "= '" + text + "'")
+                            + ": expected " + lattice_text);
+            a[i] *= 1e3; // kJ/mol -> J/mol
+          }
+        prm.leave_subsection();
+        m.crystal = SolutionPhase(
+          a,
+          b,
+          read_interactions(prm, filename, m.elements, mixing, "Crystal"));
+        m.crystal_diffusion
+          = read_diffusion(prm, filename, m.elements, "Crystal");
+        prm.leave_subsection();
+      }
+      {
+        prm.enter_subsection("Glass");
+        m.glass = SolutionPhase(
+          std::vector<double>(K, 0.),
+          std::vector<double>(K, 0.),
+          read_interactions(prm, filename, m.elements, mixing, "Glass"));
+        m.glass_diffusion = read_diffusion(prm, filename, m.elements, "Glass");
+        prm.leave_subsection();
+      }
+      return m;
+    }
+  } // namespace thermo
+} // namespace vitrum
