@@ -912,39 +912,9 @@ namespace vitrum
     Partitioning<dim>::positivity_damping(const Vector &iterate,
                                           const Vector &update) const
     {
-      // Fraction to the boundary: no node may lose more than 90 % of any
-      // element (the dependent one included) in one Newton update, so the
-      // logarithms of the entropy stay finite.
-      const Vector       x          = ghosted(iterate);
-      const Vector       dx         = ghosted(update);
-      const unsigned int n          = n_independent;
-      const unsigned int n_vertices = fe.base_element(0).n_dofs_per_cell();
-      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-      double                               alpha = 1;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          if (!cell->is_locally_owned())
-            continue;
-          cell->get_dof_indices(dofs);
-          for (unsigned int s = 0; s < n_vertices; ++s)
-            {
-              double x_dependent = 1, dx_dependent = 0;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  const auto   dof = dofs[fe.component_to_system_index(a, s)];
-                  const double xa = x(dof), da = dx(dof);
-                  x_dependent -= xa;
-                  dx_dependent -= da;
-                  if (da < 0)
-                    alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
-                }
-              if (dx_dependent < 0)
-                alpha
-                  = std::min(alpha,
-                             0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
-            }
-        }
-      return Utilities::MPI::min(alpha, comm);
+      // One factor for all nodes: the smallest of the node-wise clips.
+      Vector clipped = update;
+      return clip_update(iterate, clipped);
     }
 
 
