@@ -6,6 +6,7 @@
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/models/cahn_hilliard.h>
+#include <vitrum/models/crystallization_field.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/partitioning.h>
 
@@ -42,7 +43,12 @@ namespace vitrum
             "nanolaminate during an anneal (multi-component Cahn-Hilliard "
             "with a crystal/glass phase field)",
             &declare_partitioning_parameters,
-            &create_for_dimension<Partitioning>}};
+            &create_for_dimension<Partitioning>},
+           {"crystallization field",
+            "spatially resolved crystallization of a glass: stochastic "
+            "nucleation and Allen-Cahn growth of crystals",
+            &declare_crystallization_field_parameters,
+            &create_for_dimension<CrystallizationField>}};
       return models;
     }
 

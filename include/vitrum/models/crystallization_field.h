@@ -1,0 +1,196 @@
+#ifndef vitrum_models_crystallization_field_h
+#define vitrum_models_crystallization_field_h
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/index_set.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/point.h>
+#include <deal.II/base/timer.h>
+
+#include <deal.II/distributed/tria.h>
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/fe/fe_q.h>
+
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <vitrum/base/csv_writer.h>
+#include <vitrum/base/progress.h>
+#include <vitrum/base/schedule.h>
+#include <vitrum/fem/checkpoint.h>
+#include <vitrum/fem/mesh.h>
+#include <vitrum/fem/output.h>
+#include <vitrum/fem/time_stepping.h>
+#include <vitrum/kinetics/growth_front.h>
+#include <vitrum/models/model.h>
+
+#include <memory>
+#include <vector>
+
+namespace vitrum
+{
+  namespace models
+  {
+    /**
+     * Nucleation and growth rates of the crystal in the glass (subsection
+     * "Crystallization field/Rates"): each a value at a reference
+     * temperature with an Arrhenius activation energy,
+     *   I(T) = I_ref exp(-Q_I / R (1/T - 1/T_ref)), same for U.
+     * In 2D runs the nucleation rate counts nuclei per area (m^-2 s^-1).
+     */
+    struct CrystallizationRates
+    {
+      double nucleation_rate       = 0.;   ///< 1/(m^3 s) at T_ref
+      double nucleation_energy     = 0.;   ///< J/mol
+      double growth_rate           = 0.;   ///< m/s at T_ref
+      double growth_energy         = 0.;   ///< J/mol
+      double reference_temperature = 700.; ///< K
+
+      double
+      nucleation(double T) const;
+      double
+      growth(double T) const;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+
+    /// A crystal nucleus: centre (nm) and the time it was placed (s).
+    template <int dim>
+    struct Nucleus
+    {
+      dealii::Point<dim> centre;
+      double             time = 0.;
+    };
+
+
+    /**
+     * Spatially resolved crystallization (`Model = crystallization field`):
+     * explicit stochastic nucleation (a Poisson number of nuclei in each
+     * cell and step, from the local rate; phantom nuclei inside crystals
+     * are dropped) and growth of a crystalline order parameter eta by the
+     * Allen-Cahn equation of kinetics::GrowthFront, whose fronts move at
+     * the growth rate U(T). The mesh refines around crystals. Lengths in
+     * nm inside the model.
+     *
+     * The random numbers are a hash of the seed, the step and the cell's
+     * identity, so a run gives the same crystals on any number of ranks.
+     */
+    template <int dim>
+    class CrystallizationField : public Model
+    {
+    public:
+      CrystallizationField(dealii::ParameterHandler &prm, MPI_Comm comm);
+
+      void
+      run() override;
+
+    private:
+      using Vector = dealii::PETScWrappers::MPI::Vector;
+
+      MPI_Comm                    comm;
+      dealii::ConditionalOStream  pcout;
+      mutable dealii::TimerOutput timer;
+
+      fem::MeshParameters         mesh_prm;
+      fem::TimeSteppingParameters time_prm;
+      fem::OutputParameters       output_prm;
+      fem::CheckpointParameters   checkpoint_prm;
+      base::Schedule              temperature;
+      CrystallizationRates        rates;
+      kinetics::GrowthFront       front;
+      double                      nucleus_radius = 4.; ///< nm
+      double                      courant = 0.2; ///< front move per step / l
+      unsigned int                seed    = 1;
+      unsigned int                initial_nuclei   = 0;
+      double                      stop_fraction    = 1.;
+      double                      newton_tolerance = 1e-8;
+
+      dealii::parallel::distributed::Triangulation<dim> triangulation;
+      dealii::FE_Q<dim>                                 fe;
+      dealii::DoFHandler<dim>                           dof_handler;
+      dealii::IndexSet                                  owned_dofs;
+      dealii::IndexSet                                  relevant_dofs;
+      dealii::AffineConstraints<double>                 constraints;
+      dealii::PETScWrappers::MPI::SparseMatrix          jacobian;
+      Vector                                            residual;
+      Vector                                            eta;
+
+      double       time              = 0.;
+      unsigned int step              = 0;
+      double       last_dt           = 0.;
+      double       crystal_fraction  = 0.;
+      unsigned int n_nuclei          = 0;
+      unsigned int newton_iterations = 0;
+      unsigned int linear_iterations = 0;
+
+      fem::FieldWriter                 fields;
+      std::unique_ptr<base::CsvWriter> csv;
+      std::unique_ptr<base::CsvWriter> nuclei_csv;
+      base::ProgressClock              clock;
+
+      Vector
+      ghosted(const Vector &v) const;
+      void
+      setup_dofs();
+      double
+      domain_volume() const;
+      double
+      integrate_fraction() const;
+
+      /// Distance (nm) from p to the nearest periodic image of q.
+      double
+      periodic_distance(const dealii::Point<dim> &p,
+                        const dealii::Point<dim> &q) const;
+
+      std::vector<Nucleus<dim>>
+      sample_initial_nuclei() const;
+      std::vector<Nucleus<dim>>
+      sample_nuclei(double dt, double T) const;
+      /// Refine around the nuclei, then raise eta to their profiles.
+      void
+      place_nuclei(const std::vector<Nucleus<dim>> &nuclei);
+      void
+      refine_around(const std::vector<Nucleus<dim>> &nuclei);
+      void
+      transfer_and_refine();
+
+      double
+      choose_time_step() const;
+      void
+      assemble(const Vector &iterate,
+               const Vector &old,
+               double        dt,
+               double        U_old,
+               double        U);
+      bool
+      solve_step(double dt);
+      bool
+      adapt_mesh();
+
+      void
+      report_step();
+      void
+      write_fields();
+      void
+      write_checkpoint() const;
+      void
+      resume_from_checkpoint();
+      void
+      print_summary() const;
+    };
+
+
+    /// Parameters of CrystallizationField (subsection "Crystallization field").
+    void
+    declare_crystallization_field_parameters(dealii::ParameterHandler &prm);
+  } // namespace models
+} // namespace vitrum
+
+#endif
