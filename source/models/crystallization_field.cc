@@ -176,11 +176,15 @@ namespace vitrum
                         "compared with its motion. Closer to 1 gives a smaller "
                         "phase-field critical radius (d-1) l/r; below 1 the "
                         "glass stays stable without nuclei.");
-      prm.declare_entry("Nucleus radius",
-                        "4",
-                        Patterns::Double(0),
-                        "Radius of a new nucleus, nm; must exceed the "
-                        "phase-field critical radius (d-1) l/r.");
+      prm.declare_entry(
+        "Nucleus radius",
+        "0",
+        Patterns::Double(0),
+        "Radius of a new nucleus, nm; 0 = 2.1 times the phase-field critical "
+        "radius (d-1) l/r. At that size the head start of a placed nucleus "
+        "and the curvature slow-down of its first growth cancel for crystals "
+        "about ten critical radii across, so crystals keep the size U * age "
+        "that Avrami's theory assumes. Must exceed 1.25 (d-1) l/r.");
       prm.declare_entry("Courant number",
                         "0.2",
                         Patterns::Double(0.001, 2),
@@ -245,6 +249,8 @@ namespace vitrum
       prm.leave_subsection();
 
       const double critical = front.critical_radius(dim);
+      if (nucleus_radius == 0)
+        nucleus_radius = 2.1 * critical;
       if (nucleus_radius < 1.25 * critical)
         throw InputError(
           "Crystallization field/Nucleus radius ("
@@ -370,8 +376,10 @@ namespace vitrum
       const double rate = rates.nucleation(T) / std::pow(nm_per_m, dim);
       if (rate <= 0)
         return {};
-      const Vector        current = ghosted(eta);
-      std::vector<double> local; // time, centre..., flattened
+      const Vector current = ghosted(eta);
+      // Born, on average, in the middle of the step.
+      const double        birth = time - 0.5 * dt;
+      std::vector<double> local; // birth, phantom, centre..., flattened
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           if (!cell->is_locally_owned())
@@ -396,9 +404,8 @@ namespace vitrum
               value_at.reinit(cell);
               std::vector<double> eta_here(1);
               value_at.get_function_values(current, eta_here);
-              if (eta_here[0] >= 0.5)
-                continue;
-              local.push_back(time);
+              local.push_back(birth);
+              local.push_back(eta_here[0] >= 0.5 ? 1. : 0.);
               for (int d = 0; d < dim; ++d)
                 local.push_back(low[d] + unit[d] * (high[d] - low[d]));
             }
@@ -406,12 +413,13 @@ namespace vitrum
 
       std::vector<Nucleus<dim>> nuclei;
       for (const auto &from_rank : Utilities::MPI::all_gather(comm, local))
-        for (std::size_t i = 0; i < from_rank.size(); i += dim + 1)
+        for (std::size_t i = 0; i < from_rank.size(); i += dim + 2)
           {
             Nucleus<dim> n;
-            n.time = from_rank[i];
+            n.time    = from_rank[i];
+            n.phantom = from_rank[i + 1] > 0.5;
             for (int d = 0; d < dim; ++d)
-              n.centre[d] = from_rank[i + 1 + d];
+              n.centre[d] = from_rank[i + 2 + d];
             nuclei.push_back(n);
           }
       // The same order on any number of ranks (for the nuclei table).
@@ -476,8 +484,22 @@ namespace vitrum
     template <int dim>
     void
     CrystallizationField<dim>::place_nuclei(
-      const std::vector<Nucleus<dim>> &nuclei)
+      const std::vector<Nucleus<dim>> &sampled)
     {
+      // Phantoms (nuclei that fell inside a crystal) are only recorded.
+      std::vector<Nucleus<dim>> nuclei;
+      for (const auto &n : sampled)
+        {
+          std::vector<double> row = {double(step), n.time};
+          for (int d = 0; d < 3; ++d)
+            row.push_back(d < dim ? n.centre[d] : 0.);
+          row.push_back(n.phantom ? 1. : 0.);
+          nuclei_csv->add_row(row);
+          if (n.phantom)
+            ++n_phantoms;
+          else
+            nuclei.push_back(n);
+        }
       if (nuclei.empty())
         return;
       refine_around(nuclei);
@@ -509,13 +531,6 @@ namespace vitrum
       eta.compress(VectorOperation::insert);
       constraints.distribute(eta);
       n_nuclei += nuclei.size();
-      for (const auto &n : nuclei)
-        {
-          std::vector<double> row = {double(step), n.time};
-          for (int d = 0; d < 3; ++d)
-            row.push_back(d < dim ? n.centre[d] : 0.);
-          nuclei_csv->add_row(row);
-        }
     }
 
 
@@ -752,6 +767,7 @@ namespace vitrum
       state.set("step", double(step));
       state.set("last dt", last_dt);
       state.set("nuclei", double(n_nuclei));
+      state.set("phantoms", double(n_phantoms));
       state.set("newton iterations", double(newton_iterations));
       state.set("linear iterations", double(linear_iterations));
       state.set("field records", fields.serialize());
@@ -777,10 +793,11 @@ namespace vitrum
       setup_dofs();
       eta.reinit(owned_dofs, comm);
       fem::load_checkpoint_vectors(dof_handler, std::vector<Vector *>{&eta});
-      time     = state.get_double("time");
-      step     = static_cast<unsigned int>(state.get_double("step"));
-      last_dt  = state.get_double("last dt");
-      n_nuclei = static_cast<unsigned int>(state.get_double("nuclei"));
+      time       = state.get_double("time");
+      step       = static_cast<unsigned int>(state.get_double("step"));
+      last_dt    = state.get_double("last dt");
+      n_nuclei   = static_cast<unsigned int>(state.get_double("nuclei"));
+      n_phantoms = static_cast<unsigned int>(state.get_double("phantoms"));
       newton_iterations
         = static_cast<unsigned int>(state.get_double("newton iterations"));
       linear_iterations
@@ -815,7 +832,7 @@ namespace vitrum
                                                 "linear_iterations",
                                                 "wall_time"};
       const std::vector<std::string> nuclei_columns
-        = {"step", "time", "x_nm", "y_nm", "z_nm"};
+        = {"step", "birth_time", "x_nm", "y_nm", "z_nm", "phantom"};
       const std::string dir  = output_prm.directory;
       const bool        root = Utilities::MPI::this_mpi_process(comm) == 0;
       if (resume)
@@ -902,7 +919,8 @@ namespace vitrum
             << " s, T = " << temperature.value(time) << " K:\n"
             << "  crystallized fraction " << crystal_fraction
             << ", remaining amorphous " << 1 - crystal_fraction << "\n"
-            << "  nuclei placed " << n_nuclei << ", steps " << step << ", DoFs "
+            << "  nuclei placed " << n_nuclei << " (and " << n_phantoms
+            << " that fell inside crystals), steps " << step << ", DoFs "
             << dof_handler.n_dofs() << "\n"
             << "  results: " << csv->file_name() << ", "
             << nuclei_csv->file_name() << ", " << output_prm.directory

@@ -61,12 +61,13 @@ namespace vitrum
     };
 
 
-    /// A crystal nucleus: centre (nm) and the time it was placed (s).
+    /// A crystal nucleus: centre (nm) and birth time (s).
     template <int dim>
     struct Nucleus
     {
       dealii::Point<dim> centre;
-      double             time = 0.;
+      double             time    = 0.;
+      bool               phantom = false; ///< fell inside a crystal
     };
 
 
@@ -127,6 +128,7 @@ namespace vitrum
       double       last_dt           = 0.;
       double       crystal_fraction  = 0.;
       unsigned int n_nuclei          = 0;
+      unsigned int n_phantoms        = 0;
       unsigned int newton_iterations = 0;
       unsigned int linear_iterations = 0;
 
