@@ -660,7 +660,7 @@ namespace vitrum
             update = 0;
             if (residual.l2_norm() > 0)
               cg.solve(jacobian, update, residual, preconditioner);
-            linear_iterations += control.last_step();
+            linear_iterations += std::max(0, int(control.last_step()));
           }
           constraints.distribute(update);
           iterate += update;

@@ -286,6 +286,79 @@ CHECKS.update({
 })
 
 
+# --- crystallization field ----------------------------------------------
+
+def field_case(directory, name, extra="", n_ranks=2):
+    """Run tests/regression/crystallization_field/<name>.prm; return its output folder."""
+    prm = write_prm(directory,
+                    os.path.join(ARGS.source, "tests/regression/crystallization_field",
+                                 name + ".prm"),
+                    f"subsection Output\n set Directory = {directory}/out\nend\n" + extra)
+    print(run(n_ranks, prm).stdout)
+    return os.path.join(directory, "out")
+
+
+def growth_analysis():
+    sys.path.insert(0, os.path.join(ARGS.source, "postprocess"))
+    import crystal_growth_analysis
+    return crystal_growth_analysis
+
+
+def check_field_growth(tmp):
+    """One crystal: R(t) follows dR/dt = U (1 - l / (r R)) from R0 = 4 nm."""
+    import math
+    analysis = growth_analysis()
+    rows = read_csv(field_case(tmp, "single_crystal"))
+    # the logistic edge adds pi^3 l^2 / 3 to the crystal's area
+    radius = [(r["time"], math.sqrt((r["crystal_fraction"] * 100 * 100 - math.pi ** 3 / 3)
+                                    / math.pi)) for r in rows if r["time"] >= 2]
+    exact = [analysis.phase_field_radius(t, 1.0, 1 / 0.8, 4.0) for t, _ in radius]
+    worst = max(abs(r / e - 1) for (_, r), e in zip(radius, exact))
+    half = len(radius) // 2
+    speed = (radius[-1][1] - radius[half][1]) / (radius[-1][0] - radius[half][0])
+    exact_speed = (exact[-1] - exact[half]) / (radius[-1][0] - radius[half][0])
+    print(f"largest relative radius error against the growth law: {worst:.2e}; "
+          f"late growth speed {speed:.4f} nm/s, growth law {exact_speed:.4f} nm/s")
+    assert worst <= 0.02, "crystal radius differs from the growth law by more than 2 %"
+    assert abs(speed / exact_speed - 1) <= 0.01, "growth speed off by more than 1 %"
+
+
+def check_field_kjma(tmp):
+    """Nucleation and growth: Poisson count, Avrami kinetics, rank independence."""
+    import math
+    analysis = growth_analysis()
+    runs = {}
+    for n in (1, 2):
+        d = os.path.join(tmp, f"ranks{n}")
+        os.makedirs(d)
+        runs[n] = field_case(d, "nucleation_growth", n_ranks=n)
+    one, two = read_csv(runs[1]), read_csv(runs[2])
+    assert len(one) == len(two), f"{len(one)} vs {len(two)} steps"
+    worst = max(abs(a["crystal_fraction"] - b["crystal_fraction"]) for a, b in zip(one, two))
+    print(f"1 vs 2 ranks: largest difference of X {worst:.2e}, nuclei "
+          f"{one[-1]['nuclei']:.0f} / {two[-1]['nuclei']:.0f}")
+    # The nuclei (drawn from hashes of cell identities) must be the same;
+    # X may differ slightly where p4est coarsens differently at a partition
+    # boundary.
+    nuclei = [open(os.path.join(runs[n], "nuclei.csv")).read() for n in (1, 2)]
+    assert nuclei[0] == nuclei[1], "the nuclei differ between 1 and 2 ranks"
+    assert worst <= 1e-4, "X differs between 1 and 2 ranks by more than 1e-4"
+    r = analysis.analyse(runs[2], 5e13, 1e-9, [160, 160])
+    sigma = math.sqrt(r["expected_drawn"])
+    print(f"nuclei drawn {r['drawn']}, expected {r['expected_drawn']:.1f} +- {sigma:.1f}")
+    assert abs(r["drawn"] - r["expected_drawn"]) <= 4 * sigma, "nucleation count off by > 4 sigma"
+    error = r["t_half"] / r["t_half_events"] - 1
+    print(f"t_half {r['t_half']:.3f} s, Avrami on the drawn nuclei {r['t_half_events']:.3f} s "
+          f"({100 * error:+.1f} %), analytic {r['t_half_jmak']:.3f} s")
+    assert abs(error) <= 0.06, "half time differs from Avrami's by more than 6 %"
+
+
+CHECKS.update({
+    "field-growth": check_field_growth,
+    "field-kjma": check_field_kjma,
+})
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
