@@ -1,3 +1,5 @@
+#include <deal.II/base/mpi.h>
+
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/direct_solver.h>
 
@@ -88,16 +90,38 @@ namespace vitrum
           check(PCSetType(pc, PCLU), "PCSetType");
           check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
                 "PCFactorSetMatSolverType");
-          check(KSPSetErrorIfNotConverged(ksp, PETSC_TRUE),
-                "KSPSetErrorIfNotConverged");
+          // A failed factorization comes back as a negative converged
+          // reason (checked below), not as a PETSc error and its traceback:
+          // Newton retries with a shorter step, an expected event.
           // Expert users may pick another package or MUMPS settings through
           // PETSC_OPTIONS, e.g. "-pc_factor_mat_solver_type superlu_dist".
           check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
         }
       // PETSc refactors only if the entries of A changed since the last
       // factorization, and redoes the symbolic part only if its pattern did.
-      check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
-      check(KSPSolve(ksp, b, x), "KSPSolve");
+      KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+      try
+        {
+          check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+          check(KSPSolve(ksp, b, x), "KSPSolve");
+          check(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+        }
+      catch (const SolverError &)
+        {
+          reset();
+          throw;
+        }
+      if (dealii::Utilities::MPI::min(int(reason), comm) < 0)
+        {
+          // A failed factorization must not outlive this call: PETSc's
+          // MUMPS interface keeps MUMPS' error code (INFOG(1) < 0) and then
+          // skips the numeric factorization of every later matrix, so each
+          // retry with a smaller step would fail as well.
+          reset();
+          throw SolverError("the LU factorization failed (singular or "
+                            "non-finite matrix; KSP reason "
+                            + std::to_string(int(reason)) + ")");
+        }
     }
   } // namespace fem
 } // namespace vitrum

@@ -1010,6 +1010,13 @@ namespace vitrum
                                  dt,
                                  T,
                                  refresh_jacobian);
+          // A diverging iteration (too long a step) can carry phi far out of
+          // [0, 1], where h(phi) overflows the mobility interpolation: give
+          // the step up before such a system reaches the LU.
+          if (!std::isfinite(residual.l2_norm())
+              || (refresh_jacobian
+                  && !std::isfinite(jacobian.frobenius_norm())))
+            return attempt;
           attempt.factorizations += refresh_jacobian;
           {
             TimerOutput::Scope scope(timer, "linear solve");

@@ -206,8 +206,8 @@ def partitioning_case(directory, name, extra="", n_ranks=2):
     return read_csv(out), phases
 
 
-def check_partitioning_conservation(tmp):
-    rows, phases = partitioning_case(tmp, "laminate_small")
+def assert_conserving_and_descending(rows):
+    """Every element's amount kept to 1e-10, G never rising (isothermal)."""
     elements = [k[5:] for k in rows[0] if k.startswith("mean_")]
     drift = max(relative(r["mean_" + e], rows[0]["mean_" + e]) for r in rows for e in elements)
     print(f"largest relative change of an element's amount: {drift:.3e} "
@@ -217,6 +217,11 @@ def check_partitioning_conservation(tmp):
              if r1["free_energy"] > r0["free_energy"] + 1e-10 * abs(r0["free_energy"])]
     print(f"G: {rows[0]['free_energy']:.3f} -> {rows[-1]['free_energy']:.3f} J/mol; rises at {rises}")
     assert not rises, "free energy rose in an isothermal hold"
+
+
+def check_partitioning_conservation(tmp):
+    rows, phases = partitioning_case(tmp, "laminate_small")
+    assert_conserving_and_descending(rows)
     gain = phases[-1]["glass_Ni"] - phases[0]["glass_Ni"]
     print(f"glass Ni: {phases[0]['glass_Ni']:.2f} -> {phases[-1]['glass_Ni']:.2f} at.%")
     assert gain > 1, "Ni did not move into the glass"
@@ -278,11 +283,24 @@ def check_partitioning_sine(tmp):
     assert worst <= 0.01, "decay differs from exp(-D k^2 t) by more than 1 %"
 
 
+def check_partitioning_hot(tmp):
+    """973 K from a too long first step: the step is retried shorter and runs."""
+    rows, _ = partitioning_case(tmp, "hot_start", n_ranks=2)
+    rejected = rows[-1]["rejected_steps"]
+    print(f"{len(rows) - 1} steps to t = {rows[-1]['time']:.3e} s, {rejected:.0f} rejected")
+    assert len(rows) == 13, f"{len(rows) - 1} steps, not 12"
+    # Without a rejection the case no longer exercises the retry after a
+    # failed Newton step: make its first step longer.
+    assert rejected >= 1, "no step was rejected, so no retry was tested"
+    assert_conserving_and_descending(rows)
+
+
 CHECKS.update({
     "partitioning-conservation": check_partitioning_conservation,
     "partitioning-ranks": check_partitioning_ranks,
     "partitioning-restart": check_partitioning_restart,
     "partitioning-sine": check_partitioning_sine,
+    "partitioning-hot": check_partitioning_hot,
 })
 
 

@@ -48,7 +48,9 @@ namespace vitrum
       void
       reset();
 
-      /// Solve A x = b.
+      /// Solve A x = b. Throws SolverError if the factorization fails (a
+      /// singular or non-finite A) and then forgets it, so that the next
+      /// call factorizes afresh.
       void
       solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
             dealii::PETScWrappers::MPI::Vector             &x,
