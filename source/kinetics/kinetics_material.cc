@@ -37,10 +37,10 @@ namespace vitrum
                           "Heat released by crystallization (kJ/mol), for "
                           "simulated DSC traces.");
         prm.declare_entry("Molar volume",
-                          "10",
-                          P::Double(0.1, 100),
-                          "cm^3/mol; used without a thermodynamic file "
-                          "(otherwise that file's).");
+                          "0",
+                          P::Double(0, 100),
+                          "Molar volume of the glass (cm^3/mol); 0 = that of "
+                          "the thermodynamic file (required without one).");
 
         prm.enter_subsection("Driving force");
         prm.declare_entry("Model",
@@ -271,7 +271,8 @@ namespace vitrum
                                "'Thermodynamic material file'");
           m.thermo = std::make_shared<const thermo::Material>(
             thermo::Material::read(find_file(thermo_file, filename)));
-          m.molar_volume = m.thermo->molar_volume;
+          if (m.molar_volume == 0)
+            m.molar_volume = m.thermo->molar_volume;
           for (const std::string &c : split(competitors, ','))
             if (!c.empty())
               m.solution_competitors.push_back(c);
@@ -286,6 +287,11 @@ namespace vitrum
                              + ": Driving force: no Competitors and no "
                                "Compounds; at least one crystal is needed");
         }
+
+      if (!(m.molar_volume > 0))
+        throw InputError(filename
+                         + ": Molar volume must be > 0 without a "
+                           "thermodynamic material file");
 
       prm.enter_subsection("Nucleation");
       m.arrhenius_nucleation = prm.get("Model") == "Arrhenius";
@@ -389,6 +395,7 @@ namespace vitrum
           {
             r.driving_force = forces[c].value;
             r.competitor    = c;
+            r.nucleus       = forces[c].nucleus;
           }
       r.diffusivity      = diffusivity(T);
       const double dg_v  = r.driving_force / molar_volume;

@@ -6,6 +6,7 @@
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/models/cahn_hilliard.h>
+#include <vitrum/models/crystallization.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/partitioning.h>
 
@@ -42,7 +43,16 @@ namespace vitrum
             "nanolaminate during an anneal (multi-component Cahn-Hilliard "
             "with a crystal/glass phase field)",
             &declare_partitioning_parameters,
-            &create_for_dimension<Partitioning>}};
+            &create_for_dimension<Partitioning>},
+           {"crystallization",
+            "crystallization of a glass along a temperature schedule: "
+            "nucleation and growth rates from the thermodynamic data, JMAK "
+            "mean field, simulated DSC, Kissinger, TTT and CHT diagrams",
+            &declare_crystallization_parameters,
+            [](dealii::ParameterHandler &prm, MPI_Comm comm, const int dim)
+              -> std::unique_ptr<Model> {
+              return std::make_unique<Crystallization>(prm, comm, dim);
+            }}};
       return models;
     }
 

@@ -22,6 +22,7 @@ namespace vitrum
       double heterogeneous = 0;  ///< nucleation at interfaces, 1/(m^2 s)
       double growth        = 0;  ///< interface velocity U, m/s
       int    competitor    = -1; ///< index into competitor_names(), or -1
+      std::vector<double> nucleus; ///< composition of the winning nucleus
     };
 
 
