@@ -277,7 +277,15 @@ namespace vitrum
     kinetics::Rates
     Crystallization::rates_at(const double T) const
     {
-      return material.rates(composition, T);
+      const kinetics::Rates r = material.rates(composition, T);
+      if (!std::isfinite(r.homogeneous) || !std::isfinite(r.heterogeneous)
+          || !std::isfinite(r.growth))
+        throw InputError("Crystallization/Kinetics file '" + prm.kinetics_file
+                         + "': the rates are not finite at T = "
+                         + std::to_string(T)
+                         + " K (a VFT viscosity below its T0 needs a kink "
+                           "temperature above T0)");
+      return r;
     }
 
 
