@@ -84,6 +84,13 @@ def scan(vitrum, kinetics_text, composition, rates=(RATE,)):
             return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
+def temperatures(row):
+    """'onset  peak' in K, or why there is none."""
+    if row["onset"] != row["onset"]:  # NaN: X never reached the threshold
+        return "   none: X < 0.01 up to 1500 K"
+    return "  %6.1f  %6.1f" % (row["onset"], row["peak"])
+
+
 def onset(vitrum, text, composition):
     return scan(vitrum, text, composition)[0]["onset"]
 
@@ -135,11 +142,11 @@ def main():
     print("  anneal  " + "".join("%7s" % e for e in ELEMENTS) + "   onset    peak")
     base = scan(args.vitrum, text, AS_DEPOSITED)[0]
     print("  as dep. " + "".join("%7.2f" % AS_DEPOSITED[e] for e in ELEMENTS)
-          + "  %6.1f  %6.1f" % (base["onset"], base["peak"]), flush=True)
+          + temperatures(base), flush=True)
     for T, glass in annealed_glasses(args.vitrum).items():
         r = scan(args.vitrum, text, glass)[0]
         print("  %4d K  " % T + "".join("%7.2f" % glass[e] for e in ELEMENTS)
-              + "  %6.1f  %6.1f" % (r["onset"], r["peak"]), flush=True)
+              + temperatures(r), flush=True)
 
 
 if __name__ == "__main__":

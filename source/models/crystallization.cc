@@ -248,10 +248,6 @@ namespace vitrum
                                      const int         dim)
         : comm(comm)
         , pcout(std::cout, dealii::Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm,
-                pcout,
-                dealii::TimerOutput::never,
-                dealii::TimerOutput::wall_times)
         , temperature(
             base::Schedule::constant(300, base::Quantity::temperature()))
         , dimension(dim)
@@ -271,6 +267,11 @@ namespace vitrum
       output.parse_parameters(handler);
       output_directory = output.directory;
       output.make_directory(comm);
+      timer = std::make_unique<dealii::TimerOutput>(
+        comm,
+        pcout,
+        dealii::TimerOutput::never,
+        dealii::TimerOutput::wall_times);
     }
 
 
@@ -354,7 +355,7 @@ namespace vitrum
     void
     Crystallization::run_schedule()
     {
-      dealii::TimerOutput::Scope scope(timer, "schedule");
+      dealii::TimerOutput::Scope scope(*timer, "schedule");
       const auto                 breaks = temperature.breakpoints();
       const auto T_of  = [&](double t) { return temperature.value(t); };
       const auto never = [](const Sample &) { return false; };
@@ -448,7 +449,7 @@ namespace vitrum
     void
     Crystallization::run_dsc()
     {
-      dealii::TimerOutput::Scope scope(timer, "DSC scans");
+      dealii::TimerOutput::Scope scope(*timer, "DSC scans");
       const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
       base::CsvWriter csv(
         output_directory + "/dsc.csv",
@@ -500,13 +501,13 @@ namespace vitrum
     void
     Crystallization::run_ttt()
     {
-      dealii::TimerOutput::Scope scope(timer, "TTT diagram");
-      std::vector<std::string> columns = {"temperature",
-                                          "time_threshold",
-                                          "time_half",
-                                          "nucleation_rate",
-                                          "growth_rate",
-                                          "driving_force"};
+      dealii::TimerOutput::Scope scope(*timer, "TTT diagram");
+      std::vector<std::string>   columns = {"temperature",
+                                            "time_threshold",
+                                            "time_half",
+                                            "nucleation_rate",
+                                            "growth_rate",
+                                            "driving_force"};
       // Which crystal nucleates: the nucleus composition (at.%).
       if (material.database())
         for (const std::string &e : material.database()->elements)
@@ -523,13 +524,16 @@ namespace vitrum
               + (prm.ttt_max - prm.ttt_min) * i / (prm.ttt_points - 1);
           const kinetics::Rates r = rates_at(T);
           const double          I = effective_nucleation(r);
-          std::vector<double>   row = {
-            T,
-            kinetics::jmak_time_to_fraction(I, r.growth, prm.threshold, dimension),
-            kinetics::jmak_time_to_fraction(I, r.growth, 0.5, dimension),
-            I,
-            r.growth,
-            r.driving_force / 1e3};
+          std::vector<double>   row
+            = {T,
+               kinetics::jmak_time_to_fraction(I,
+                                               r.growth,
+                                               prm.threshold,
+                                               dimension),
+               kinetics::jmak_time_to_fraction(I, r.growth, 0.5, dimension),
+               I,
+               r.growth,
+               r.driving_force / 1e3};
           if (material.database())
             for (const double y : r.nucleus)
               row.push_back(100 * y);
@@ -541,7 +545,7 @@ namespace vitrum
     void
     Crystallization::run_cht()
     {
-      dealii::TimerOutput::Scope scope(timer, "CHT diagram");
+      dealii::TimerOutput::Scope scope(*timer, "CHT diagram");
       base::CsvWriter            csv(output_directory + "/cht.csv",
                           {"heating_rate", "temperature", "time"},
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
@@ -614,8 +618,9 @@ namespace vitrum
               out << "onset " << std::fixed << std::setprecision(1)
                   << s.peak.onset << " K, peak " << s.peak.peak << " K";
             else if (s.samples.front().fraction >= prm.threshold)
-              out << "none: the schedule left X = " << s.samples.front().fraction
-                  << " >= " << prm.threshold << " (already crystallized)";
+              out << "none: the schedule left X = "
+                  << s.samples.front().fraction << " >= " << prm.threshold
+                  << " (already crystallized)";
             else
               out << "none: X stays below " << prm.threshold << " up to "
                   << prm.dsc_end << " K";
@@ -629,7 +634,7 @@ namespace vitrum
           << "/: crystallization.csv, dsc.csv, kissinger.csv, ttt.csv, "
              "cht.csv\n";
       pcout << out.str() << std::flush;
-      timer.print_summary();
+      timer->print_summary();
     }
   } // namespace models
 } // namespace vitrum

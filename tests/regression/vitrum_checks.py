@@ -359,6 +359,14 @@ def check_crystallization_ranks(tmp):
               expect_success=False)
     print("bad composition:", bad.stderr.strip() or bad.stdout.strip())
     assert bad.returncode != 0 and "Xx" in bad.stderr + bad.stdout
+    missing = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
+                                                 "laminate_anneal.prm"),
+                               "subsection Crystallization\n set Kinetics file = no/such.prm\nend",
+                               name="missing.prm"),
+                  expect_success=False)
+    text = missing.stderr + missing.stdout
+    print("missing kinetics file:", text.strip())
+    assert missing.returncode != 0 and "no/such.prm" in text and "Timer" not in text
 
 
 CHECKS.update({

@@ -16,12 +16,12 @@ namespace vitrum
     /// Nucleation and growth rates of a glass of composition x at T.
     struct Rates
     {
-      double driving_force = 0;  ///< J/mol, of the chosen competitor
-      double diffusivity   = 0;  ///< transport D, m^2/s
-      double homogeneous   = 0;  ///< nucleation, 1/(m^3 s)
-      double heterogeneous = 0;  ///< nucleation at interfaces, 1/(m^2 s)
-      double growth        = 0;  ///< interface velocity U, m/s
-      int    competitor    = -1; ///< index into competitor_names(), or -1
+      double driving_force = 0;    ///< J/mol, of the chosen competitor
+      double diffusivity   = 0;    ///< transport D, m^2/s
+      double homogeneous   = 0;    ///< nucleation, 1/(m^3 s)
+      double heterogeneous = 0;    ///< nucleation at interfaces, 1/(m^2 s)
+      double growth        = 0;    ///< interface velocity U, m/s
+      int    competitor    = -1;   ///< index into competitor_names(), or -1
       std::vector<double> nucleus; ///< composition of the winning nucleus
     };
 

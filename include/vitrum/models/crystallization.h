@@ -12,6 +12,7 @@
 #include <vitrum/models/model.h>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -118,15 +119,16 @@ namespace vitrum
       void
       print_summary() const;
 
-      MPI_Comm                    comm;
-      dealii::ConditionalOStream  pcout;
-      mutable dealii::TimerOutput timer;
-      CrystallizationParameters   prm;
-      kinetics::KineticsMaterial  material;
-      std::vector<double>         composition;
-      base::Schedule              temperature;
-      unsigned int                dimension;
-      std::string                 output_directory;
+      MPI_Comm                   comm;
+      dealii::ConditionalOStream pcout;
+      /// Created once the input is read, so that a bad input exits cleanly.
+      std::unique_ptr<dealii::TimerOutput> timer;
+      CrystallizationParameters            prm;
+      kinetics::KineticsMaterial           material;
+      std::vector<double>                  composition;
+      base::Schedule                       temperature;
+      unsigned int                         dimension;
+      std::string                          output_directory;
 
       kinetics::JmakIntegrator after_schedule;
       std::vector<Sample>      schedule_samples;
