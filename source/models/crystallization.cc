@@ -576,8 +576,14 @@ namespace vitrum
     Crystallization::run()
     {
       const auto names = material.competitor_names();
-      pcout << "Crystallization (mean field, " << dimension
-            << "D growth) of glass '" << material.name << "'\n"
+      pcout << "Crystallization (mean field) of glass '" << material.name
+            << "'\n"
+            << (dimension == 3
+                  ? "Growth: spherical grains (Dimension = 3)\n"
+                  : "Growth: discs in a film of "
+                      + std::to_string(prm.film_thickness * 1e9)
+                      + " nm (Dimension = 2; set Dimension = 3 for a bulk "
+                        "glass)\n")
             << "Competitors: ";
       for (std::size_t i = 0; i < names.size(); ++i)
         pcout << (i ? ", " : "") << names[i];
