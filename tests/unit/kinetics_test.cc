@@ -1,13 +1,17 @@
+#include <vitrum/base/exceptions.h>
 #include <vitrum/kinetics/driving_force.h>
 #include <vitrum/kinetics/dsc.h>
 #include <vitrum/kinetics/growth.h>
 #include <vitrum/kinetics/jmak.h>
+#include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
 #include <vitrum/rheology/viscosity.h>
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <string>
 #include <vector>
 
 using namespace vitrum::kinetics;
@@ -328,4 +332,85 @@ TEST(Dsc, KissingerReturnsTheActivationEnergyPutIn)
   const KissingerFit fit = kissinger(rates, peaks);
   EXPECT_NEAR(fit.activation_energy / Q, 1., 0.02);
   EXPECT_GT(peaks.back(), peaks.front());
+}
+
+namespace
+{
+  std::string
+  write_kinetics(const std::string &name, const std::string &text)
+  {
+    const std::string path = ::testing::TempDir() + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+} // namespace
+
+
+TEST(KineticsMaterial, ReadsTheTiZrNbHfFileAndGivesFiniteRates)
+{
+  const auto m = KineticsMaterial::read(
+    std::string(VITRUM_SOURCE_DIR)
+    + "/parameter_files/materials/TiZrNbHf-glass-kinetics.prm");
+  ASSERT_NE(m.database(), nullptr);
+  EXPECT_EQ(m.database()->n_components(), 7u);
+  EXPECT_NEAR(m.molar_volume, 11.55e-6, 1e-12);
+  // Glass in the database's element order Co, Ni, Ti, Zr, Nb, Hf, Cr.
+  const std::vector<double> x = {0.025, 0.075, 0.219, 0.22, 0.206, 0.225, 0.03};
+  const Rates               r = m.rates(x, 780);
+  EXPECT_GT(r.driving_force, 0);
+  EXPECT_GT(r.homogeneous, 0);
+  EXPECT_GT(r.growth, 0);
+  EXPECT_TRUE(std::isfinite(r.homogeneous) && std::isfinite(r.heterogeneous));
+  // The growth law by hand from the reported driving force and D.
+  EXPECT_NEAR(r.growth
+                / growth_rate(m.diffusion.diffusivity(780),
+                              m.jump_distance,
+                              r.driving_force,
+                              780),
+              1.,
+              1e-12);
+  // Heterogeneous sites with f(90 deg) = 1/2 lower the barrier.
+  EXPECT_GT(r.heterogeneous / m.heterogeneous_sites,
+            100 * r.homogeneous / m.homogeneous_sites);
+}
+
+
+TEST(KineticsMaterial, CompoundsAndArrheniusModelsAndErrors)
+{
+  const std::string thermo = std::string(VITRUM_SOURCE_DIR)
+                             + "/parameter_files/materials/CrCoNi-TiZrNbHf.prm";
+  const auto path
+    = write_kinetics("compound.prm",
+                     "set Thermodynamic material file = " + thermo
+                       + "\nsubsection Driving force\n set Competitors =\n"
+                         " set Compounds = NiZr2: Ni 1, Zr 2; -50, 3\nend\n");
+  const auto m = KineticsMaterial::read(path);
+  ASSERT_EQ(m.compounds.size(), 1u);
+  EXPECT_NEAR(m.compounds[0].composition[1], 1. / 3, 1e-14); // Ni
+  EXPECT_NEAR(m.compounds[0].composition[3], 2. / 3, 1e-14); // Zr
+  EXPECT_NEAR(m.compounds[0].a, -50e3, 1e-9);
+  EXPECT_EQ(m.competitor_names(), std::vector<std::string>{"NiZr2"});
+
+  const auto   arrhenius = KineticsMaterial::read(write_kinetics(
+    "arrhenius.prm",
+    "set Molar volume = 10\nsubsection Driving force\n set Model = "
+      "Thompson-Spaepen\nend\nsubsection Nucleation\n set Model = Arrhenius\n"
+      " set Arrhenius prefactor = 1e20\n set Arrhenius activation energy = 100\n"
+      "end\nsubsection Growth\n set Model = Arrhenius\n set Arrhenius prefactor "
+      "= 2\n set Arrhenius activation energy = 50\nend\n"));
+  const double T = 700, RT = gas_constant * T;
+  const Rates  r = arrhenius.rates({}, T);
+  EXPECT_NEAR(r.homogeneous / (1e20 * std::exp(-1e5 / RT)), 1., 1e-12);
+  EXPECT_NEAR(r.growth / (2 * std::exp(-5e4 / RT)), 1., 1e-12);
+
+  EXPECT_THROW(KineticsMaterial::read(write_kinetics(
+                 "bad.prm",
+                 "set Thermodynamic material file = " + thermo
+                   + "\nsubsection Driving force\n set Compounds = NiZr2 "
+                     "Ni 1\nend\n")),
+               vitrum::InputError);
+  EXPECT_THROW(KineticsMaterial::read(
+                 write_kinetics("unknown.prm", "set Colour = blue\n")),
+               vitrum::InputError);
+  EXPECT_THROW(KineticsMaterial::read("/no/such/file.prm"), vitrum::InputError);
 }
