@@ -6,6 +6,7 @@
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/models/cahn_hilliard.h>
+#include <vitrum/models/crystallization.h>
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/partitioning.h>
@@ -26,6 +27,29 @@ namespace vitrum
           return std::make_unique<ModelClass<2>>(prm, comm);
         return std::make_unique<ModelClass<3>>(prm, comm);
       }
+
+      void
+      declare_all_crystallization_parameters(dealii::ParameterHandler &prm)
+      {
+        declare_crystallization_parameters(prm);
+        declare_crystallization_field_parameters(prm);
+      }
+
+
+      /// The mean-field model, or the phase-field one for `Mode = phase
+      /// field`.
+      std::unique_ptr<Model>
+      create_crystallization(dealii::ParameterHandler &prm,
+                             MPI_Comm                  comm,
+                             const int                 dim)
+      {
+        prm.enter_subsection("Crystallization");
+        const std::string mode = prm.get("Mode");
+        prm.leave_subsection();
+        if (mode == "phase field")
+          return create_for_dimension<CrystallizationField>(prm, comm, dim);
+        return std::make_unique<Crystallization>(prm, comm, dim);
+      }
     } // namespace
 
 
@@ -44,11 +68,14 @@ namespace vitrum
             "with a crystal/glass phase field)",
             &declare_partitioning_parameters,
             &create_for_dimension<Partitioning>},
-           {"crystallization field",
-            "spatially resolved crystallization of a glass: stochastic "
-            "nucleation and Allen-Cahn growth of crystals",
-            &declare_crystallization_field_parameters,
-            &create_for_dimension<CrystallizationField>}};
+           {"crystallization",
+            "crystallization of a glass along a temperature schedule: "
+            "mean field (nucleation and growth rates from the thermodynamic "
+            "data, JMAK, simulated DSC, Kissinger, TTT and CHT diagrams) or "
+            "phase field (stochastic nucleation and Allen-Cahn growth of "
+            "crystals on an adaptive mesh)",
+            &declare_all_crystallization_parameters,
+            &create_crystallization}};
       return models;
     }
 

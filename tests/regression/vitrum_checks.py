@@ -377,6 +377,96 @@ CHECKS.update({
 })
 
 
+# --- crystallization model ----------------------------------------------
+
+def crystallization_case(directory, name, extra="", n_ranks=1):
+    """Run tests/regression/crystallization/<name>.prm; return its output dir."""
+    prm = write_prm(directory,
+                    os.path.join(ARGS.source, "tests/regression/crystallization", name + ".prm"),
+                    f"subsection Output\n set Directory = {directory}/out\nend\n" + extra)
+    print(run(n_ranks, prm).stdout)
+    return os.path.join(directory, "out")
+
+
+def read_table(directory, name):
+    with open(os.path.join(directory, name)) as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def check_crystallization_jmak(tmp):
+    """Isothermal, constant rates: X(t) = 1 - exp(-g I U^d t^(d+1)/(d+1))."""
+    import math
+    for dim in (3, 2):
+        d = os.path.join(tmp, f"{dim}d")
+        os.makedirs(d)
+        # Discs (nuclei per area = volume rate x film thickness, 1 um here)
+        # need a hotter hold to crystallize as much.
+        hold = "780 K; hold 400 s" if dim == 3 else "880 K; hold 400 s"
+        out = crystallization_case(d, "isothermal", f"set Dimension = {dim}\n"
+                                   "subsection Crystallization\n set Film thickness = 1000\nend\n"
+                                   f"subsection Temperature\n set Schedule = {hold}\nend\n")
+        rows = read_table(out, "crystallization.csv")
+        I, U = rows[0]["nucleation_rate"], rows[0]["growth_rate"]
+        assert all(r["nucleation_rate"] == I and r["growth_rate"] == U for r in rows), \
+            "rates are not constant in the isothermal hold"
+        worst = max(abs(r["fraction"] - (1 - math.exp(-math.pi * I * U ** dim * r["time"] ** (dim + 1) / 3)))
+                    for r in rows)
+        print(f"{dim}D: {len(rows)} samples, X(end) = {rows[-1]['fraction']:.6f}, "
+              f"largest |X - JMAK| = {worst:.2e}")
+        assert rows[-1]["fraction"] > 0.15, "the hold should crystallize a good part of the glass"
+        assert worst <= 1e-6, f"{dim}D mean-field X(t) differs from JMAK by more than 1e-6"
+
+
+def check_crystallization_kissinger(tmp):
+    import math
+    out = crystallization_case(tmp, "kissinger")
+    rows = read_table(out, "kissinger.csv")
+    x = [1 / r["peak"] for r in rows]
+    y = [math.log(r["heating_rate"] / 60 / r["peak"] ** 2) for r in rows]
+    mx, my = sum(x) / len(x), sum(y) / len(y)
+    slope = sum((a - mx) * (b - my) for a, b in zip(x, y)) / sum((a - mx) ** 2 for a in x)
+    E = -slope * 8.314462618 / 1e3
+    print("peaks (K):", ", ".join(f"{r['peak']:.2f}" for r in rows), f"-> E = {E:.1f} kJ/mol")
+    assert all(b["peak"] > a["peak"] for a, b in zip(rows, rows[1:])), "peaks must rise with rate"
+    assert abs(E / 250 - 1) <= 0.02, "Kissinger energy differs from the 250 kJ/mol put in by > 2 %"
+
+
+def check_crystallization_ranks(tmp):
+    outs = []
+    for n in (1, 2):
+        d = os.path.join(tmp, str(n))
+        os.makedirs(d)
+        outs.append(crystallization_case(d, "laminate_anneal", n_ranks=n))
+    for name in ("crystallization.csv", "dsc.csv", "kissinger.csv", "ttt.csv", "cht.csv"):
+        with open(os.path.join(outs[0], name)) as a, open(os.path.join(outs[1], name)) as b:
+            ta, tb = a.read(), b.read()
+        print(f"{name}: {len(ta.splitlines())} lines, identical: {ta == tb}")
+        assert ta == tb, f"{name} differs between 1 and 2 ranks"
+    rows = read_table(outs[0], "crystallization.csv")
+    assert 0 < rows[-1]["fraction"] < 1, "the anneal should partly crystallize the layer"
+    bad = run(2, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
+                                             "laminate_anneal.prm"),
+                           "subsection Crystallization\n set Glass composition = Ti: 50, Xx: 50\nend"),
+              expect_success=False)
+    print("bad composition:", bad.stderr.strip() or bad.stdout.strip())
+    assert bad.returncode != 0 and "Xx" in bad.stderr + bad.stdout
+    missing = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
+                                                 "laminate_anneal.prm"),
+                               "subsection Crystallization\n set Kinetics file = no/such.prm\nend",
+                               name="missing.prm"),
+                  expect_success=False)
+    text = missing.stderr + missing.stdout
+    print("missing kinetics file:", text.strip())
+    assert missing.returncode != 0 and "no/such.prm" in text and "Timer" not in text
+
+
+CHECKS.update({
+    "crystallization-jmak": check_crystallization_jmak,
+    "crystallization-kissinger": check_crystallization_kissinger,
+    "crystallization-ranks": check_crystallization_ranks,
+})
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)

@@ -1,0 +1,142 @@
+#ifndef vitrum_models_crystallization_h
+#define vitrum_models_crystallization_h
+
+#include <deal.II/base/conditional_ostream.h>
+#include <deal.II/base/parameter_handler.h>
+#include <deal.II/base/timer.h>
+
+#include <vitrum/base/schedule.h>
+#include <vitrum/kinetics/dsc.h>
+#include <vitrum/kinetics/jmak.h>
+#include <vitrum/kinetics/kinetics_material.h>
+#include <vitrum/models/model.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vitrum
+{
+  namespace models
+  {
+    /// Entries of subsection "Crystallization".
+    struct CrystallizationParameters
+    {
+      std::string         kinetics_file;
+      std::string         composition_text;
+      double              interface_density    = 0;    ///< 1/m
+      double              film_thickness       = 1e-8; ///< m, 2D only
+      double              threshold            = 0.01;
+      double              max_temperature_step = 0.5; ///< K
+      double              max_fraction_step    = 0.01;
+      std::vector<double> dsc_rates;              ///< K/s
+      double              report_rate = 20. / 60; ///< K/s
+      double              dsc_start   = 300;      ///< K
+      double              dsc_end     = 1500;     ///< K
+      double              ttt_min = 500, ttt_max = 1000;
+      unsigned int        ttt_points = 51;
+      double              cht_min = 1e-3, cht_max = 1e3; ///< K/s
+      unsigned int        cht_points = 25;
+
+      static void
+      declare_parameters(dealii::ParameterHandler &prm);
+      void
+      parse_parameters(dealii::ParameterHandler &prm);
+    };
+
+    void
+    declare_crystallization_parameters(dealii::ParameterHandler &prm);
+
+
+    /**
+     * Crystallization of a glass (model 2 of the design, mean-field mode):
+     * classical nucleation and growth rates from the kinetics material file
+     * at the glass composition, integrated along the temperature schedule by
+     * the extended-volume (JMAK) construction. Then simulated DSC scans
+     * starting from the state the schedule left, their Kissinger analysis,
+     * and TTT and CHT diagrams of the glass. No mesh: every MPI rank
+     * computes the same numbers, rank 0 prints and writes.
+     */
+    class Crystallization : public Model
+    {
+    public:
+      Crystallization(dealii::ParameterHandler &prm, MPI_Comm comm, int dim);
+
+      void
+      run() override;
+
+    private:
+      /// One accepted step of an integration.
+      struct Sample
+      {
+        double          time, temperature, fraction, rate;
+        kinetics::Rates rates;
+        double          nucleation; ///< effective I (1/(m^dim s))
+        double          nuclei;
+      };
+
+      /// Result of one simulated DSC scan.
+      struct Scan
+      {
+        double              heating_rate; ///< K/s
+        std::vector<Sample> samples;
+        kinetics::DscPeak   peak;
+        double              threshold_temperature; ///< T at X = threshold, K
+      };
+
+      kinetics::Rates
+      rates_at(double T) const;
+
+      /// Nucleation rate per volume (3D) or area (2D): homogeneous plus
+      /// heterogeneous on the interfaces.
+      double
+      effective_nucleation(const kinetics::Rates &r) const;
+
+      /// Integrate from t0 to t1 along T(t) (changing at most at |dTdt|),
+      /// appending samples; stops early when stop(sample) is true.
+      void
+      integrate(kinetics::JmakIntegrator                  &jmak,
+                const std::function<double(double)>       &T_of,
+                double                                     dTdt,
+                double                                     t0,
+                double                                     t1,
+                std::vector<Sample>                       &samples,
+                const std::function<bool(const Sample &)> &stop) const;
+
+      Scan
+      dsc_scan(const kinetics::JmakIntegrator &start,
+               double                          heating_rate) const;
+
+      void
+      run_schedule();
+      void
+      run_dsc();
+      void
+      run_ttt();
+      void
+      run_cht();
+      void
+      print_summary() const;
+
+      MPI_Comm                   comm;
+      dealii::ConditionalOStream pcout;
+      /// Created once the input is read, so that a bad input exits cleanly.
+      std::unique_ptr<dealii::TimerOutput> timer;
+      CrystallizationParameters            prm;
+      kinetics::KineticsMaterial           material;
+      std::vector<double>                  composition;
+      base::Schedule                       temperature;
+      unsigned int                         dimension;
+      std::string                          output_directory;
+
+      kinetics::JmakIntegrator after_schedule;
+      std::vector<Sample>      schedule_samples;
+      std::vector<Scan>        scans;
+      kinetics::KissingerFit   kissinger_fit;
+      bool                     kissinger_done = false;
+    };
+  } // namespace models
+} // namespace vitrum
+
+#endif

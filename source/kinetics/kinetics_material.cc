@@ -1,0 +1,430 @@
+#include <deal.II/base/parameter_handler.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+#include <vitrum/kinetics/growth.h>
+#include <vitrum/kinetics/kinetics_material.h>
+#include <vitrum/kinetics/nucleation.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace kinetics
+  {
+    namespace
+    {
+      using dealii::ParameterHandler;
+      namespace P = dealii::Patterns;
+
+      constexpr double avogadro = 6.02214076e23;
+
+      void
+      declare(ParameterHandler &prm)
+      {
+        prm.declare_entry("Name", "", P::Anything(), "Name of the glass.");
+        prm.declare_entry("Thermodynamic material file",
+                          "",
+                          P::Anything(),
+                          "Partitioning material file with the glass and "
+                          "crystal phases (empty: Thompson-Spaepen).");
+        prm.declare_entry("Crystallization enthalpy",
+                          "5",
+                          P::Double(0),
+                          "Heat released by crystallization (kJ/mol), for "
+                          "simulated DSC traces.");
+        prm.declare_entry("Molar volume",
+                          "0",
+                          P::Double(0, 100),
+                          "Molar volume of the glass (cm^3/mol); 0 = that of "
+                          "the thermodynamic file (required without one).");
+
+        prm.enter_subsection("Driving force");
+        prm.declare_entry("Model",
+                          "database",
+                          P::Selection("database|Thompson-Spaepen"),
+                          "database: parallel tangent against the "
+                          "competitors; Thompson-Spaepen: dH_f dT/T_l "
+                          "2T/(T_l+T).");
+        prm.declare_entry("Competitors",
+                          "crystal",
+                          P::List(P::Selection("crystal")),
+                          "Solution phases of the thermodynamic file that "
+                          "compete with the glass.");
+        prm.declare_entry(
+          "Compounds",
+          "",
+          P::Anything(),
+          "Stoichiometric competitors, separated by '|': "
+          "'NAME: El at.%, El at.%, ...; a, b' with G = a + b T "
+          "in kJ/mol and J/(mol K) on the glass reference.");
+        prm.declare_entry("Melting enthalpy",
+                          "10",
+                          P::Double(0),
+                          "Thompson-Spaepen dH_f (kJ/mol).");
+        prm.declare_entry("Liquidus temperature",
+                          "1000",
+                          P::Double(1),
+                          "Thompson-Spaepen T_l (K).");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Nucleation");
+        prm.declare_entry("Model",
+                          "classical",
+                          P::Selection("classical|Arrhenius"),
+                          "classical: I = n D/a^2 exp(-f W*/kT); Arrhenius: "
+                          "I = I0 exp(-Q/RT) (analytic checks).");
+        prm.declare_entry("Interface energy",
+                          "0.1",
+                          P::Double(1e-4, 10),
+                          "Glass/crystal interface energy sigma (J/m^2).");
+        prm.declare_entry("Site fraction",
+                          "1",
+                          P::Double(0),
+                          "Homogeneous sites per atom (times the Zeldovich "
+                          "factor): n = fraction N_A / V_m.");
+        prm.declare_entry("Interface site fraction",
+                          "1",
+                          P::Double(0),
+                          "Heterogeneous sites per interface atom: n_s = "
+                          "fraction (N_A / V_m)^(2/3).");
+        prm.declare_entry("Contact angle",
+                          "180",
+                          P::Double(0, 180),
+                          "Wetting angle of a nucleus on an interface "
+                          "(degrees); 180 = no help from interfaces.");
+        prm.declare_entry("Arrhenius prefactor",
+                          "1e20",
+                          P::Double(0),
+                          "I0 (1/(m^3 s)) of the Arrhenius model.");
+        prm.declare_entry("Arrhenius activation energy",
+                          "200",
+                          P::Double(0),
+                          "Q (kJ/mol) of the Arrhenius model.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Growth");
+        prm.declare_entry("Model",
+                          "classical",
+                          P::Selection("classical|Arrhenius"),
+                          "classical: U = D/a (1 - exp(-dg/RT)); Arrhenius: "
+                          "U = U0 exp(-Q/RT).");
+        prm.declare_entry("Arrhenius prefactor",
+                          "1",
+                          P::Double(0),
+                          "U0 (m/s) of the Arrhenius model.");
+        prm.declare_entry("Arrhenius activation energy",
+                          "200",
+                          P::Double(0),
+                          "Q (kJ/mol) of the Arrhenius model.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Transport");
+        prm.declare_entry("Mechanism",
+                          "diffusion",
+                          P::Selection("diffusion|viscosity"),
+                          "diffusion: D = D0 exp(-Q/RT); viscosity: "
+                          "Stokes-Einstein D = kT/(3 pi eta a).");
+        prm.declare_entry("Diffusivity prefactor",
+                          "1e-5",
+                          P::Double(0),
+                          "D0 (m^2/s).");
+        prm.declare_entry("Diffusion activation energy",
+                          "200",
+                          P::Double(0),
+                          "Q (kJ/mol).");
+        prm.declare_entry("Jump distance",
+                          "0.3",
+                          P::Double(0.01, 10),
+                          "Atomic jump distance and diameter a (nm).");
+        rheology::ViscosityLaw::declare_parameters(prm);
+        prm.leave_subsection();
+      }
+
+      std::string
+      find_file(const std::string &name, const std::string &next_to)
+      {
+        namespace fs = std::filesystem;
+        if (fs::path(name).is_absolute() || fs::exists(name))
+          return name;
+        const fs::path beside = fs::path(next_to).parent_path() / name;
+        if (fs::exists(beside))
+          return beside.string();
+        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
+        return fs::exists(in_source) ? in_source.string() : name;
+      }
+
+      std::string
+      trim(const std::string &s)
+      {
+        const auto b = s.find_first_not_of(" \t");
+        const auto e = s.find_last_not_of(" \t");
+        return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+      }
+
+      std::vector<std::string>
+      split(const std::string &s, const char c)
+      {
+        std::vector<std::string> parts;
+        std::stringstream        in(s);
+        std::string              part;
+        while (std::getline(in, part, c))
+          parts.push_back(trim(part));
+        return parts;
+      }
+
+      /// "NAME: Ni 33.3, Zr 66.7; -40, 5" -> Compound.
+      Compound
+      parse_compound(const std::string      &text,
+                     const thermo::Material &material,
+                     const std::string      &where)
+      {
+        const auto        colon = text.find(':'), semicolon = text.find(';');
+        const std::string usage
+          = where + ": '" + text
+            + "' is not 'NAME: El at.%, El at.%, ...; a, b' (G = a + b T in "
+              "kJ/mol and J/(mol K))";
+        if (colon == std::string::npos || semicolon == std::string::npos
+            || semicolon < colon)
+          throw InputError(usage);
+        Compound c;
+        c.name = trim(text.substr(0, colon));
+        c.composition.assign(material.n_components(), 0.);
+        double sum = 0;
+        for (const std::string &item :
+             split(text.substr(colon + 1, semicolon - colon - 1), ','))
+          {
+            std::istringstream in(item);
+            std::string        symbol;
+            double             value = -1;
+            if (!(in >> symbol >> value) || value < 0)
+              throw InputError(usage);
+            c.composition[material.element_index(symbol)] += value;
+            sum += value;
+          }
+        if (!(sum > 0))
+          throw InputError(usage);
+        for (double &v : c.composition)
+          v /= sum;
+        const auto ab = split(text.substr(semicolon + 1), ',');
+        if (ab.size() != 2)
+          throw InputError(usage);
+        try
+          {
+            c.a = std::stod(ab[0]) * 1e3;
+            c.b = std::stod(ab[1]);
+          }
+        catch (const std::exception &)
+          {
+            throw InputError(usage);
+          }
+        return c;
+      }
+    } // namespace
+
+
+    KineticsMaterial
+    KineticsMaterial::read(const std::string &filename)
+    {
+      if (!std::ifstream(filename))
+        throw InputError("cannot open kinetics material file '" + filename
+                         + "'");
+      ParameterHandler prm;
+      declare(prm);
+      try
+        {
+          prm.parse_input(filename, "", false, false);
+        }
+      catch (const dealii::ExceptionBase &e)
+        {
+          std::ostringstream info;
+          e.print_info(info);
+          throw InputError("kinetics material file " + filename + ": "
+                           + base::one_line(info.str()));
+        }
+
+      KineticsMaterial m;
+      m.name = prm.get("Name");
+      m.crystallization_enthalpy
+        = prm.get_double("Crystallization enthalpy") * 1e3;
+      m.molar_volume                = prm.get_double("Molar volume") * 1e-6;
+      const std::string thermo_file = prm.get("Thermodynamic material file");
+
+      prm.enter_subsection("Driving force");
+      m.driving_force_model         = prm.get("Model") == "database"
+                                        ? DrivingForceModel::database
+                                        : DrivingForceModel::thompson_spaepen;
+      m.melting_enthalpy            = prm.get_double("Melting enthalpy") * 1e3;
+      m.liquidus_temperature        = prm.get_double("Liquidus temperature");
+      const std::string competitors = prm.get("Competitors");
+      const std::string compounds   = prm.get("Compounds");
+      prm.leave_subsection();
+
+      if (m.driving_force_model == DrivingForceModel::database)
+        {
+          if (thermo_file.empty())
+            throw InputError(filename
+                             + ": Driving force/Model = database needs a "
+                               "'Thermodynamic material file'");
+          m.thermo = std::make_shared<const thermo::Material>(
+            thermo::Material::read(find_file(thermo_file, filename)));
+          if (m.molar_volume == 0)
+            m.molar_volume = m.thermo->molar_volume;
+          for (const std::string &c : split(competitors, ','))
+            if (!c.empty())
+              m.solution_competitors.push_back(c);
+          for (const std::string &c : split(compounds, '|'))
+            if (!c.empty())
+              m.compounds.push_back(
+                parse_compound(c,
+                               *m.thermo,
+                               filename + ": Driving force/Compounds"));
+          if (m.solution_competitors.empty() && m.compounds.empty())
+            throw InputError(filename
+                             + ": Driving force: no Competitors and no "
+                               "Compounds; at least one crystal is needed");
+        }
+
+      if (!(m.molar_volume > 0))
+        throw InputError(filename
+                         + ": Molar volume must be > 0 without a "
+                           "thermodynamic material file");
+
+      prm.enter_subsection("Nucleation");
+      m.arrhenius_nucleation = prm.get("Model") == "Arrhenius";
+      m.interface_energy     = prm.get_double("Interface energy");
+      const double n_v       = avogadro / m.molar_volume;
+      m.homogeneous_sites    = prm.get_double("Site fraction") * n_v;
+      m.heterogeneous_sites
+        = prm.get_double("Interface site fraction") * std::pow(n_v, 2. / 3);
+      m.contact_angle        = prm.get_double("Contact angle") * M_PI / 180;
+      m.nucleation_prefactor = prm.get_double("Arrhenius prefactor");
+      m.nucleation_energy = prm.get_double("Arrhenius activation energy") * 1e3;
+      prm.leave_subsection();
+
+      prm.enter_subsection("Growth");
+      m.arrhenius_growth = prm.get("Model") == "Arrhenius";
+      m.growth_prefactor = prm.get_double("Arrhenius prefactor");
+      m.growth_energy    = prm.get_double("Arrhenius activation energy") * 1e3;
+      prm.leave_subsection();
+
+      prm.enter_subsection("Transport");
+      m.viscous_transport = prm.get("Mechanism") == "viscosity";
+      m.diffusion.D0      = prm.get_double("Diffusivity prefactor");
+      m.diffusion.Q       = prm.get_double("Diffusion activation energy") * 1e3;
+      m.jump_distance     = prm.get_double("Jump distance") * 1e-9;
+      if (m.viscous_transport)
+        m.viscosity = rheology::ViscosityLaw::parse(prm);
+      prm.leave_subsection();
+      return m;
+    }
+
+
+    std::vector<std::string>
+    KineticsMaterial::competitor_names() const
+    {
+      if (driving_force_model == DrivingForceModel::thompson_spaepen)
+        return {"crystal (Thompson-Spaepen)"};
+      std::vector<std::string> names = solution_competitors;
+      for (const Compound &c : compounds)
+        names.push_back(c.name);
+      return names;
+    }
+
+
+    std::vector<DrivingForce>
+    KineticsMaterial::driving_forces(const std::vector<double> &x,
+                                     const double               T) const
+    {
+      if (driving_force_model == DrivingForceModel::thompson_spaepen)
+        {
+          DrivingForce df;
+          df.value
+            = thompson_spaepen(melting_enthalpy, liquidus_temperature, T);
+          df.nucleus = x;
+          return {df};
+        }
+      if (x.size() != thermo->n_components())
+        throw InputError(
+          "kinetics: the glass composition has " + std::to_string(x.size())
+          + " fractions, the "
+            "thermodynamic file "
+          + std::to_string(thermo->n_components()) + " elements");
+      std::vector<DrivingForce> forces;
+      for (const std::string &phase : solution_competitors)
+        {
+          (void)phase; // "crystal" is the only solution phase of the file
+          forces.push_back(
+            parallel_tangent(thermo->glass, thermo->crystal, x, T));
+        }
+      for (const Compound &c : compounds)
+        forces.push_back(compound_driving_force(thermo->glass, c, x, T));
+      return forces;
+    }
+
+
+    double
+    KineticsMaterial::diffusivity(const double T) const
+    {
+      if (viscous_transport)
+        return stokes_einstein_diffusivity(T,
+                                           viscosity.newtonian(T),
+                                           jump_distance);
+      return diffusion.diffusivity(T);
+    }
+
+
+    Rates
+    KineticsMaterial::rates(const std::vector<double> &x, const double T) const
+    {
+      Rates        r;
+      const double RT = thermo::gas_constant * T;
+      if (arrhenius_nucleation && arrhenius_growth)
+        {
+          r.homogeneous
+            = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+          r.growth = growth_prefactor * std::exp(-growth_energy / RT);
+          return r;
+        }
+      const auto forces = driving_forces(x, T);
+      for (unsigned int c = 0; c < forces.size(); ++c)
+        if (r.competitor < 0 || forces[c].value > r.driving_force)
+          {
+            r.driving_force = forces[c].value;
+            r.competitor    = c;
+            r.nucleus       = forces[c].nucleus;
+          }
+      r.diffusivity      = diffusivity(T);
+      const double dg_v  = r.driving_force / molar_volume;
+      const double f_het = contact_angle_factor(contact_angle);
+      if (arrhenius_nucleation)
+        r.homogeneous
+          = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+      else
+        {
+          r.homogeneous   = classical_nucleation_rate(homogeneous_sites,
+                                                    r.diffusivity,
+                                                    jump_distance,
+                                                    interface_energy,
+                                                    dg_v,
+                                                    1.,
+                                                    T);
+          r.heterogeneous = classical_nucleation_rate(heterogeneous_sites,
+                                                      r.diffusivity,
+                                                      jump_distance,
+                                                      interface_energy,
+                                                      dg_v,
+                                                      f_het,
+                                                      T);
+        }
+      r.growth
+        = arrhenius_growth
+            ? growth_prefactor * std::exp(-growth_energy / RT)
+            : growth_rate(r.diffusivity, jump_distance, r.driving_force, T);
+      return r;
+    }
+  } // namespace kinetics
+} // namespace vitrum

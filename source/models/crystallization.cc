@@ -1,0 +1,651 @@
+#include <deal.II/base/mpi.h>
+
+#include <vitrum/base/csv_writer.h>
+#include <vitrum/base/exceptions.h>
+#include <vitrum/fem/output.h>
+#include <vitrum/models/crystallization.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace models
+  {
+    using dealii::ParameterHandler;
+    namespace P = dealii::Patterns;
+
+    namespace
+    {
+      std::string
+      resolve_path(const std::string &name)
+      {
+        namespace fs = std::filesystem;
+        if (fs::path(name).is_absolute() || fs::exists(name))
+          return name;
+        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
+        return fs::exists(in_source) ? in_source.string() : name;
+      }
+
+      /// "Ti: 21.9, Zr: 22" -> mole fractions in the database's order.
+      std::vector<double>
+      parse_composition(const std::string      &text,
+                        const thermo::Material &material)
+      {
+        const std::string   entry = "Crystallization/Glass composition";
+        std::vector<double> x(material.n_components(), 0.);
+        double              sum = 0;
+        std::stringstream   in(text);
+        std::string         item;
+        while (std::getline(in, item, ','))
+          {
+            const auto colon = item.find(':');
+            if (colon == std::string::npos)
+              throw InputError(entry + ": '" + item
+                               + "' is not 'Element: at.%'");
+            std::string symbol = item.substr(0, colon);
+            symbol.erase(std::remove(symbol.begin(), symbol.end(), ' '),
+                         symbol.end());
+            double value;
+            try
+              {
+                value = std::stod(item.substr(colon + 1));
+              }
+            catch (const std::exception &)
+              {
+                throw InputError(entry + ": '" + item + "' has no number");
+              }
+            if (!(value >= 0))
+              throw InputError(entry + ": '" + item + "' must be >= 0");
+            x[material.element_index(symbol)] += value;
+            sum += value;
+          }
+        if (!(sum > 0))
+          throw InputError(entry
+                           + ": empty; give 'Element: at.%, ...' for "
+                             "the elements of the thermodynamic file");
+        for (double &v : x)
+          v /= sum;
+        return x;
+      }
+
+      std::vector<double>
+      parse_rates(const std::string &text)
+      {
+        std::vector<double> rates;
+        for (const auto &r : dealii::Utilities::split_string_list(text))
+          rates.push_back(dealii::Utilities::string_to_double(r) / 60);
+        return rates;
+      }
+
+      /// T where the samples first reach X (linear in between), or NaN.
+      template <class Samples>
+      double
+      temperature_at_fraction(const Samples &s, const double X)
+      {
+        for (std::size_t i = 1; i < s.size(); ++i)
+          if (s[i].fraction >= X)
+            {
+              const double w
+                = (X - s[i - 1].fraction) / (s[i].fraction - s[i - 1].fraction);
+              return s[i - 1].temperature
+                     + w * (s[i].temperature - s[i - 1].temperature);
+            }
+        return std::nan("");
+      }
+    } // namespace
+
+
+    void
+    CrystallizationParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Crystallization");
+      prm.declare_entry("Mode",
+                        "mean field",
+                        P::Selection("mean field|phase field"),
+                        "mean field: one glass composition, rates integrated "
+                        "by the JMAK extended-volume construction (no mesh). "
+                        "phase field: stochastic nucleation and Allen-Cahn "
+                        "growth of crystals on an adaptive mesh, with the "
+                        "rates of subsection 'Crystallization field/Rates' "
+                        "(Arrhenius laws; not yet taken from the kinetics "
+                        "file nor coupled to the partitioning model).");
+      prm.declare_entry("Kinetics file",
+                        "parameter_files/materials/TiZrNbHf-glass-kinetics.prm",
+                        P::FileName(),
+                        "Kinetics material file (nucleation, growth, "
+                        "transport, DSC enthalpy; names its thermodynamic "
+                        "file). Relative paths: working directory, then the "
+                        "vitrum source tree.");
+      prm.declare_entry("Glass composition",
+                        "Ti: 21.9, Zr: 22.0, Nb: 20.6, Hf: 22.5, Cr: 3.0, "
+                        "Co: 2.5, Ni: 7.5",
+                        P::Anything(),
+                        "at.% of the elements of the thermodynamic file, "
+                        "'El: value, ...' (normalized; missing = 0). Ignored "
+                        "with the Thompson-Spaepen driving force.");
+      prm.declare_entry("Interface area per volume",
+                        "0",
+                        P::Double(0),
+                        "Crystal/glass interface area per glass volume "
+                        "(1/nm) for heterogeneous nucleation; 2/h for a "
+                        "glass layer of thickness h in a laminate, 0 for a "
+                        "bulk glass.");
+      prm.declare_entry("Film thickness",
+                        "10",
+                        P::Double(1e-3),
+                        "Dimension = 2 only (growth of discs in a film): "
+                        "nuclei per area = volume rate times this (nm).");
+      prm.declare_entry("Transformed fraction for Tx",
+                        "0.01",
+                        P::Double(1e-6, 0.5),
+                        "Crystallized fraction X that defines the TTT and "
+                        "CHT curves and the threshold Tx.");
+      prm.declare_entry("Maximum temperature step",
+                        "0.5",
+                        P::Double(1e-3, 50),
+                        "Largest temperature change (K) in one step of a "
+                        "ramp or scan.");
+      prm.declare_entry("Maximum fraction step",
+                        "0.01",
+                        P::Double(1e-5, 0.5),
+                        "Largest change of X in one step (resolution of the "
+                        "curves).");
+      prm.declare_entry("DSC heating rates",
+                        "5, 10, 20, 40",
+                        P::List(P::Double(1e-6), 1),
+                        "Heating rates (K/min) of the simulated DSC scans and "
+                        "of the Kissinger analysis (>= 2 for Kissinger).");
+      prm.declare_entry("Report heating rate",
+                        "20",
+                        P::Double(1e-6),
+                        "Heating rate (K/min) whose Tx the summary reports; "
+                        "added to the scans if missing.");
+      prm.declare_entry("DSC start temperature",
+                        "300",
+                        P::Double(1),
+                        "Scans start here (K) from the state the schedule "
+                        "left.");
+      prm.declare_entry("DSC end temperature",
+                        "1500",
+                        P::Double(1),
+                        "Scans stop here (K) if X has not reached 0.9999.");
+      prm.declare_entry("TTT temperatures",
+                        "500, 1000, 51",
+                        P::Anything(),
+                        "'T_min, T_max, points' (K) of the isothermal TTT "
+                        "diagram.");
+      prm.declare_entry("CHT heating rates",
+                        "0.001, 1000, 25",
+                        P::Anything(),
+                        "'rate_min, rate_max, points' (K/s, log spaced) of the "
+                        "continuous-heating (CHT) diagram.");
+      prm.leave_subsection();
+    }
+
+
+    void
+    CrystallizationParameters::parse_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Crystallization");
+      kinetics_file        = prm.get("Kinetics file");
+      composition_text     = prm.get("Glass composition");
+      interface_density    = prm.get_double("Interface area per volume") * 1e9;
+      film_thickness       = prm.get_double("Film thickness") * 1e-9;
+      threshold            = prm.get_double("Transformed fraction for Tx");
+      max_temperature_step = prm.get_double("Maximum temperature step");
+      max_fraction_step    = prm.get_double("Maximum fraction step");
+      dsc_rates            = parse_rates(prm.get("DSC heating rates"));
+      report_rate          = prm.get_double("Report heating rate") / 60;
+      dsc_start            = prm.get_double("DSC start temperature");
+      dsc_end              = prm.get_double("DSC end temperature");
+      const auto triple    = [&](const std::string &entry) {
+        const auto parts = dealii::Utilities::split_string_list(prm.get(entry));
+        try
+          {
+            if (parts.size() == 3)
+              return std::make_tuple(
+                dealii::Utilities::string_to_double(parts[0]),
+                dealii::Utilities::string_to_double(parts[1]),
+                dealii::Utilities::string_to_int(parts[2]));
+          }
+        catch (...)
+          {
+          }
+        throw InputError("Crystallization/" + entry + ": '" + prm.get(entry)
+                         + "' is not 'min, max, points'");
+      };
+      int n;
+      std::tie(ttt_min, ttt_max, n) = triple("TTT temperatures");
+      if (!(ttt_min > 0 && ttt_max > ttt_min && n >= 2))
+        throw InputError("Crystallization/TTT temperatures: need 0 < T_min < "
+                         "T_max and at least 2 points");
+      ttt_points                    = n;
+      std::tie(cht_min, cht_max, n) = triple("CHT heating rates");
+      if (!(cht_min > 0 && cht_max > cht_min && n >= 2))
+        throw InputError("Crystallization/CHT heating rates: need 0 < min < "
+                         "max and at least 2 points");
+      cht_points = n;
+      prm.leave_subsection();
+      if (!(dsc_end > dsc_start))
+        throw InputError("Crystallization/DSC end temperature must exceed the "
+                         "DSC start temperature");
+      if (std::none_of(dsc_rates.begin(), dsc_rates.end(), [&](double r) {
+            return std::abs(r / report_rate - 1) < 1e-9;
+          }))
+        dsc_rates.push_back(report_rate);
+      std::sort(dsc_rates.begin(), dsc_rates.end());
+    }
+
+
+    void
+    declare_crystallization_parameters(ParameterHandler &prm)
+    {
+      CrystallizationParameters::declare_parameters(prm);
+    }
+
+
+    Crystallization::Crystallization(ParameterHandler &handler,
+                                     MPI_Comm          comm,
+                                     const int         dim)
+        : comm(comm)
+        , pcout(std::cout, dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+        , temperature(
+            base::Schedule::constant(300, base::Quantity::temperature()))
+        , dimension(dim)
+        , after_schedule(dim)
+    {
+      prm.parse_parameters(handler);
+      material
+        = kinetics::KineticsMaterial::read(resolve_path(prm.kinetics_file));
+      if (material.database())
+        composition
+          = parse_composition(prm.composition_text, *material.database());
+      handler.enter_subsection("Temperature");
+      temperature = base::Schedule::parse(handler.get("Schedule"),
+                                          base::Quantity::temperature());
+      handler.leave_subsection();
+      fem::OutputParameters output;
+      output.parse_parameters(handler);
+      output_directory = output.directory;
+      output.make_directory(comm);
+      timer = std::make_unique<dealii::TimerOutput>(
+        comm,
+        pcout,
+        dealii::TimerOutput::never,
+        dealii::TimerOutput::wall_times);
+    }
+
+
+    kinetics::Rates
+    Crystallization::rates_at(const double T) const
+    {
+      const kinetics::Rates r = material.rates(composition, T);
+      if (!std::isfinite(r.homogeneous) || !std::isfinite(r.heterogeneous)
+          || !std::isfinite(r.growth))
+        throw InputError("Crystallization/Kinetics file '" + prm.kinetics_file
+                         + "': the rates are not finite at T = "
+                         + std::to_string(T)
+                         + " K (a VFT viscosity below its T0 needs a kink "
+                           "temperature above T0)");
+      return r;
+    }
+
+
+    double
+    Crystallization::effective_nucleation(const kinetics::Rates &r) const
+    {
+      const double per_volume
+        = r.homogeneous + prm.interface_density * r.heterogeneous;
+      return dimension == 2 ? per_volume * prm.film_thickness : per_volume;
+    }
+
+
+    void
+    Crystallization::integrate(
+      kinetics::JmakIntegrator                  &jmak,
+      const std::function<double(double)>       &T_of,
+      const double                               dTdt,
+      const double                               t0,
+      const double                               t1,
+      std::vector<Sample>                       &samples,
+      const std::function<bool(const Sample &)> &stop) const
+    {
+      const auto sample = [&](double t, double T, const kinetics::Rates &r) {
+        const double I = effective_nucleation(r);
+        return Sample{t,
+                      T,
+                      jmak.fraction(),
+                      jmak.rate(r.growth),
+                      r,
+                      I,
+                      jmak.nuclei()};
+      };
+      double          t  = t0;
+      kinetics::Rates r0 = rates_at(T_of(t));
+      if (samples.empty())
+        samples.push_back(sample(t, T_of(t), r0));
+      const double h_ramp = std::abs(dTdt) > 0
+                              ? prm.max_temperature_step / std::abs(dTdt)
+                              : std::numeric_limits<double>::infinity();
+      double       h      = std::min(h_ramp, 1e-4 * (t1 - t0));
+      while (t < t1 * (1 - 1e-14) && !stop(samples.back()))
+        {
+          h                                  = std::min({h, h_ramp, t1 - t});
+          const kinetics::JmakIntegrator old = jmak;
+          const kinetics::Rates          r1  = rates_at(T_of(t + h));
+          jmak.step(h,
+                    effective_nucleation(r0),
+                    effective_nucleation(r1),
+                    r0.growth,
+                    r1.growth);
+          if (jmak.fraction() - old.fraction() > prm.max_fraction_step
+              && h > 1e-12 * (t1 - t0))
+            {
+              jmak = old;
+              h /= 2;
+              continue;
+            }
+          t += h;
+          r0 = r1;
+          samples.push_back(sample(t, T_of(t), r1));
+          h *= 1.25;
+        }
+    }
+
+
+    void
+    Crystallization::run_schedule()
+    {
+      dealii::TimerOutput::Scope scope(*timer, "schedule");
+      const auto                 breaks = temperature.breakpoints();
+      const auto T_of  = [&](double t) { return temperature.value(t); };
+      const auto never = [](const Sample &) { return false; };
+      for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+        integrate(after_schedule,
+                  T_of,
+                  temperature.rate(breaks[i]),
+                  breaks[i],
+                  breaks[i + 1],
+                  schedule_samples,
+                  never);
+      if (schedule_samples.empty())
+        {
+          const kinetics::Rates r = rates_at(temperature.value(0));
+          schedule_samples.push_back(Sample{0,
+                                            temperature.value(0),
+                                            0,
+                                            0,
+                                            r,
+                                            effective_nucleation(r),
+                                            0});
+        }
+
+      base::CsvWriter csv(output_directory + "/crystallization.csv",
+                          {"time",
+                           "temperature",
+                           "fraction",
+                           "rate",
+                           "nucleation_rate",
+                           "growth_rate",
+                           "driving_force",
+                           "diffusivity",
+                           "nuclei"},
+                          dealii::Utilities::MPI::this_mpi_process(comm) == 0);
+      for (const Sample &s : schedule_samples)
+        csv.add_row({s.time,
+                     s.temperature,
+                     s.fraction,
+                     s.rate,
+                     s.nucleation,
+                     s.rates.growth,
+                     s.rates.driving_force / 1e3,
+                     s.rates.diffusivity,
+                     s.nuclei});
+    }
+
+
+    Crystallization::Scan
+    Crystallization::dsc_scan(const kinetics::JmakIntegrator &start,
+                              const double                    beta) const
+    {
+      Scan scan;
+      scan.heating_rate             = beta;
+      kinetics::JmakIntegrator jmak = start;
+      const double             T0   = prm.dsc_start;
+      integrate(
+        jmak,
+        [&](double t) { return T0 + beta * t; },
+        beta,
+        0,
+        (prm.dsc_end - T0) / beta,
+        scan.samples,
+        [](const Sample &s) { return s.fraction >= 0.9999; });
+      std::vector<double> T, q;
+      for (const Sample &s : scan.samples)
+        {
+          T.push_back(s.temperature);
+          q.push_back(s.rate);
+        }
+      scan.threshold_temperature
+        = temperature_at_fraction(scan.samples, prm.threshold);
+      // A glass that never reaches the threshold has no Tx, however its
+      // (tiny) heat flow varies.
+      if (!std::isfinite(scan.threshold_temperature))
+        {
+          scan.peak.onset = scan.peak.peak = std::nan("");
+          return scan;
+        }
+      try
+        {
+          scan.peak = kinetics::analyze_dsc_peak(T, q);
+        }
+      catch (const SolverError &)
+        {
+          scan.peak.onset = scan.peak.peak = std::nan("");
+        }
+      return scan;
+    }
+
+
+    void
+    Crystallization::run_dsc()
+    {
+      dealii::TimerOutput::Scope scope(*timer, "DSC scans");
+      const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+      base::CsvWriter csv(
+        output_directory + "/dsc.csv",
+        {"heating_rate", "time", "temperature", "fraction", "heat_flow"},
+        root);
+      for (const double beta : prm.dsc_rates)
+        {
+          scans.push_back(dsc_scan(after_schedule, beta));
+          for (const Sample &s : scans.back().samples)
+            csv.add_row({beta * 60,
+                         s.time,
+                         s.temperature,
+                         s.fraction,
+                         material.crystallization_enthalpy * s.rate});
+        }
+
+      base::CsvWriter     kcsv(output_directory + "/kissinger.csv",
+                           {"heating_rate",
+                                "onset",
+                                "peak",
+                                "threshold_temperature",
+                                "inverse_peak",
+                                "ln_rate_over_peak_squared"},
+                           root);
+      std::vector<double> rates, peaks;
+      for (const Scan &s : scans)
+        {
+          const double b = s.heating_rate, Tp = s.peak.peak;
+          kcsv.add_row({b * 60,
+                        s.peak.onset,
+                        Tp,
+                        s.threshold_temperature,
+                        1 / Tp,
+                        std::log(b / (Tp * Tp))});
+          if (std::isfinite(Tp))
+            {
+              rates.push_back(b);
+              peaks.push_back(Tp);
+            }
+        }
+      if (rates.size() >= 2)
+        {
+          kissinger_fit  = kinetics::kissinger(rates, peaks);
+          kissinger_done = true;
+        }
+    }
+
+
+    void
+    Crystallization::run_ttt()
+    {
+      dealii::TimerOutput::Scope scope(*timer, "TTT diagram");
+      std::vector<std::string>   columns = {"temperature",
+                                            "time_threshold",
+                                            "time_half",
+                                            "nucleation_rate",
+                                            "growth_rate",
+                                            "driving_force"};
+      // Which crystal nucleates: the nucleus composition (at.%).
+      if (material.database())
+        for (const std::string &e : material.database()->elements)
+          columns.push_back("nucleus_" + e);
+      base::CsvWriter csv(output_directory + "/ttt.csv",
+                          columns,
+                          dealii::Utilities::MPI::this_mpi_process(comm) == 0);
+      // Constant composition and temperature: constant rates, for which the
+      // JMAK integral has its closed form.
+      for (unsigned int i = 0; i < prm.ttt_points; ++i)
+        {
+          const double T
+            = prm.ttt_min
+              + (prm.ttt_max - prm.ttt_min) * i / (prm.ttt_points - 1);
+          const kinetics::Rates r = rates_at(T);
+          const double          I = effective_nucleation(r);
+          std::vector<double>   row
+            = {T,
+               kinetics::jmak_time_to_fraction(I,
+                                               r.growth,
+                                               prm.threshold,
+                                               dimension),
+               kinetics::jmak_time_to_fraction(I, r.growth, 0.5, dimension),
+               I,
+               r.growth,
+               r.driving_force / 1e3};
+          if (material.database())
+            for (const double y : r.nucleus)
+              row.push_back(100 * y);
+          csv.add_row(row);
+        }
+    }
+
+
+    void
+    Crystallization::run_cht()
+    {
+      dealii::TimerOutput::Scope scope(*timer, "CHT diagram");
+      base::CsvWriter            csv(output_directory + "/cht.csv",
+                          {"heating_rate", "temperature", "time"},
+                          dealii::Utilities::MPI::this_mpi_process(comm) == 0);
+      const double               X = prm.threshold;
+      for (unsigned int i = 0; i < prm.cht_points; ++i)
+        {
+          const double beta = prm.cht_min
+                              * std::pow(prm.cht_max / prm.cht_min,
+                                         double(i) / (prm.cht_points - 1));
+          kinetics::JmakIntegrator fresh(dimension);
+          std::vector<Sample>      samples;
+          const double             T0 = prm.dsc_start;
+          integrate(
+            fresh,
+            [&](double t) { return T0 + beta * t; },
+            beta,
+            0,
+            (prm.dsc_end - T0) / beta,
+            samples,
+            [&](const Sample &s) { return s.fraction >= X; });
+          const double T = temperature_at_fraction(samples, X);
+          csv.add_row({beta, T, (T - T0) / beta});
+        }
+    }
+
+
+    void
+    Crystallization::run()
+    {
+      const auto names = material.competitor_names();
+      pcout << "Crystallization (mean field) of glass '" << material.name
+            << "'\n"
+            << (dimension == 3
+                  ? "Growth: spherical grains (Dimension = 3)\n"
+                  : "Growth: discs in a film of "
+                      + std::to_string(prm.film_thickness * 1e9)
+                      + " nm (Dimension = 2; set Dimension = 3 for a bulk "
+                        "glass)\n")
+            << "Competitors: ";
+      for (std::size_t i = 0; i < names.size(); ++i)
+        pcout << (i ? ", " : "") << names[i];
+      pcout << "\nTemperature schedule:\n" << temperature.describe() << '\n';
+      run_schedule();
+      run_dsc();
+      run_ttt();
+      run_cht();
+      print_summary();
+    }
+
+
+    void
+    Crystallization::print_summary() const
+    {
+      const Sample      &last = schedule_samples.back();
+      std::ostringstream out;
+      out << std::setprecision(4);
+      out << "\nAfter the schedule (t = " << last.time
+          << " s, T = " << last.temperature
+          << " K): crystallized fraction X = " << last.fraction
+          << ", amorphous fraction " << 1 - last.fraction << '\n';
+      out << "Simulated DSC from " << prm.dsc_start
+          << " K (Tx: onset / peak / X = " << prm.threshold << "):\n";
+      for (const Scan &s : scans)
+        out << "  " << std::setw(8) << s.heating_rate * 60
+            << " K/min: " << std::fixed << std::setprecision(1) << s.peak.onset
+            << " / " << s.peak.peak << " / " << s.threshold_temperature << " K"
+            << (std::abs(s.heating_rate / prm.report_rate - 1) < 1e-9
+                  ? "   <- report rate"
+                  : "")
+            << std::defaultfloat << std::setprecision(4) << '\n';
+      for (const Scan &s : scans)
+        if (std::abs(s.heating_rate / prm.report_rate - 1) < 1e-9)
+          {
+            out << "Predicted Tx at " << s.heating_rate * 60 << " K/min: ";
+            if (std::isfinite(s.peak.onset))
+              out << "onset " << std::fixed << std::setprecision(1)
+                  << s.peak.onset << " K, peak " << s.peak.peak << " K";
+            else if (s.samples.front().fraction >= prm.threshold)
+              out << "none: the schedule left X = "
+                  << s.samples.front().fraction << " >= " << prm.threshold
+                  << " (already crystallized)";
+            else
+              out << "none: X stays below " << prm.threshold << " up to "
+                  << prm.dsc_end << " K";
+            out << std::defaultfloat << std::setprecision(4) << '\n';
+          }
+      if (kissinger_done)
+        out << "Kissinger activation energy: "
+            << kissinger_fit.activation_energy / 1e3 << " kJ/mol (max residual "
+            << kissinger_fit.max_residual << ")\n";
+      out << "Results in " << output_directory
+          << "/: crystallization.csv, dsc.csv, kissinger.csv, ttt.csv, "
+             "cht.csv\n";
+      pcout << out.str() << std::flush;
+      timer->print_summary();
+    }
+  } // namespace models
+} // namespace vitrum
