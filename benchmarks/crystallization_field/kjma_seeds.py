@@ -1,0 +1,126 @@
+#!/usr/bin/python3
+"""Phase-field crystallization against Kolmogorov-Johnson-Mehl-Avrami.
+
+Runs `Model = crystallization, Mode = phase field` isothermally with constant
+nucleation and growth rates for several random seeds, in 2D and/or 3D, and
+prints per seed and averaged: the half time t_half (X = 0.5) of the run, of
+Avrami's formula applied to the nuclei the run drew, and of the analytic
+JMAK law X = 1 - exp(-(pi/3) I U^(d-1) t^(d+1)).
+Usage (from the repository root, after building):
+    benchmarks/crystallization_field/kjma_seeds.py [--dims 2 3] [--seeds 4]
+        [--vitrum build/vitrum] [--ranks 2] [--output output/kjma_seeds]
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "postprocess"))
+import crystal_growth_analysis as analysis  # noqa: E402
+
+# Isothermal cases: U = 1 nm/s, l = 1 nm (h = 1 nm near crystals),
+# I chosen so that t_half is about 24 s (2D) / 20 s (3D).
+CASES = {
+    2: {"size": [240, 240], "coarse": [60, 60], "rate": 5e13},
+    3: {"size": [64, 64, 64], "coarse": [16, 16, 16], "rate": 4.1e21},
+}
+GROWTH = 1e-9
+
+
+def write_prm(path, dim, seed, out):
+    case = CASES[dim]
+    with open(path, "w") as f:
+        f.write(f"""set Model = crystallization
+set Dimension = {dim}
+subsection Crystallization
+  set Mode = phase field
+end
+subsection Temperature
+  set Schedule = 700 K
+end
+subsection Mesh
+  set Domain size = {", ".join(str(s) for s in case["size"])}
+  set Coarse cells = {", ".join(str(c) for c in case["coarse"])}
+  set Maximum refinement level = 2
+  set Refine threshold = 0.1
+  set Coarsen threshold = 0.02
+  set Adapt every = 4
+end
+subsection Time stepping
+  set End time = 200
+end
+subsection Output
+  set Directory = {out}
+  set Progress every = 0
+end
+subsection Checkpointing
+  set Every = 0
+end
+subsection Crystallization field
+  set Interface width = 1
+  set Relaxation ratio = 0.8
+  set Courant number = 0.25
+  set Stop at crystal fraction = 0.75
+  set Random seed = {seed}
+  subsection Rates
+    set Nucleation rate = {case["rate"]}
+    set Growth rate = {GROWTH}
+  end
+end
+""")
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--dims", type=int, nargs="+", default=[2, 3])
+    p.add_argument("--seeds", type=int, default=4)
+    p.add_argument("--vitrum", default="build/vitrum")
+    p.add_argument("--ranks", type=int, default=2)
+    p.add_argument("--output", default="output/kjma_seeds")
+    p.add_argument("--no-run", action="store_true", help="analyse existing runs")
+    a = p.parse_args()
+    os.makedirs(a.output, exist_ok=True)
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    for dim in a.dims:
+        rows = []
+        for seed in range(1, a.seeds + 1):
+            out = os.path.join(a.output, f"{dim}d_seed{seed}")
+            if not a.no_run:
+                prm = os.path.join(a.output, f"{dim}d_seed{seed}.prm")
+                write_prm(prm, dim, seed, out)
+                start = time.time()
+                cmd = ["mpirun", "--allow-run-as-root", "-np", str(a.ranks), a.vitrum, prm]
+                subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+                wall = time.time() - start
+            else:
+                wall = float("nan")
+            r = analysis.analyse(out, CASES[dim]["rate"], GROWTH, CASES[dim]["size"])
+            rows.append((seed, r, wall))
+            print(f"{dim}D seed {seed}: nuclei drawn {r['drawn']} (expected "
+                  f"{r['expected_drawn']:.1f}), t_half run {r['t_half']:.3f} s, Avrami on "
+                  f"drawn nuclei {r['t_half_events']:.3f} s, analytic {r['t_half_jmak']:.3f} s, "
+                  f"wall {wall:.0f} s", flush=True)
+        mean = lambda k: sum(r[k] for _, r, _ in rows) / len(rows)
+        run, events, exact = mean("t_half"), mean("t_half_events"), mean("t_half_jmak")
+        print(f"{dim}D mean over {len(rows)} seeds: t_half {run:.3f} s; Avrami on drawn "
+              f"nuclei {events:.3f} s ({100 * (run / events - 1):+.1f} %); analytic JMAK "
+              f"{exact:.3f} s ({100 * (run / exact - 1):+.1f} %)")
+        # X at the analytic half time, averaged over the seeds
+        x_at = [analysis_interp(r["times"], r["fraction"], exact) for _, r, _ in rows]
+        print(f"{dim}D mean X at the analytic t_half: {sum(x_at) / len(x_at):.4f} "
+              f"(JMAK: 0.5000)")
+
+
+def analysis_interp(ts, xs, t):
+    for (t0, x0), (t1, x1) in zip(zip(ts, xs), zip(ts[1:], xs[1:])):
+        if t0 <= t <= t1:
+            return x0 + (t - t0) / (t1 - t0) * (x1 - x0)
+    return float("nan")
+
+
+if __name__ == "__main__":
+    main()
