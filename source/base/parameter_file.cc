@@ -5,6 +5,12 @@
 #include <regex>
 #include <sstream>
 
+#include <filesystem>
+
+#ifndef VITRUM_SOURCE_DIR
+#  define VITRUM_SOURCE_DIR "."
+#endif
+
 namespace vitrum
 {
   namespace base
@@ -71,6 +77,17 @@ namespace vitrum
             "in parameter file '" + filename + "'"
             + with_offending_line(one_line(info.str()), filename));
         }
+    }
+
+
+    std::string
+    resolve_data_path(const std::string &name)
+    {
+      namespace fs = std::filesystem;
+      if (fs::path(name).is_absolute() || fs::exists(name))
+        return name;
+      const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
+      return fs::exists(in_source) ? in_source.string() : name;
     }
   } // namespace base
 } // namespace vitrum

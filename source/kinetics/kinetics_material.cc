@@ -147,14 +147,12 @@ namespace vitrum
       std::string
       find_file(const std::string &name, const std::string &next_to)
       {
-        namespace fs = std::filesystem;
-        if (fs::path(name).is_absolute() || fs::exists(name))
-          return name;
+        namespace fs          = std::filesystem;
         const fs::path beside = fs::path(next_to).parent_path() / name;
-        if (fs::exists(beside))
+        if (!fs::path(name).is_absolute() && !fs::exists(name)
+            && fs::exists(beside))
           return beside.string();
-        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
-        return fs::exists(in_source) ? in_source.string() : name;
+        return base::resolve_data_path(name);
       }
 
       std::string

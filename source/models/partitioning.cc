@@ -15,6 +15,7 @@
 #include <deal.II/numerics/vector_tools.h>
 
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/models/partitioning.h>
 
 #include <algorithm>
@@ -28,9 +29,6 @@
 #include <random>
 #include <sstream>
 
-#ifndef VITRUM_SOURCE_DIR
-#  define VITRUM_SOURCE_DIR "."
-#endif
 
 namespace vitrum
 {
@@ -61,62 +59,6 @@ namespace vitrum
           d2g = 2 - 12 * p + 12 * p * p;
         }
       };
-
-      std::string
-      resolve_path(const std::string &name)
-      {
-        namespace fs = std::filesystem;
-        if (fs::path(name).is_absolute() || fs::exists(name))
-          return name;
-        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
-        return fs::exists(in_source) ? in_source.string() : name;
-      }
-
-      /// "Cr: 36, Co: 33, Ni: 31" -> mole fractions in the material's
-      /// element order; missing elements are 0, the sum is normalized.
-      std::vector<double>
-      parse_composition(const std::string      &text,
-                        const std::string      &entry,
-                        const thermo::Material &material)
-      {
-        std::vector<double> x(material.n_components(), 0.0);
-        for (const auto &item : Utilities::split_string_list(text, ','))
-          {
-            const auto parts = Utilities::split_string_list(item, ':');
-            double     value = -1;
-            if (parts.size() == 2)
-              {
-                char *end = nullptr;
-                value     = std::strtod(parts[1].c_str(), &end);
-                if (end == parts[1].c_str() || *end != '\0')
-                  value = -1;
-              }
-            if (parts.size() != 2 || value < 0 || value > 100)
-              throw InputError("Laminate/" + entry + ": '" + item
-                               + "' is not 'Element: at.%' with 0 <= at.% "
-                                 "<= 100");
-            unsigned int index;
-            try
-              {
-                index = material.element_index(parts[0]);
-              }
-            catch (const InputError &)
-              {
-                throw InputError("Laminate/" + entry + ": element '" + parts[0]
-                                 + "' is not in the material file");
-              }
-            x[index] = value;
-          }
-        double sum = 0;
-        for (const double v : x)
-          sum += v;
-        if (std::abs(sum - 100) > 0.5)
-          throw InputError("Laminate/" + entry + ": the at.% add up to "
-                           + std::to_string(sum) + ", not 100");
-        for (double &v : x)
-          v /= sum;
-        return x;
-      }
 
       /// Raise fractions below the floor to it and renormalize.
       void
@@ -219,15 +161,17 @@ namespace vitrum
                                          const thermo::Material &material)
     {
       prm.enter_subsection("Laminate");
-      bilayers               = prm.get_integer("Bilayers");
-      crystal_thickness      = prm.get_double("Crystal thickness");
-      glass_thickness        = prm.get_double("Glass thickness");
-      crystal_composition    = parse_composition(prm.get("Crystal composition"),
-                                              "Crystal composition",
-                                              material);
-      glass_composition      = parse_composition(prm.get("Glass composition"),
-                                            "Glass composition",
-                                            material);
+      bilayers          = prm.get_integer("Bilayers");
+      crystal_thickness = prm.get_double("Crystal thickness");
+      glass_thickness   = prm.get_double("Glass thickness");
+      crystal_composition
+        = thermo::parse_composition(prm.get("Crystal composition"),
+                                    "Laminate/Crystal composition",
+                                    material);
+      glass_composition
+        = thermo::parse_composition(prm.get("Glass composition"),
+                                    "Laminate/Glass composition",
+                                    material);
       minimum_fraction       = prm.get_double("Minimum fraction") / 100;
       composition_noise      = prm.get_double("Composition noise") / 100;
       roughness              = prm.get_double("Interface roughness");
@@ -333,7 +277,8 @@ namespace vitrum
         prm.enter_subsection("Partitioning");
         const std::string file = prm.get("Material file");
         prm.leave_subsection();
-        thermo::Material material = thermo::Material::read(resolve_path(file));
+        thermo::Material material
+          = thermo::Material::read(base::resolve_data_path(file));
         if (material.n_components() < 2)
           throw InputError("Partitioning/Material file: '" + file
                            + "' lists fewer than two elements");

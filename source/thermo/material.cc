@@ -839,5 +839,50 @@ namespace vitrum
       }
       return m;
     }
+
+
+    std::vector<double>
+    parse_composition(const std::string &text,
+                      const std::string &entry,
+                      const Material    &material)
+    {
+      std::vector<double> x(material.n_components(), 0.0);
+      for (const auto &item : dealii::Utilities::split_string_list(text, ','))
+        {
+          const auto parts = dealii::Utilities::split_string_list(item, ':');
+          double     value = -1;
+          if (parts.size() == 2)
+            {
+              char *end = nullptr;
+              value     = std::strtod(parts[1].c_str(), &end);
+              if (end == parts[1].c_str() || *end != '\0')
+                value = -1;
+            }
+          if (parts.size() != 2 || value < 0 || value > 100)
+            throw InputError(entry + ": '" + item
+                             + "' is not 'Element: at.%' with 0 <= at.% "
+                               "<= 100");
+          unsigned int index;
+          try
+            {
+              index = material.element_index(parts[0]);
+            }
+          catch (const InputError &)
+            {
+              throw InputError(entry + ": element '" + parts[0]
+                               + "' is not in the material file");
+            }
+          x[index] = value;
+        }
+      double sum = 0;
+      for (const double v : x)
+        sum += v;
+      if (std::abs(sum - 100) > 0.5)
+        throw InputError(entry + ": the at.% add up to " + std::to_string(sum)
+                         + ", not 100");
+      for (double &v : x)
+        v /= sum;
+      return x;
+    }
   } // namespace thermo
 } // namespace vitrum

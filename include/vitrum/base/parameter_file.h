@@ -20,6 +20,16 @@ namespace vitrum
     parse_parameter_file(dealii::ParameterHandler &prm,
                          const std::string        &filename);
 
+    /**
+     * Where a data file named in a parameter file (a material file, say)
+     * is: the name itself if absolute or found from the working directory,
+     * else the same relative path inside the vitrum source tree (so shipped
+     * files are found from anywhere); else the name unchanged, for the
+     * reader to report as missing.
+     */
+    std::string
+    resolve_data_path(const std::string &name);
+
     /// Collapse deal.II exception text (newlines, indentation) into one line.
     std::string
     one_line(const std::string &text);

@@ -98,6 +98,17 @@ namespace vitrum
       static Material
       read(const std::string &filename);
     };
+
+    /**
+     * "Cr: 36, Co: 33, Ni: 31" (at.%) -> mole fractions in the material's
+     * element order; missing elements are 0. The at.% must add up to 100
+     * (within 0.5) and are normalized. `entry` (e.g. "Laminate/Glass
+     * composition") names the parameter in error messages.
+     */
+    std::vector<double>
+    parse_composition(const std::string &text,
+                      const std::string &entry,
+                      const Material    &material);
   } // namespace thermo
 } // namespace vitrum
 
