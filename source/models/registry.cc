@@ -7,6 +7,7 @@
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/models/cahn_hilliard.h>
 #include <vitrum/models/model.h>
+#include <vitrum/models/nanomolding.h>
 #include <vitrum/models/partitioning.h>
 
 namespace vitrum
@@ -42,7 +43,13 @@ namespace vitrum
             "nanolaminate during an anneal (multi-component Cahn-Hilliard "
             "with a crystal/glass phase field)",
             &declare_partitioning_parameters,
-            &create_for_dimension<Partitioning>}};
+            &create_for_dimension<Partitioning>},
+           {"nanomolding",
+            "thermoplastic nanomolding of a metallic glass into pores: "
+            "Stokes flow (Taylor-Hood, axisymmetric or 3D) with a moving "
+            "front, interface diffusion along the wall, wire composition",
+            &declare_nanomolding_parameters,
+            &create_for_dimension<Nanomolding>}};
       return models;
     }
 
