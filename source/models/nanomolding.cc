@@ -224,12 +224,12 @@ namespace vitrum
                         "Eyring viscosity eta = tau0 asinh(eta_N gdot/tau0)"
                         "/gdot, solved by Picard iterations.");
       prm.declare_entry("Picard tolerance",
-                        "1e-6",
+                        "1e-5",
                         Patterns::Double(1e-14, 1),
                         "Relative velocity change that ends the Picard "
                         "iterations of the shear-thinning flow.");
       prm.declare_entry("Picard iterations",
-                        "30",
+                        "300",
                         Patterns::Integer(1, 1000),
                         "Most Picard iterations per flow solve.");
       prm.declare_entry("Linear tolerance",
@@ -713,7 +713,7 @@ namespace vitrum
             {
               const Point<dim>   c  = cell->face(f)->center();
               types::boundary_id id = wall;
-              if (std::abs(c[0]) < tol || std::abs(c[0] - R) < tol)
+              if (std::abs(c[0]) < tol || (prm.reservoir && std::abs(c[0] - R) < tol))
                 id = symmetry_x;
               if (std::abs(c[1] - H) < tol)
                 id = pressed;
