@@ -713,7 +713,8 @@ namespace vitrum
             {
               const Point<dim>   c  = cell->face(f)->center();
               types::boundary_id id = wall;
-              if (std::abs(c[0]) < tol || (prm.reservoir && std::abs(c[0] - R) < tol))
+              if (std::abs(c[0]) < tol
+                  || (prm.reservoir && std::abs(c[0] - R) < tol))
                 id = symmetry_x;
               if (std::abs(c[1] - H) < tol)
                 id = pressed;
@@ -878,6 +879,10 @@ namespace vitrum
           dt = std::min(dt, temperature.next_breakpoint_after(t) - t);
           if (rate > 0)
             dt = std::min(dt, prm.length_increment * L / rate);
+          // resolve pressure ramps: at most 5 % of the largest pressure per
+          // step, since the step uses the pressure at its start
+          if (pressure.rate(t) != 0)
+            dt = std::min(dt, 0.05 * P / std::abs(pressure.rate(t)));
           // d(L^2)/dt = 2 L dL/dt is constant for both filling laws, so the
           // step is exact for them whatever its size
           const double        L_new      = std::sqrt(L * L + 2 * L * rate * dt);
