@@ -473,6 +473,31 @@ CHECKS.update({
 })
 
 
+def check_nanomolding_bad_input(tmp):
+    """Bad nanomolding input stops with one clear message naming the entry."""
+    base = os.path.join(ARGS.source, "tests/regression/nanomolding/filling_small.prm")
+    bad_material = os.path.join(tmp, "bad.prm")
+    with open(bad_material, "w") as f:
+        f.write("set Name = x\nset Elements = Ni, Pd\nset Composition = Ni: 50, Pd: 50\n"
+                "set Atomic volume = 0\n")
+    cases = [("set Dimension = 3\n", "Study"),
+             (in_section("Nanomolding", {"Pressure": "1.25 bar"}), "Pressure"),
+             (in_section("Nanomolding", {"Viscous flow": "false", "Interface diffusion": "false"}),
+              "Interface diffusion"),
+             (in_section("Nanomolding", {"Material file": bad_material}), "Atomic volume"),
+             (in_section("Nanomolding", {"Study": "stokes", "Mesh file": "/no/such.msh"}), "Mesh file")]
+    for i, (extra, word) in enumerate(cases):
+        prm = write_prm(tmp, base, extra, name=f"bad{i}.prm")
+        result = run(0, prm, expect_success=False)
+        text = result.stdout + result.stderr
+        print(text.strip().splitlines()[-1])
+        assert result.returncode != 0, f"case {i} did not fail"
+        assert word in text, f"case {i}: message does not name '{word}': {text}"
+
+
+CHECKS["nanomolding-bad-input"] = check_nanomolding_bad_input
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
