@@ -5,6 +5,8 @@
   plot_nanomolding.py sweep   OUT/sweep.csv              -> log-log L vs d with
                                                             both asymptotes
   plot_nanomolding.py map     OUT/mechanism_map.csv      -> d_c vs T
+  plot_nanomolding.py wire    A/wire_composition.csv:LABEL B/...:LABEL
+                                                         -> Ni/(Ni+Pd) along wires
 Also imported by benchmarks/nanomolding/study.py.
 """
 import csv
@@ -122,11 +124,29 @@ def plot_mechanism_map(path):
     return png
 
 
+def plot_wires(specs, out="wire_composition.png", a="Ni", b="Pd"):
+    """Share a/(a+b) from root to tip of each wire: the atom-probe view."""
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for spec in specs:
+        path, label = spec.split(":", 1) if ":" in spec else (spec, spec)
+        rows = read(path)
+        ax.plot([r["z_over_L"] for r in rows], [100 * r[a] / (r[a] + r[b]) for r in rows], label=label)
+    ax.set_xlabel("position along the wire z / L (root 0, tip 1)")
+    ax.set_ylabel(f"{a} / ({a} + {b}) (%)")
+    ax.set_ylim(0, 100)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out, dpi=150)
+    return out
+
+
 if __name__ == "__main__":
     kind, path = sys.argv[1], sys.argv[2]
     if kind == "length":
         print(plot_length_vs_time(path, float(sys.argv[3])))
     elif kind == "sweep":
         print(plot_length_vs_diameter(path))
+    elif kind == "wire":
+        print(plot_wires(sys.argv[2:]))
     else:
         print(plot_mechanism_map(path))

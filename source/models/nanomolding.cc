@@ -243,6 +243,11 @@ namespace vitrum
                         "diameters; boundary ids: 0 mold wall (no slip), 1 "
                         "pressed feedstock top, 2 glass fronts, 3/4 symmetry "
                         "planes normal to x/y.");
+      prm.declare_entry("Mesh refinements",
+                        "0",
+                        Patterns::Integer(0, 6),
+                        "Study = stokes: global refinements of the Gmsh mesh "
+                        "(new boundary points stay on the flat faces).");
       prm.declare_entry("Coarsest level",
                         "2",
                         Patterns::Integer(0, 10),
@@ -279,6 +284,7 @@ namespace vitrum
       picard_iterations   = h.get_integer("Picard iterations");
       linear_tolerance    = h.get_double("Linear tolerance");
       mesh_file           = resolve_path(h.get("Mesh file"));
+      mesh_refinements    = h.get_integer("Mesh refinements");
       coarsest_level      = h.get_integer("Coarsest level");
       finest_level        = h.get_integer("Finest level");
       h.leave_subsection();
@@ -1202,6 +1208,7 @@ namespace vitrum
         in.read_msh(file);
         triangulation.clear();
         triangulation.copy_triangulation(serial);
+        triangulation.refine_global(prm.mesh_refinements);
       }
       const rheology::MoldingMaterial &mat = *material;
       const double T = temperature.value(0.), p = pressure.value(0.);

@@ -55,8 +55,9 @@ namespace vitrum
       unsigned int picard_iterations   = 30;
       double       linear_tolerance    = 1e-10;
       std::string  mesh_file;
-      unsigned int coarsest_level = 2;
-      unsigned int finest_level   = 5;
+      unsigned int mesh_refinements = 0;
+      unsigned int coarsest_level   = 2;
+      unsigned int finest_level     = 5;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
