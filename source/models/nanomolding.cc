@@ -222,16 +222,22 @@ namespace vitrum
                         "false",
                         Patterns::Bool(),
                         "Eyring viscosity eta = tau0 asinh(eta_N gdot/tau0)"
-                        "/gdot, solved by Picard iterations.");
-      prm.declare_entry("Picard tolerance",
-                        "1e-5",
+                        "/gdot (see 'Nonlinear solver').");
+      prm.declare_entry("Nonlinear solver",
+                        "Newton",
+                        Patterns::Selection("Newton|Picard"),
+                        "Iterations of the shear-thinning flow: Picard "
+                        "(viscosity from the last iterate) or Newton (after "
+                        "two Picard iterations).");
+      prm.declare_entry("Nonlinear tolerance",
+                        "1e-8",
                         Patterns::Double(1e-14, 1),
-                        "Relative velocity change that ends the Picard "
-                        "iterations of the shear-thinning flow.");
-      prm.declare_entry("Picard iterations",
+                        "Relative velocity change that ends the iterations "
+                        "of the shear-thinning flow.");
+      prm.declare_entry("Nonlinear iterations",
                         "300",
                         Patterns::Integer(1, 1000),
-                        "Most Picard iterations per flow solve.");
+                        "Most nonlinear iterations per flow solve.");
       prm.declare_entry("Linear tolerance",
                         "1e-10",
                         Patterns::Double(1e-16, 1e-2),
@@ -265,28 +271,29 @@ namespace vitrum
     NanomoldingParameters::parse_parameters(ParameterHandler &h, const int dim)
     {
       h.enter_subsection("Nanomolding");
-      study               = h.get("Study");
-      axisymmetric        = dim == 2 && h.get("Geometry") == "axisymmetric";
-      material_file       = resolve_path(h.get("Material file"));
-      diameter            = h.get_double("Pore diameter") * 1e-9;
-      pressure            = h.get("Pressure");
-      initial_length      = h.get_double("Initial length");
-      reservoir           = h.get_bool("Reservoir");
-      reservoir_radius    = h.get_double("Reservoir radius");
-      reservoir_height    = h.get_double("Reservoir height");
-      cells_across_radius = h.get_integer("Cells across radius");
-      length_increment    = h.get_double("Length increment");
-      viscous_flow        = h.get_bool("Viscous flow");
-      interface_diffusion = h.get_bool("Interface diffusion");
-      capillarity         = h.get_bool("Capillarity");
-      shear_thinning      = h.get_bool("Shear thinning");
-      picard_tolerance    = h.get_double("Picard tolerance");
-      picard_iterations   = h.get_integer("Picard iterations");
-      linear_tolerance    = h.get_double("Linear tolerance");
-      mesh_file           = resolve_path(h.get("Mesh file"));
-      mesh_refinements    = h.get_integer("Mesh refinements");
-      coarsest_level      = h.get_integer("Coarsest level");
-      finest_level        = h.get_integer("Finest level");
+      study                = h.get("Study");
+      axisymmetric         = dim == 2 && h.get("Geometry") == "axisymmetric";
+      material_file        = resolve_path(h.get("Material file"));
+      diameter             = h.get_double("Pore diameter") * 1e-9;
+      pressure             = h.get("Pressure");
+      initial_length       = h.get_double("Initial length");
+      reservoir            = h.get_bool("Reservoir");
+      reservoir_radius     = h.get_double("Reservoir radius");
+      reservoir_height     = h.get_double("Reservoir height");
+      cells_across_radius  = h.get_integer("Cells across radius");
+      length_increment     = h.get_double("Length increment");
+      viscous_flow         = h.get_bool("Viscous flow");
+      interface_diffusion  = h.get_bool("Interface diffusion");
+      capillarity          = h.get_bool("Capillarity");
+      shear_thinning       = h.get_bool("Shear thinning");
+      newton               = h.get("Nonlinear solver") == "Newton";
+      nonlinear_tolerance  = h.get_double("Nonlinear tolerance");
+      nonlinear_iterations = h.get_integer("Nonlinear iterations");
+      linear_tolerance     = h.get_double("Linear tolerance");
+      mesh_file            = resolve_path(h.get("Mesh file"));
+      mesh_refinements     = h.get_integer("Mesh refinements");
+      coarsest_level       = h.get_integer("Coarsest level");
+      finest_level         = h.get_integer("Finest level");
       h.leave_subsection();
       if (finest_level < coarsest_level)
         throw InputError("Nanomolding/Finest level ("
@@ -430,7 +437,9 @@ namespace vitrum
 
     template <int dim>
     void
-    Nanomolding<dim>::assemble(const Problem &problem, const bool use_solution)
+    Nanomolding<dim>::assemble(const Problem &problem,
+                               const bool     use_solution,
+                               const bool     newton)
     {
       TimerOutput::Scope t(timer, "assemble");
       system_matrix         = 0;
@@ -459,9 +468,9 @@ namespace vitrum
       std::vector<SymmetricTensor<2, dim>> eps_old(n_q);
       std::vector<double>                  ur_old(n_q);
       std::vector<SymmetricTensor<2, dim>> eps(n_dofs);
-      std::vector<double>                  div(n_dofs), psi(n_dofs), ur(n_dofs);
-      std::vector<Tensor<1, dim>>          phi(n_dofs);
-      const bool                           axi = weighted();
+      std::vector<double> div(n_dofs), psi(n_dofs), ur(n_dofs), e_old(n_dofs);
+      std::vector<Tensor<1, dim>> phi(n_dofs);
+      const bool                  axi = weighted();
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
@@ -489,6 +498,12 @@ namespace vitrum
                     gdot = std::sqrt(2. * e2);
                   }
                 const double eta = problem.viscosity(gdot);
+                // Newton: d(eta)/d(gdot) terms of the tangent (symmetric;
+                // positive as long as the stress grows with the rate)
+                const double newton_factor
+                  = (newton && gdot > 0)
+                      ? 4. * problem.viscosity_derivative(gdot) / gdot
+                      : 0.;
                 for (unsigned int i = 0; i < n_dofs; ++i)
                   {
                     eps[i] = fv[velocity].symmetric_gradient(i, q);
@@ -501,6 +516,10 @@ namespace vitrum
                 Tensor<1, dim> f;
                 if (problem.body_force)
                   f = problem.body_force(x);
+                if (newton_factor != 0)
+                  for (unsigned int i = 0; i < n_dofs; ++i)
+                    e_old[i] = eps_old[q] * eps[i]
+                               + (axi ? ur_old[q] / x[0] * ur[i] : 0.);
                 for (unsigned int i = 0; i < n_dofs; ++i)
                   {
                     for (unsigned int j = 0; j <= i; ++j)
@@ -509,10 +528,15 @@ namespace vitrum
                           = (2. * eta * (eps[i] * eps[j] + ur[i] * ur[j])
                              - div[i] * psi[j] - psi[i] * div[j])
                             * w;
-                        cell_matrix(i, j) += a;
+                        cell_matrix(i, j)
+                          += a + newton_factor * e_old[i] * e_old[j] * w;
                         cell_pre(i, j) += psi[i] * psi[j] / eta * w;
                       }
-                    cell_rhs(i) += f * phi[i] * w;
+                    // J u_new = f + (J - K) u_old
+                    cell_rhs(i)
+                      += (f * phi[i]
+                          + 0.5 * newton_factor * gdot * gdot * e_old[i])
+                         * w;
                   }
               }
             for (unsigned int i = 0; i < n_dofs; ++i)
@@ -618,27 +642,29 @@ namespace vitrum
     {
       setup_dofs(problem);
       solution = 0;
-      assemble(problem, false);
+      assemble(problem, false, false);
       solve_linear();
       if (!problem.nonlinear)
         return 1;
-      for (unsigned int it = 2; it <= prm.picard_iterations; ++it)
+      // two Picard iterations bring the iterate near the solution, then
+      // Newton (if chosen) converges quadratically
+      for (unsigned int it = 2; it <= prm.nonlinear_iterations; ++it)
         {
           TrilinosWrappers::MPI::BlockVector old(owned_partitioning, comm);
           old = solution;
-          assemble(problem, true);
+          assemble(problem, true, prm.newton && it > 3);
           solve_linear();
           TrilinosWrappers::MPI::BlockVector change(owned_partitioning, comm);
           change = solution;
           change -= old;
           if (change.block(0).l2_norm()
-              <= prm.picard_tolerance * old.block(0).l2_norm())
+              <= prm.nonlinear_tolerance * old.block(0).l2_norm())
             return it;
         }
       throw SolverError("Nanomolding: the shear-thinning flow did not converge "
-                        "in 'Picard iterations' = "
-                        + std::to_string(prm.picard_iterations)
-                        + " (raise it, or loosen 'Picard tolerance')");
+                        "in 'Nonlinear iterations' = "
+                        + std::to_string(prm.nonlinear_iterations)
+                        + " (raise it, or loosen 'Nonlinear tolerance')");
     }
 
 
@@ -868,6 +894,13 @@ namespace vitrum
                                                               gdot * U / d)
                              / eta_ref
                            : eN / eta_ref;
+              };
+              problem.viscosity_derivative = [=](const double gdot) {
+                return rheology::shear_thinning_viscosity_derivative(eN,
+                                                                     tau0,
+                                                                     gdot * U
+                                                                       / d)
+                       * U / d / eta_ref;
               };
               problem.nonlinear = thinning;
               iterations        = solve(problem);
@@ -1236,6 +1269,12 @@ namespace vitrum
                      / eN
                    : 1.;
       };
+      problem.viscosity_derivative = [=](const double gdot) {
+        return rheology::shear_thinning_viscosity_derivative(eN,
+                                                             tau0,
+                                                             gdot * U / d)
+               * U / d / eN;
+      };
       problem.nonlinear          = thinning;
       const unsigned int picard  = solve(problem);
       const double       Q       = boundary_flux(front) * U * d * d;
@@ -1248,7 +1287,7 @@ namespace vitrum
             << system_rhs.block(0).size() << ", pressure "
             << system_rhs.block(1).size() << "), MPI ranks "
             << Utilities::MPI::n_mpi_processes(comm) << "\n  FGMRES iterations "
-            << last_iterations << ", Picard iterations " << picard
+            << last_iterations << ", nonlinear iterations " << picard
             << "\n  volume flux through the fronts " << Q
             << " m^3/s\n  wall time " << seconds << " s, memory " << memory
             << " MB (resident, all ranks)" << std::endl;

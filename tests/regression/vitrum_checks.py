@@ -498,6 +498,31 @@ def check_nanomolding_bad_input(tmp):
 CHECKS["nanomolding-bad-input"] = check_nanomolding_bad_input
 
 
+def check_nanomolding_shear_thinning(tmp):
+    """Eyring shear thinning: Newton and Picard give the same filling, Newton
+    in fewer iterations, and the thinning glass fills faster than the
+    Newtonian one."""
+    runs = {}
+    for solver in ("Newton", "Picard", "none"):
+        sub = os.path.join(tmp, solver)
+        os.makedirs(sub)
+        entries = {"Interface diffusion": "false", "Shear thinning": "true",
+                   "Nonlinear solver": solver, "Nonlinear tolerance": "1e-9"}
+        if solver == "none":
+            entries = {"Interface diffusion": "false"}
+        runs[solver] = nanomolding_case(sub, "filling_small", in_section("Time stepping", {"End time": 3000})
+                                        + in_section("Nanomolding", entries), n_ranks=1)
+    L = {k: v[-1]["length"] for k, v in runs.items()}
+    its = {k: sum(r["iterations"] for r in runs[k]) for k in ("Newton", "Picard")}
+    print(f"L: {L}; iterations: {its}")
+    assert relative(L["Newton"], L["Picard"]) <= 1e-6, "Newton and Picard disagree"
+    assert its["Newton"] < its["Picard"], "Newton not faster than Picard"
+    assert L["Newton"] > 1.05 * L["none"], "shear thinning did not speed up the filling"
+
+
+CHECKS["nanomolding-shear-thinning"] = check_nanomolding_shear_thinning
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)

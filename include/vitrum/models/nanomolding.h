@@ -39,21 +39,22 @@ namespace vitrum
       std::string  study        = "filling";
       bool         axisymmetric = true;
       std::string  material_file;
-      double       diameter            = 60e-9; ///< m
-      double       initial_length      = 0.5;   ///< pore diameters
-      bool         reservoir           = true;
-      double       reservoir_radius    = 2; ///< pore diameters
-      double       reservoir_height    = 2; ///< pore diameters
-      unsigned int cells_across_radius = 4;
-      double       length_increment    = 0.1;
-      std::string  pressure            = "1.25 GPa";
-      bool         viscous_flow        = true;
-      bool         interface_diffusion = true;
-      bool         capillarity         = false;
-      bool         shear_thinning      = false;
-      double       picard_tolerance    = 1e-6;
-      unsigned int picard_iterations   = 30;
-      double       linear_tolerance    = 1e-10;
+      double       diameter             = 60e-9; ///< m
+      double       initial_length       = 0.5;   ///< pore diameters
+      bool         reservoir            = true;
+      double       reservoir_radius     = 2; ///< pore diameters
+      double       reservoir_height     = 2; ///< pore diameters
+      unsigned int cells_across_radius  = 4;
+      double       length_increment     = 0.1;
+      std::string  pressure             = "1.25 GPa";
+      bool         viscous_flow         = true;
+      bool         interface_diffusion  = true;
+      bool         capillarity          = false;
+      bool         shear_thinning       = false;
+      bool         newton               = true;
+      double       nonlinear_tolerance  = 1e-8;
+      unsigned int nonlinear_iterations = 300;
+      double       linear_tolerance     = 1e-10;
       std::string  mesh_file;
       unsigned int mesh_refinements = 0;
       unsigned int coarsest_level   = 2;
@@ -75,7 +76,7 @@ namespace vitrum
      * axisymmetric (r, z) or 3D, solved by FGMRES with a block triangular
      * preconditioner (one AMG V-cycle on the velocity block, the
      * viscosity-weighted pressure mass matrix for the Schur complement) and
-     * Picard iterations for the shear-thinning viscosity.
+     * Picard or Newton iterations for the shear-thinning viscosity.
      *
      * Studies (`Study`):
      * - filling: the front of the glass in one pore moves with the flux the
@@ -129,6 +130,8 @@ namespace vitrum
         /// Viscosity (units of eta_ref) from the effective shear rate (units
         /// U/d).
         std::function<double(double)> viscosity;
+        /// d(viscosity)/d(rate) in the same units, for Newton.
+        std::function<double(double)> viscosity_derivative;
         bool                          nonlinear = false;
       };
 
@@ -160,13 +163,15 @@ namespace vitrum
       void
       setup_dofs(const Problem &problem);
 
+      /// The (Picard or, with `newton`, Newton) system at the current
+      /// solution; with use_solution false the viscosity at zero rate.
       void
-      assemble(const Problem &problem, bool use_solution);
+      assemble(const Problem &problem, bool use_solution, bool newton);
 
       void
       solve_linear();
 
-      /// Setup, assemble and solve (with Picard iterations if nonlinear).
+      /// Setup, assemble and solve (with nonlinear iterations if needed).
       unsigned int
       solve(const Problem &problem);
 
