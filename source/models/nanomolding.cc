@@ -176,6 +176,12 @@ namespace vitrum
                         "Applied pressure p(t) on the feedstock as a "
                         "schedule, e.g. '0 GPa; ramp to 1.25 GPa in 30 s; "
                         "hold 36000 s'. Units Pa, kPa, MPa, GPa.");
+      prm.declare_entry("Pore depth",
+                        "0",
+                        Patterns::Double(0, 1e9),
+                        "Depth H of the pore (nm): the filling stops when the "
+                        "front reaches the bottom; 0 = a pore deeper than the "
+                        "wire will grow.");
       prm.declare_entry("Initial length",
                         "0.5",
                         Patterns::Double(0.01, 1e4),
@@ -277,6 +283,7 @@ namespace vitrum
       diameter             = h.get_double("Pore diameter") * 1e-9;
       pressure             = h.get("Pressure");
       initial_length       = h.get_double("Initial length");
+      pore_depth           = h.get_double("Pore depth") * 1e-9;
       reservoir            = h.get_bool("Reservoir");
       reservoir_radius     = h.get_double("Reservoir radius");
       reservoir_height     = h.get_double("Reservoir height");
@@ -310,6 +317,11 @@ namespace vitrum
       if (reservoir && reservoir_radius <= 0.5)
         throw InputError("Nanomolding/Reservoir radius must exceed 0.5 pore "
                          "diameters (the pore radius)");
+      if (pore_depth > 0 && pore_depth <= initial_length * diameter)
+        throw InputError(
+          "Nanomolding/Pore depth (" + std::to_string(pore_depth * 1e9)
+          + " nm) must exceed the initial length ("
+          + std::to_string(initial_length * diameter * 1e9) + " nm)");
       if (study == "filling" && !viscous_flow && !interface_diffusion)
         throw InputError("Nanomolding: 'Viscous flow' and 'Interface "
                          "diffusion' are both false; nothing would fill the "
@@ -924,6 +936,11 @@ namespace vitrum
             dt = std::min(dt, 0.05 * P / std::abs(pressure.rate(t)));
           // d(L^2)/dt = 2 L dL/dt is constant for both filling laws, so the
           // step is exact for them whatever its size
+          // the front reaches the bottom of a pore of finite depth
+          const double depth = prm.pore_depth;
+          if (depth > 0 && rate > 0
+              && L * L + 2 * L * rate * dt > depth * depth)
+            dt = (depth * depth - L * L) / (2 * L * rate);
           const double        L_new      = std::sqrt(L * L + 2 * L * rate * dt);
           const double        dL         = L_new - L;
           const double        share_visc = rate > 0 ? v_visc / rate : 0.;
@@ -985,6 +1002,12 @@ namespace vitrum
                   << ", FGMRES its " << last_iterations << ")" << std::endl;
           if (time_prm.maximum_steps > 0 && step >= time_prm.maximum_steps)
             break;
+          if (prm.pore_depth > 0 && L >= prm.pore_depth * (1 - 1e-12))
+            {
+              pcout << "The pore is full (depth " << prm.pore_depth * 1e9
+                    << " nm) at t = " << t << " s" << std::endl;
+              break;
+            }
         }
 
       // the wire's composition from root to tip

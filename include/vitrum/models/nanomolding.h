@@ -41,6 +41,7 @@ namespace vitrum
       std::string  material_file;
       double       diameter             = 60e-9; ///< m
       double       initial_length       = 0.5;   ///< pore diameters
+      double       pore_depth           = 0;     ///< m; 0 = unlimited
       bool         reservoir            = true;
       double       reservoir_radius     = 2; ///< pore diameters
       double       reservoir_height     = 2; ///< pore diameters
