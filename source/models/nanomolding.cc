@@ -710,6 +710,42 @@ namespace vitrum
 
 
     template <int dim>
+    double
+    Nanomolding<dim>::entrance_pressure() const
+    {
+      // faces at z = 0 on top of the pore's cells; each is counted once,
+      // from the pore cell below it
+      const QGauss<dim - 1>            face_quadrature(4);
+      FEFaceValues<dim>                fv(fe,
+                           face_quadrature,
+                           update_values | update_quadrature_points
+                             | update_JxW_values);
+      const FEValuesExtractors::Scalar pressure_x(dim);
+      std::vector<double>              p(face_quadrature.size());
+      double                           integral = 0, area = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned() && cell->center()[dim - 1] < 0)
+          for (const auto f : cell->face_indices())
+            if (std::abs(cell->face(f)->center()[dim - 1]) < 1e-10)
+              {
+                fv.reinit(cell, f);
+                fv[pressure_x].get_function_values(solution, p);
+                for (unsigned int q = 0; q < p.size(); ++q)
+                  {
+                    const double w
+                      = fv.JxW(q)
+                        * (weighted() ? fv.quadrature_point(q)[0] : 1.);
+                    integral += p[q] * w;
+                    area += w;
+                  }
+              }
+      integral = Utilities::MPI::sum(integral, comm);
+      area     = Utilities::MPI::sum(area, comm);
+      return area > 0 ? integral / area : 0.;
+    }
+
+
+    template <int dim>
     void
     Nanomolding<dim>::make_pore_mesh(const double L)
     {
@@ -876,7 +912,7 @@ namespace vitrum
           const double p  = pressure.value(t);
           const double eN = mat.viscosity.newtonian(T);
           // front speeds (m/s)
-          double       v_visc = 0, v_diff = 0;
+          double       v_visc = 0, v_diff = 0, p_entrance = p;
           unsigned int iterations = 0;
           if (prm.viscous_flow)
             {
@@ -919,10 +955,13 @@ namespace vitrum
               dofs              = dof_handler.n_dofs();
               // the outward normal of the front points down the pore
               v_visc = std::max(0., boundary_flux(front) * U * d * d / area);
+              // the wall layer starts where the pore does: its chemical
+              // potential there is set by the pressure the flow leaves
+              p_entrance = entrance_pressure() * P;
             }
           if (prm.interface_diffusion)
             v_diff = 4. * mat.wall_layer * mat.mean_interface_diffusivity(T)
-                     * std::max(0., p + p_cap) * mat.atomic_volume
+                     * std::max(0., p_entrance + p_cap) * mat.atomic_volume
                      / (d * rheology::boltzmann_constant * T * L);
           const double rate = v_visc + v_diff;
           double       dt   = std::min(t_end - t, time_prm.maximum_time_step);

@@ -181,6 +181,11 @@ namespace vitrum
       double
       boundary_flux(dealii::types::boundary_id id) const;
 
+      /// Mean pressure over the pore's entrance cross-section z = 0 (units
+      /// of the largest applied pressure).
+      double
+      entrance_pressure() const;
+
       /// The reservoir over one pore, filled to length L (pore diameters).
       void
       make_pore_mesh(double L);
