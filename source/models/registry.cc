@@ -9,6 +9,7 @@
 #include <vitrum/models/crystallization.h>
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/models/model.h>
+#include <vitrum/models/nanomolding.h>
 #include <vitrum/models/partitioning.h>
 
 namespace vitrum
@@ -75,7 +76,13 @@ namespace vitrum
             "phase field (stochastic nucleation and Allen-Cahn growth of "
             "crystals on an adaptive mesh)",
             &declare_all_crystallization_parameters,
-            &create_crystallization}};
+            &create_crystallization},
+           {"nanomolding",
+            "thermoplastic nanomolding of a metallic glass into pores: "
+            "Stokes flow (Taylor-Hood, axisymmetric or 3D) with a moving "
+            "front, interface diffusion along the wall, wire composition",
+            &declare_nanomolding_parameters,
+            &create_for_dimension<Nanomolding>}};
       return models;
     }
 

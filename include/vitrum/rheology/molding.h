@@ -1,0 +1,154 @@
+#ifndef vitrum_rheology_molding_h
+#define vitrum_rheology_molding_h
+
+#include <vitrum/rheology/viscosity.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace vitrum
+{
+  namespace rheology
+  {
+    /**
+     * What nanomolding needs to know about one glass-forming alloy: its
+     * composition and atomic volume, its viscosity, its shear thinning, the
+     * interface (wall-layer) diffusion of each element and its capillarity.
+     * Read from a material file (parameter_files/materials/<alloy>.prm); all
+     * members are SI.
+     */
+    struct MoldingMaterial
+    {
+      std::string              name;
+      std::vector<std::string> elements;
+      std::vector<double>      composition;      ///< mole fractions, sum 1
+      double                   atomic_volume;    ///< Omega, m^3 per atom
+      double                   glass_transition; ///< calorimetric Tg, K
+      ViscosityLaw             viscosity;
+      double                   activation_volume; ///< Eyring V, m^3
+      double                   wall_layer;        ///< delta, m
+      std::vector<double>      wall_prefactors;   ///< D_I0,k, m^2/s
+      double                   wall_activation;   ///< Q_I, J per atom
+      double                   surface_tension;   ///< gamma, J/m^2
+      double                   contact_angle;     ///< theta, rad
+
+      /// D_I,k(T) = D_I0,k exp(-Q_I / k_B T) of element k (m^2/s).
+      double
+      interface_diffusivity(unsigned int k, double T) const;
+
+      /// The composition-weighted D_I(T) = sum_k x_k D_I,k(T): the one that
+      /// fills the pore (m^2/s).
+      double
+      mean_interface_diffusivity(double T) const;
+
+      /// Read and check a material file; InputError names the entry.
+      static MoldingMaterial
+      read(const std::string &filename);
+    };
+
+
+    /**
+     * Filling laws of a cylindrical pore of diameter d under a pressure
+     * difference p, exact for a long pore (SI units). Both mechanisms give a
+     * front speed proportional to 1/L, so each is a constant K in
+     * d(L^2)/dt = K.
+     */
+    namespace filling
+    {
+      /// Viscous (Hagen-Poiseuille): dL/dt = p d^2 / (32 eta L), so
+      /// K = p d^2 / (16 eta), L^2 = K t.
+      double
+      viscous_coefficient(double p, double d, double eta);
+
+      /// Interface diffusion in a wall layer delta with diffusivity D_I:
+      /// dL/dt = 4 delta D_I p Omega / (d k_B T L), K = 8 delta D_I p Omega
+      /// / (d k_B T).
+      double
+      diffusive_coefficient(double p,
+                            double d,
+                            double delta_D,
+                            double omega,
+                            double T);
+
+      /// The diameter where both mechanisms fill equally fast,
+      /// d_c = (factor delta D_I Omega eta / (k_B T))^(1/3); factor 128 for
+      /// the exact Poiseuille integration, 256 for the published convention
+      /// (wire velocity taken as L/t).
+      double
+      crossover_diameter(double delta_D,
+                         double omega,
+                         double eta,
+                         double T,
+                         double factor = 128.);
+
+      /// Pressure difference across the meniscus that helps the filling,
+      /// 4 gamma cos(theta) / d (negative for a non-wetting mold).
+      double
+      capillary_pressure(double gamma, double theta, double d);
+
+      /**
+       * Volume rate (m^3/s) that the wall layer carries to the front for
+       * each element: Q_k = pi d delta D_I,k x_k Omega dp / (k_B T L), from
+       * the atom flux delta D_I,k x_k grad(mu) / (Omega k_B T) per unit
+       * perimeter with mu = p Omega falling by Omega dp over the length L.
+       */
+      std::vector<double>
+      wall_volume_rates(const MoldingMaterial &material,
+                        double                 d,
+                        double                 L,
+                        double                 dp,
+                        double                 T);
+    } // namespace filling
+
+
+    /**
+     * The composition along a molded wire, as a stack of slices from the
+     * root (z = 0, at the pore entrance) to the tip (z = L).
+     *
+     * The wire's material moves as a plug with the viscous flux (the bulk
+     * composition is advected with the flow): what the flow brings in enters
+     * at the root with the feedstock composition and pushes everything
+     * ahead. What the wall layer brings is deposited at the tip with the
+     * composition of the wall fluxes. So viscous filling keeps the feedstock
+     * composition and diffusive filling puts the fast diffusers at the tip.
+     */
+    class WireComposition
+    {
+    public:
+      explicit WireComposition(std::vector<double> feedstock);
+
+      /// Start with a plug of feedstock of length L0 (m).
+      void
+      reset(double L0);
+
+      /// One step: a viscous volume per area (m) enters at the root, the
+      /// given volumes per area of each element (m) arrive at the tip.
+      void
+      add(double viscous_length, const std::vector<double> &tip_lengths);
+
+      double
+      length() const;
+
+      /// Composition at distance z (m) from the root.
+      std::vector<double>
+      composition_at(double z) const;
+
+      /// Mean composition of the whole wire (volume-weighted).
+      std::vector<double>
+      mean_composition() const;
+
+    private:
+      struct Slice
+      {
+        double              thickness;
+        std::vector<double> x;
+      };
+      std::vector<double> feedstock;
+      /// root first
+      std::deque<Slice> slices;
+    };
+  } // namespace rheology
+} // namespace vitrum
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""Plots of nanomolding results in the style of the published figures.
+
+  plot_nanomolding.py length  OUT/time_series.csv D_NM   -> L vs t
+  plot_nanomolding.py sweep   OUT/sweep.csv              -> log-log L vs d with
+                                                            both asymptotes
+  plot_nanomolding.py map     OUT/mechanism_map.csv      -> d_c vs T
+  plot_nanomolding.py wire    A/wire_composition.csv:LABEL B/...:LABEL
+                                                         -> Ni/(Ni+Pd) along wires
+Also imported by benchmarks/nanomolding/study.py.
+"""
+import csv
+import math
+import os
+import sys
+
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+KB = 1.380649e-23
+EV = 1.602176634e-19
+
+
+def read(path):
+    with open(path) as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def read_material(path):
+    """The entries of a molding material file that the filling laws need."""
+    values, section = {}, []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if line.startswith("subsection"):
+                section.append(line.split(None, 1)[1])
+            elif line == "end":
+                section.pop()
+            elif line.startswith("set"):
+                key, value = line[3:].split("=", 1)
+                values["/".join(section + [key.strip()])] = value.strip()
+    pairs = lambda s: {k.split(":")[0].strip(): float(k.split(":")[1]) for k in s.split(",")}  # noqa: E731
+    x = pairs(values["Composition"])
+    total = sum(x.values())
+    D0 = pairs(values["Interface diffusion/Prefactors"])
+    return {"omega": float(values["Atomic volume"]) * 1e-30,
+            "delta": float(values["Interface diffusion/Wall layer thickness"]) * 1e-9,
+            "Q": float(values["Interface diffusion/Activation energy"]) * EV,
+            "D0": sum(x[k] / total * D0.get(k, 0) for k in x),
+            "eta_inf": float(values["Viscosity/Eta infinity"]),
+            "D_vft": float(values["Viscosity/VFT strength D"]),
+            "T0": float(values["Viscosity/VFT temperature"]),
+            "T_kink": float(values["Viscosity/Kink temperature"]),
+            "Q_eta": float(values["Viscosity/Arrhenius activation energy"]) * EV}
+
+
+def viscosity(m, T):
+    vft = lambda t: m["eta_inf"] * math.exp(m["D_vft"] * m["T0"] / (t - m["T0"]))  # noqa: E731
+    if T >= m["T_kink"]:
+        return vft(T)
+    return vft(m["T_kink"]) * math.exp(m["Q_eta"] / KB * (1 / T - 1 / m["T_kink"]))
+
+
+def crossover(m, T, factor=128):
+    D = m["D0"] * math.exp(-m["Q"] / (KB * T))
+    return (factor * m["delta"] * D * m["omega"] * viscosity(m, T) / (KB * T)) ** (1 / 3)
+
+
+def plot_length_vs_time(path, d_nm):
+    rows = read(path)
+    t = [r["time"] for r in rows]
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.loglog(t, [r["length"] * 1e9 for r in rows], "o-", ms=3, label="simulated L(t)")
+    ax.loglog(t, [r["length_law"] * 1e9 for r in rows], "k--", lw=1, label="analytic law")
+    ax.set_xlabel("t (s)")
+    ax.set_ylabel("L (nm)")
+    ax.set_title(f"d = {d_nm:g} nm")
+    ax.legend()
+    fig.tight_layout()
+    png = os.path.join(os.path.dirname(path), "L_vs_t.png")
+    fig.savefig(png, dpi=150)
+    return png
+
+
+def plot_length_vs_diameter(path, dc=None, title=""):
+    rows = read(path)
+    d = [r["d_nm"] for r in rows]
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.loglog(d, [r["L_nm"] for r in rows], "ko", label="simulated L")
+    ax.loglog(d, [r["L_viscous_nm"] for r in rows], "b:", label=r"viscous, $L \propto d$")
+    ax.loglog(d, [r["L_diffusive_nm"] for r in rows], "r:", label=r"interface diffusion, $L \propto d^{-1/2}$")
+    if dc:
+        ax.axvline(dc, color="gray", lw=1)
+        ax.text(dc, ax.get_ylim()[0] * 1.5, f" $d_c$ = {dc:.0f} nm", color="gray")
+    ax.set_xlabel("pore diameter d (nm)")
+    ax.set_ylabel("molded length L (nm)")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    png = os.path.join(os.path.dirname(path), "L_vs_d.png")
+    fig.savefig(png, dpi=150)
+    return png
+
+
+def plot_mechanism_map(path):
+    rows = read(path)
+    T = [r["T_C"] for r in rows]
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.semilogy(T, [r["d_c_sim_nm"] for r in rows], "ko", label="simulated $d_c$")
+    ax.semilogy(T, [r["d_c_128_nm"] for r in rows], "b-", label="$(128\\,\\delta D_I \\Omega\\eta/k_BT)^{1/3}$")
+    ax.semilogy(T, [r["d_c_256_nm"] for r in rows], "b--", lw=1, label="published convention (256)")
+    ax.fill_between(T, [r["d_c_128_nm"] for r in rows], 1e4, color="tab:blue", alpha=0.08)
+    ax.text(min(T), max(r["d_c_128_nm"] for r in rows) * 1.5, "viscous flow", color="tab:blue")
+    ax.text(max(T) - 10, min(r["d_c_128_nm"] for r in rows) * 0.6, "interface diffusion", color="tab:red",
+            ha="right")
+    ax.set_ylim(min(r["d_c_128_nm"] for r in rows) * 0.4, max(r["d_c_256_nm"] for r in rows) * 3)
+    ax.set_xlabel("T (C)")
+    ax.set_ylabel("crossover diameter $d_c$ (nm)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    png = os.path.join(os.path.dirname(path), "dc_vs_T.png")
+    fig.savefig(png, dpi=150)
+    return png
+
+
+def plot_wires(specs, out="wire_composition.png", a="Ni", b="Pd"):
+    """Share a/(a+b) from root to tip of each wire: the atom-probe view."""
+    fig, ax = plt.subplots(figsize=(5, 4))
+    for spec in specs:
+        path, label = spec.split(":", 1) if ":" in spec else (spec, spec)
+        rows = read(path)
+        ax.plot([r["z_over_L"] for r in rows], [100 * r[a] / (r[a] + r[b]) for r in rows], label=label)
+    ax.set_xlabel("position along the wire z / L (root 0, tip 1)")
+    ax.set_ylabel(f"{a} / ({a} + {b}) (%)")
+    ax.set_ylim(0, 100)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out, dpi=150)
+    return out
+
+
+if __name__ == "__main__":
+    kind, path = sys.argv[1], sys.argv[2]
+    if kind == "length":
+        print(plot_length_vs_time(path, float(sys.argv[3])))
+    elif kind == "sweep":
+        print(plot_length_vs_diameter(path))
+    elif kind == "wire":
+        print(plot_wires(sys.argv[2:]))
+    else:
+        print(plot_mechanism_map(path))

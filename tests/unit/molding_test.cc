@@ -1,0 +1,127 @@
+#include <vitrum/base/exceptions.h>
+#include <vitrum/rheology/molding.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+using namespace vitrum::rheology;
+
+namespace
+{
+  constexpr double pi = 3.14159265358979323846;
+
+  MoldingMaterial
+  ni_glass()
+  {
+    return MoldingMaterial::read(
+      std::string(VITRUM_SOURCE_DIR)
+      + "/parameter_files/materials/Ni45Pd35P16B4.prm");
+  }
+} // namespace
+
+TEST(Molding, FillingCoefficientsByHand)
+{
+  // p = 1 GPa, d = 100 nm, eta = 1e12 Pa s: p d^2 / (16 eta) = 6.25e-19 m^2/s
+  EXPECT_NEAR(filling::viscous_coefficient(1e9, 1e-7, 1e12) / 6.25e-19,
+              1.,
+              1e-14);
+  // 8 * 1e-27 * 1e9 * 1.5e-29 / (1e-7 * k_B * 600)
+  const double K
+    = 8. * 1e-27 * 1e9 * 1.5e-29 / (1e-7 * boltzmann_constant * 600.);
+  EXPECT_NEAR(filling::diffusive_coefficient(1e9, 1e-7, 1e-27, 1.5e-29, 600.)
+                / K,
+              1.,
+              1e-14);
+}
+
+TEST(Molding, CrossoverEqualizesBothLaws)
+{
+  const double deltaD = 3e-27, omega = 1.5e-29, eta = 5e11, T = 570., p = 1e9;
+  const double dc = filling::crossover_diameter(deltaD, omega, eta, T);
+  EXPECT_NEAR(filling::viscous_coefficient(p, dc, eta)
+                / filling::diffusive_coefficient(p, dc, deltaD, omega, T),
+              1.,
+              1e-12);
+  // the published convention (velocity L/t) gives a 2^(1/3) larger d_c
+  EXPECT_NEAR(filling::crossover_diameter(deltaD, omega, eta, T, 256.) / dc,
+              std::cbrt(2.),
+              1e-12);
+}
+
+TEST(Molding, CapillaryPressureSign)
+{
+  EXPECT_NEAR(filling::capillary_pressure(1., 0., 1e-7), 4e7, 1e-6);
+  EXPECT_LT(filling::capillary_pressure(1., 2., 1e-7), 0.);
+}
+
+TEST(Molding, WallRatesAddUpToTheDiffusiveLaw)
+{
+  const MoldingMaterial m = ni_glass();
+  const double          d = 40e-9, L = 400e-9, p = 1.25e9, T = 570.15;
+  double                Q = 0;
+  for (const double q : filling::wall_volume_rates(m, d, L, p, T))
+    Q += q;
+  // front speed Q / (pi d^2 / 4) times 2 L is d(L^2)/dt of the law
+  const double K
+    = filling::diffusive_coefficient(p,
+                                     d,
+                                     m.wall_layer
+                                       * m.mean_interface_diffusivity(T),
+                                     m.atomic_volume,
+                                     T);
+  EXPECT_NEAR(2. * L * Q / (pi * d * d / 4.) / K, 1., 1e-12);
+}
+
+TEST(Molding, MaterialFileIsReadInSi)
+{
+  const MoldingMaterial m = ni_glass();
+  ASSERT_EQ(m.elements.size(), 4u);
+  EXPECT_EQ(m.elements[1], "Pd");
+  EXPECT_NEAR(m.composition[0], 0.45, 1e-12);
+  EXPECT_NEAR(m.atomic_volume, 14.71e-30, 1e-35);
+  EXPECT_NEAR(m.wall_layer, 1e-9, 1e-20);
+  EXPECT_NEAR(m.wall_activation / electron_volt, 1.58, 1e-12);
+  // the kink: eta = 1e12 Pa s at 287 C (within the rounding of T0)
+  EXPECT_NEAR(m.viscosity.newtonian(560.15) / 1e12, 1., 1e-5);
+  // Ni diffuses 10x faster than Pd in the file
+  EXPECT_NEAR(m.interface_diffusivity(0, 570.)
+                / m.interface_diffusivity(1, 570.),
+              10.,
+              1e-9);
+}
+
+TEST(Molding, BadMaterialFileNamesTheEntry)
+{
+  const std::string file = "bad_molding_material.prm";
+  {
+    std::ofstream out(file);
+    out << "set Name = x\nset Elements = Ni, Pd\nset Composition = Ni: 50, "
+           "Cu: 50\nset Atomic volume = 10\n";
+  }
+  try
+    {
+      MoldingMaterial::read(file);
+      FAIL() << "no error";
+    }
+  catch (const vitrum::InputError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("Composition"), std::string::npos)
+        << e.what();
+    }
+  std::remove(file.c_str());
+}
+
+TEST(Molding, WireKeepsFeedstockForViscousAndEnrichesTheTipForDiffusion)
+{
+  const std::vector<double> x0 = {0.5, 0.5};
+  WireComposition           wire(x0);
+  wire.reset(1.);
+  wire.add(2., {0., 0.});   // viscous: feedstock at the root
+  wire.add(0., {0.9, 0.1}); // diffusive: fast element at the tip
+  EXPECT_NEAR(wire.length(), 4., 1e-14);
+  EXPECT_NEAR(wire.composition_at(0.5)[0], 0.5, 1e-14);
+  EXPECT_NEAR(wire.composition_at(3.5)[0], 0.9, 1e-14);
+  EXPECT_NEAR(wire.mean_composition()[0], (3 * 0.5 + 0.9) / 4., 1e-14);
+}
