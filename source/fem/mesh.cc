@@ -2,6 +2,9 @@
 
 #include <deal.II/dofs/dof_tools.h>
 
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparsity_tools.h>
+
 #include <deal.II/fe/fe_values.h>
 
 #include <deal.II/grid/grid_generator.h>
@@ -166,6 +169,33 @@ namespace vitrum
 
     template <int dim>
     void
+    setup_system(const DoFHandler<dim>            &dof_handler,
+                 const MeshParameters             &prm,
+                 MPI_Comm                          comm,
+                 IndexSet                         &owned_dofs,
+                 IndexSet                         &relevant_dofs,
+                 AffineConstraints<double>        &constraints,
+                 PETScWrappers::MPI::SparseMatrix &matrix)
+    {
+      owned_dofs    = dof_handler.locally_owned_dofs();
+      relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
+      constraints.clear();
+      constraints.reinit(relevant_dofs);
+      make_mesh_constraints(dof_handler, prm, constraints);
+      constraints.close();
+
+      DynamicSparsityPattern dsp(relevant_dofs);
+      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      SparsityTools::distribute_sparsity_pattern(dsp,
+                                                 owned_dofs,
+                                                 comm,
+                                                 relevant_dofs);
+      matrix.reinit(owned_dofs, owned_dofs, dsp, comm);
+    }
+
+
+    template <int dim>
+    void
     flag_cells_by_gradient(const DoFHandler<dim>            &dof_handler,
                            const PETScWrappers::MPI::Vector &ghosted_solution,
                            const std::vector<unsigned int>  &components,
@@ -220,6 +250,22 @@ namespace vitrum
     make_mesh_constraints<3>(const DoFHandler<3> &,
                              const MeshParameters &,
                              AffineConstraints<double> &);
+    template void
+    setup_system<2>(const DoFHandler<2> &,
+                    const MeshParameters &,
+                    MPI_Comm,
+                    IndexSet &,
+                    IndexSet &,
+                    AffineConstraints<double> &,
+                    PETScWrappers::MPI::SparseMatrix &);
+    template void
+    setup_system<3>(const DoFHandler<3> &,
+                    const MeshParameters &,
+                    MPI_Comm,
+                    IndexSet &,
+                    IndexSet &,
+                    AffineConstraints<double> &,
+                    PETScWrappers::MPI::SparseMatrix &);
     template void
     flag_cells_by_gradient<2>(const DoFHandler<2> &,
                               const PETScWrappers::MPI::Vector &,

@@ -233,21 +233,13 @@ namespace vitrum
     {
       TimerOutput::Scope scope(timer, "setup dofs");
       dof_handler.distribute_dofs(fe);
-      owned_dofs    = dof_handler.locally_owned_dofs();
-      relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
-
-      constraints.clear();
-      constraints.reinit(relevant_dofs);
-      fem::make_mesh_constraints(dof_handler, mesh_prm, constraints);
-      constraints.close();
-
-      DynamicSparsityPattern dsp(relevant_dofs);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
-      SparsityTools::distribute_sparsity_pattern(dsp,
-                                                 owned_dofs,
-                                                 comm,
-                                                 relevant_dofs);
-      jacobian.reinit(owned_dofs, owned_dofs, dsp, comm);
+      fem::setup_system(dof_handler,
+                        mesh_prm,
+                        comm,
+                        owned_dofs,
+                        relevant_dofs,
+                        constraints,
+                        jacobian);
       residual.reinit(owned_dofs, comm);
       solver.reset();
 

@@ -8,6 +8,7 @@
 #include <deal.II/dofs/dof_handler.h>
 
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <vector>
@@ -54,6 +55,21 @@ namespace vitrum
     make_mesh_constraints(const dealii::DoFHandler<dim>     &dof_handler,
                           const MeshParameters              &prm,
                           dealii::AffineConstraints<double> &constraints);
+
+    /**
+     * After distribute_dofs(): the owned and relevant DoFs, the mesh
+     * constraints (hanging nodes, periodicity) and a distributed matrix with
+     * the sparsity of the constrained system.
+     */
+    template <int dim>
+    void
+    setup_system(const dealii::DoFHandler<dim>            &dof_handler,
+                 const MeshParameters                     &prm,
+                 MPI_Comm                                  comm,
+                 dealii::IndexSet                         &owned_dofs,
+                 dealii::IndexSet                         &relevant_dofs,
+                 dealii::AffineConstraints<double>        &constraints,
+                 dealii::PETScWrappers::MPI::SparseMatrix &matrix);
 
     /**
      * Flag cells where a field changes steeply: indicator
