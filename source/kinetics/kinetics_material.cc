@@ -6,6 +6,7 @@
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -104,6 +105,12 @@ namespace vitrum
                           "200",
                           P::Double(0),
                           "Q (kJ/mol) of the Arrhenius model.");
+        prm.declare_entry("Arrhenius interface prefactor",
+                          "0",
+                          P::Double(0),
+                          "I0_s (1/(m^2 s)) of the Arrhenius model at "
+                          "crystal/glass interfaces: I_s = I0_s exp(-Q/RT), "
+                          "same Q.");
         prm.leave_subsection();
 
         prm.enter_subsection("Growth");
@@ -303,6 +310,8 @@ namespace vitrum
       m.contact_angle        = prm.get_double("Contact angle") * M_PI / 180;
       m.nucleation_prefactor = prm.get_double("Arrhenius prefactor");
       m.nucleation_energy = prm.get_double("Arrhenius activation energy") * 1e3;
+      m.interface_nucleation_prefactor
+        = prm.get_double("Arrhenius interface prefactor");
       prm.leave_subsection();
 
       prm.enter_subsection("Growth");
@@ -386,6 +395,8 @@ namespace vitrum
         {
           r.homogeneous
             = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+          r.heterogeneous = interface_nucleation_prefactor
+                            * std::exp(-nucleation_energy / RT);
           r.growth = growth_prefactor * std::exp(-growth_energy / RT);
           return r;
         }
@@ -401,8 +412,12 @@ namespace vitrum
       const double dg_v  = r.driving_force / molar_volume;
       const double f_het = contact_angle_factor(contact_angle);
       if (arrhenius_nucleation)
-        r.homogeneous
-          = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+        {
+          r.homogeneous
+            = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+          r.heterogeneous = interface_nucleation_prefactor
+                            * std::exp(-nucleation_energy / RT);
+        }
       else
         {
           r.homogeneous   = classical_nucleation_rate(homogeneous_sites,
@@ -426,5 +441,57 @@ namespace vitrum
             : growth_rate(r.diffusivity, jump_distance, r.driving_force, T);
       return r;
     }
+
+    std::string
+    resolve_path(const std::string &name)
+    {
+      namespace fs = std::filesystem;
+      if (fs::path(name).is_absolute() || fs::exists(name))
+        return name;
+      const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
+      return fs::exists(in_source) ? in_source.string() : name;
+    }
+
+    /// "Ti: 21.9, Zr: 22" -> mole fractions in the database's order.
+    std::vector<double>
+    parse_composition(const std::string      &text,
+                      const thermo::Material &material,
+                      const std::string      &entry)
+    {
+      std::vector<double> x(material.n_components(), 0.);
+      double              sum = 0;
+      std::stringstream   in(text);
+      std::string         item;
+      while (std::getline(in, item, ','))
+        {
+          const auto colon = item.find(':');
+          if (colon == std::string::npos)
+            throw InputError(entry + ": '" + item + "' is not 'Element: at.%'");
+          std::string symbol = item.substr(0, colon);
+          symbol.erase(std::remove(symbol.begin(), symbol.end(), ' '),
+                       symbol.end());
+          double value;
+          try
+            {
+              value = std::stod(item.substr(colon + 1));
+            }
+          catch (const std::exception &)
+            {
+              throw InputError(entry + ": '" + item + "' has no number");
+            }
+          if (!(value >= 0))
+            throw InputError(entry + ": '" + item + "' must be >= 0");
+          x[material.element_index(symbol)] += value;
+          sum += value;
+        }
+      if (!(sum > 0))
+        throw InputError(entry
+                         + ": empty; give 'Element: at.%, ...' for "
+                           "the elements of the thermodynamic file");
+      for (double &v : x)
+        v /= sum;
+      return x;
+    }
+
   } // namespace kinetics
 } // namespace vitrum

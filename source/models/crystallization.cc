@@ -20,58 +20,6 @@ namespace vitrum
 
     namespace
     {
-      std::string
-      resolve_path(const std::string &name)
-      {
-        namespace fs = std::filesystem;
-        if (fs::path(name).is_absolute() || fs::exists(name))
-          return name;
-        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
-        return fs::exists(in_source) ? in_source.string() : name;
-      }
-
-      /// "Ti: 21.9, Zr: 22" -> mole fractions in the database's order.
-      std::vector<double>
-      parse_composition(const std::string      &text,
-                        const thermo::Material &material)
-      {
-        const std::string   entry = "Crystallization/Glass composition";
-        std::vector<double> x(material.n_components(), 0.);
-        double              sum = 0;
-        std::stringstream   in(text);
-        std::string         item;
-        while (std::getline(in, item, ','))
-          {
-            const auto colon = item.find(':');
-            if (colon == std::string::npos)
-              throw InputError(entry + ": '" + item
-                               + "' is not 'Element: at.%'");
-            std::string symbol = item.substr(0, colon);
-            symbol.erase(std::remove(symbol.begin(), symbol.end(), ' '),
-                         symbol.end());
-            double value;
-            try
-              {
-                value = std::stod(item.substr(colon + 1));
-              }
-            catch (const std::exception &)
-              {
-                throw InputError(entry + ": '" + item + "' has no number");
-              }
-            if (!(value >= 0))
-              throw InputError(entry + ": '" + item + "' must be >= 0");
-            x[material.element_index(symbol)] += value;
-            sum += value;
-          }
-        if (!(sum > 0))
-          throw InputError(entry
-                           + ": empty; give 'Element: at.%, ...' for "
-                             "the elements of the thermodynamic file");
-        for (double &v : x)
-          v /= sum;
-        return x;
-      }
-
       std::vector<double>
       parse_rates(const std::string &text)
       {
@@ -109,10 +57,11 @@ namespace vitrum
                         "mean field: one glass composition, rates integrated "
                         "by the JMAK extended-volume construction (no mesh). "
                         "phase field: stochastic nucleation and Allen-Cahn "
-                        "growth of crystals on an adaptive mesh, with the "
-                        "rates of subsection 'Crystallization field/Rates' "
-                        "(Arrhenius laws; not yet taken from the kinetics "
-                        "file nor coupled to the partitioning model).");
+                        "growth of crystals on an adaptive mesh, with "
+                        "Arrhenius rates or those of the kinetics file, "
+                        "optionally along the composition history of a "
+                        "partitioning run (subsection 'Crystallization "
+                        "field').");
       prm.declare_entry("Kinetics file",
                         "parameter_files/materials/TiZrNbHf-glass-kinetics.prm",
                         P::FileName(),
@@ -259,11 +208,13 @@ namespace vitrum
         , after_schedule(dim)
     {
       prm.parse_parameters(handler);
-      material
-        = kinetics::KineticsMaterial::read(resolve_path(prm.kinetics_file));
+      material = kinetics::KineticsMaterial::read(
+        kinetics::resolve_path(prm.kinetics_file));
       if (material.database())
         composition
-          = parse_composition(prm.composition_text, *material.database());
+          = kinetics::parse_composition(prm.composition_text,
+                                        *material.database(),
+                                        "Crystallization/Glass composition");
       handler.enter_subsection("Temperature");
       temperature = base::Schedule::parse(handler.get("Schedule"),
                                           base::Quantity::temperature());
