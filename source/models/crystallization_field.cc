@@ -85,6 +85,38 @@ namespace vitrum
         return k;
       }
 
+      /// The glass composition in bin b of a profile. A bin at a diffuse
+      /// interface averages crystal and glass: take out the crystal part,
+      /// phi times the composition of the nearest crystal bin (phi > 0.99).
+      std::vector<double>
+      glass_part(const kinetics::Profile &p, const unsigned int b)
+      {
+        const double phi = p.phi[b];
+        const int    n   = p.z.size();
+        if (phi <= 1e-3)
+          return p.x[b];
+        for (int step = 1; step < n; ++step)
+          for (const int c : {(int(b) + step) % n, (int(b) - step + n) % n})
+            if (p.phi[c] > 0.99)
+              {
+                std::vector<double> x(p.x[b].size());
+                double              sum = 0;
+                for (std::size_t e = 0; e < x.size(); ++e)
+                  {
+                    x[e]
+                      = std::max(0., (p.x[b][e] - phi * p.x[c][e]) / (1 - phi));
+                    sum += x[e];
+                  }
+                if (!(sum > 0))
+                  return p.x[b];
+                for (double &v : x)
+                  v /= sum;
+                return x;
+              }
+        return p.x[b];
+      }
+
+
       template <class Parameters>
       Parameters
       parsed(ParameterHandler &prm)
@@ -282,10 +314,6 @@ namespace vitrum
       if (!(front.width > 0))
         throw InputError(
           "Crystallization field/Interface width must be > 0 nm");
-      timer = std::make_unique<TimerOutput>(comm,
-                                            pcout,
-                                            TimerOutput::never,
-                                            TimerOutput::wall_times);
     }
 
 
@@ -294,8 +322,8 @@ namespace vitrum
     CrystallizationField<dim>::read_rate_sources(ParameterHandler &prm)
     {
       prm.enter_subsection("Crystallization field");
-      from_kinetics_file            = prm.get("Rates from") == "kinetics file";
-      const std::string history_dir = prm.get("Composition history");
+      from_kinetics_file = prm.get("Rates from") == "kinetics file";
+      history_dir        = prm.get("Composition history");
       prm.leave_subsection();
       prm.enter_subsection("Crystallization");
       const std::string kinetics_file = prm.get("Kinetics file");
@@ -314,6 +342,13 @@ namespace vitrum
               *kinetics_material->database(),
               "Crystallization/Glass composition");
         }
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::load_history()
+    {
       if (history_dir.empty())
         return;
       history = std::make_unique<kinetics::CompositionHistory>(
@@ -387,9 +422,10 @@ namespace vitrum
           std::vector<double> x = glass_composition;
           if (history && !history_to_database.empty())
             {
+              const std::vector<double> mix = glass_part(s.profile, b);
               x.assign(kinetics_material->database()->n_components(), 0.);
               for (unsigned int e = 0; e < history_to_database.size(); ++e)
-                x[history_to_database[e]] += s.profile.x[b][e];
+                x[history_to_database[e]] += mix[e];
             }
           const kinetics::Rates k = kinetics_material->rates(x, T);
           if (!std::isfinite(k.homogeneous) || !std::isfinite(k.heterogeneous)
@@ -401,7 +437,10 @@ namespace vitrum
           const double column = dim == 2 ? film_thickness / nm_per_m : 1.;
           r.bulk      = k.homogeneous * column / std::pow(nm_per_m, dim);
           r.interface = k.heterogeneous * column / std::pow(nm_per_m, dim - 1);
-          r.growth    = k.growth * nm_per_m;
+          r.interface_per_area = k.heterogeneous;
+          // A glass with no driving force keeps its crystals (no melting back
+          // in this model): U >= 0.
+          r.growth = std::max(0., k.growth) * nm_per_m;
         }
       return s;
     }
@@ -549,6 +588,11 @@ namespace vitrum
           const auto  &plane = s.planes[i];
           const double mean  = s.bins[plane.glass_bin].interface * lateral * dt;
           expected_interface += mean;
+          // Per area and plane: the answer for interfaces larger than the
+          // mesh, where nuclei are too rare to be drawn.
+          expected_interface_density
+            += s.bins[plane.glass_bin].interface_per_area * dt
+               / s.planes.size();
           const std::uint64_t key = mix(hash_text("interface", seed), step, i);
           const unsigned int  count = poisson_count(mean, uniform_from(key));
           for (unsigned int k = 0; k < count; ++k)
@@ -1057,9 +1101,14 @@ namespace vitrum
     {
       const double T = temperature.value(time);
       clock.record(time, last_dt);
-      double I_max = 0;
-      for (const auto &r : rates_at(time).bins)
+      const RateSnapshot &snapshot = rates_at(time);
+      double              I_max = 0, I_s_max = 0;
+      for (const auto &r : snapshot.bins)
         I_max = std::max(I_max, r.bulk * std::pow(nm_per_m, dim));
+      for (const auto &plane : snapshot.planes)
+        I_s_max = std::max(I_s_max,
+                           snapshot.bins[plane.glass_bin]
+                               .interface * std::pow(nm_per_m, dim - 1));
       csv->add_row({double(step),
                     time,
                     last_dt,
@@ -1072,7 +1121,8 @@ namespace vitrum
                     double(triangulation.n_global_active_cells()),
                     double(newton_iterations),
                     double(linear_iterations),
-                    clock.elapsed_seconds()});
+                    clock.elapsed_seconds(),
+                    I_s_max});
       std::vector<double> row = {double(step), time, T};
       for (const double v : layer_state())
         row.push_back(v);
@@ -1132,6 +1182,7 @@ namespace vitrum
       state.set("interface drawn", double(n_interface_drawn));
       state.set("expected interface", expected_interface);
       state.set("expected bulk", expected_bulk);
+      state.set("expected interface density", expected_interface_density);
       state.set("newton iterations", double(newton_iterations));
       state.set("linear iterations", double(linear_iterations));
       state.set("field records", fields.serialize());
@@ -1168,6 +1219,8 @@ namespace vitrum
         = static_cast<unsigned int>(state.get_double("interface drawn"));
       expected_interface = state.get_double("expected interface");
       expected_bulk      = state.get_double("expected bulk");
+      expected_interface_density
+        = state.get_double("expected interface density");
       newton_iterations
         = static_cast<unsigned int>(state.get_double("newton iterations"));
       linear_iterations
@@ -1181,6 +1234,14 @@ namespace vitrum
     void
     CrystallizationField<dim>::run()
     {
+      // Read here, not in the constructor: a dry run of a file whose
+      // partitioning run has not been made yet still passes. Before the
+      // timer exists: an input error is not buried under its warning.
+      load_history();
+      timer = std::make_unique<TimerOutput>(comm,
+                                            pcout,
+                                            TimerOutput::never,
+                                            TimerOutput::wall_times);
       output_prm.make_directory(comm);
       const bool resume = checkpoint_prm.resume;
       pcout << "vitrum: crystallization field, " << dim << "D, "
@@ -1200,7 +1261,8 @@ namespace vitrum
                                                        "cells",
                                                        "newton_iterations",
                                                        "linear_iterations",
-                                                       "wall_time"};
+                                                       "wall_time",
+                                                       "interface_nucleation_rate"};
       const std::vector<std::string> nuclei_columns = {"step",
                                                        "birth_time",
                                                        "x_nm",
@@ -1318,6 +1380,10 @@ namespace vitrum
             << "); at interfaces: " << n_interface_nuclei << " placed, "
             << n_interface_drawn << " drawn (Poisson mean "
             << expected_interface << ")\n";
+      if (from_kinetics_file && history)
+        pcout << "  interface nuclei expected per um^2 of one interface "
+                 "(I_s integrated over the run): "
+              << expected_interface_density * 1e-12 << "\n";
       const std::vector<double> layers = layer_state();
       for (unsigned int k = 0; k < n_layers; ++k)
         {

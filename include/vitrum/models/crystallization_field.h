@@ -109,8 +109,8 @@ namespace vitrum
 
       MPI_Comm                   comm;
       dealii::ConditionalOStream pcout;
-      /// Made last in the constructor: a TimerOutput alive when an input
-      /// error is thrown would bury the message under its own warning.
+      /// Made in run() after the input is read: a TimerOutput alive when an
+      /// input error is thrown buries the message under its own warning.
       std::unique_ptr<dealii::TimerOutput> timer;
 
       fem::MeshParameters         mesh_prm;
@@ -131,6 +131,7 @@ namespace vitrum
       bool                                          from_kinetics_file = false;
       std::unique_ptr<kinetics::KineticsMaterial>   kinetics_material;
       std::vector<double>                           glass_composition;
+      std::string                                   history_dir;
       std::unique_ptr<kinetics::CompositionHistory> history;
       std::vector<unsigned int> history_to_database; ///< element indices
       double                    film_thickness = 10; ///< nm, 2D only
@@ -140,6 +141,7 @@ namespace vitrum
       struct LocalRates
       {
         double bulk = 0, interface = 0, growth = 0;
+        double interface_per_area = 0; ///< I_s, 1/(m^2 s)
       };
       /// The composition profile at one time and the rates of its glass
       /// bins (a uniform run has one bin of glass).
@@ -180,18 +182,19 @@ namespace vitrum
       Vector                                            residual;
       Vector                                            eta;
 
-      double       time               = 0.;
-      unsigned int step               = 0;
-      double       last_dt            = 0.;
-      double       crystal_fraction   = 0.;
-      unsigned int n_nuclei           = 0;
-      unsigned int n_phantoms         = 0;
-      unsigned int n_interface_nuclei = 0; ///< placed, not phantoms
-      unsigned int n_interface_drawn  = 0; ///< with phantoms
-      double       expected_interface = 0; ///< sum of the Poisson means
-      double       expected_bulk      = 0;
-      unsigned int newton_iterations  = 0;
-      unsigned int linear_iterations  = 0;
+      double       time                       = 0.;
+      unsigned int step                       = 0;
+      double       last_dt                    = 0.;
+      double       crystal_fraction           = 0.;
+      unsigned int n_nuclei                   = 0;
+      unsigned int n_phantoms                 = 0;
+      unsigned int n_interface_nuclei         = 0; ///< placed, not phantoms
+      unsigned int n_interface_drawn          = 0; ///< with phantoms
+      double       expected_interface         = 0; ///< sum of the Poisson means
+      double       expected_bulk              = 0;
+      double       expected_interface_density = 0; ///< per m^2 of a plane
+      unsigned int newton_iterations          = 0;
+      unsigned int linear_iterations          = 0;
 
       fem::FieldWriter                 fields;
       std::unique_ptr<base::CsvWriter> csv;
@@ -221,6 +224,9 @@ namespace vitrum
       sample_interface_nuclei(double dt);
       void
       read_rate_sources(dealii::ParameterHandler &prm);
+      /// Read the Composition history (at the start of run()).
+      void
+      load_history();
       /// Amorphous fraction of each glass layer, then the largest eta deep
       /// inside the crystal layers (more than 3 interface widths plus one
       /// coarse cell from an interface).
