@@ -6,6 +6,7 @@
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -104,6 +105,12 @@ namespace vitrum
                           "200",
                           P::Double(0),
                           "Q (kJ/mol) of the Arrhenius model.");
+        prm.declare_entry("Arrhenius interface prefactor",
+                          "0",
+                          P::Double(0),
+                          "I0_s (1/(m^2 s)) of the Arrhenius model at "
+                          "crystal/glass interfaces: I_s = I0_s exp(-Q/RT), "
+                          "same Q.");
         prm.leave_subsection();
 
         prm.enter_subsection("Growth");
@@ -301,6 +308,8 @@ namespace vitrum
       m.contact_angle        = prm.get_double("Contact angle") * M_PI / 180;
       m.nucleation_prefactor = prm.get_double("Arrhenius prefactor");
       m.nucleation_energy = prm.get_double("Arrhenius activation energy") * 1e3;
+      m.interface_nucleation_prefactor
+        = prm.get_double("Arrhenius interface prefactor");
       prm.leave_subsection();
 
       prm.enter_subsection("Growth");
@@ -384,6 +393,8 @@ namespace vitrum
         {
           r.homogeneous
             = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+          r.heterogeneous = interface_nucleation_prefactor
+                            * std::exp(-nucleation_energy / RT);
           r.growth = growth_prefactor * std::exp(-growth_energy / RT);
           return r;
         }
@@ -399,8 +410,12 @@ namespace vitrum
       const double dg_v  = r.driving_force / molar_volume;
       const double f_het = contact_angle_factor(contact_angle);
       if (arrhenius_nucleation)
-        r.homogeneous
-          = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+        {
+          r.homogeneous
+            = nucleation_prefactor * std::exp(-nucleation_energy / RT);
+          r.heterogeneous = interface_nucleation_prefactor
+                            * std::exp(-nucleation_energy / RT);
+        }
       else
         {
           r.homogeneous   = classical_nucleation_rate(homogeneous_sites,
@@ -424,5 +439,6 @@ namespace vitrum
             : growth_rate(r.diffusivity, jump_distance, r.driving_force, T);
       return r;
     }
+
   } // namespace kinetics
 } // namespace vitrum

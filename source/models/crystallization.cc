@@ -58,10 +58,11 @@ namespace vitrum
                         "mean field: one glass composition, rates integrated "
                         "by the JMAK extended-volume construction (no mesh). "
                         "phase field: stochastic nucleation and Allen-Cahn "
-                        "growth of crystals on an adaptive mesh, with the "
-                        "rates of subsection 'Crystallization field/Rates' "
-                        "(Arrhenius laws; not yet taken from the kinetics "
-                        "file nor coupled to the partitioning model).");
+                        "growth of crystals on an adaptive mesh, with "
+                        "Arrhenius rates or those of the kinetics file, "
+                        "optionally along the composition history of a "
+                        "partitioning run (subsection 'Crystallization "
+                        "field').");
       prm.declare_entry("Kinetics file",
                         "parameter_files/materials/TiZrNbHf-glass-kinetics.prm",
                         P::FileName(),

@@ -16,6 +16,7 @@
 #include <deal.II/numerics/data_out.h>
 
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/thermo/solution_phase.h>
 
@@ -84,6 +85,38 @@ namespace vitrum
           }
         return k;
       }
+
+      /// The glass composition in bin b of a profile. A bin at a diffuse
+      /// interface averages crystal and glass: take out the crystal part,
+      /// phi times the composition of the nearest crystal bin (phi > 0.99).
+      std::vector<double>
+      glass_part(const kinetics::Profile &p, const unsigned int b)
+      {
+        const double phi = p.phi[b];
+        const int    n   = p.z.size();
+        if (phi <= 1e-3)
+          return p.x[b];
+        for (int step = 1; step < n; ++step)
+          for (const int c : {(int(b) + step) % n, (int(b) - step + n) % n})
+            if (p.phi[c] > 0.99)
+              {
+                std::vector<double> x(p.x[b].size());
+                double              sum = 0;
+                for (std::size_t e = 0; e < x.size(); ++e)
+                  {
+                    x[e]
+                      = std::max(0., (p.x[b][e] - phi * p.x[c][e]) / (1 - phi));
+                    sum += x[e];
+                  }
+                if (!(sum > 0))
+                  return p.x[b];
+                for (double &v : x)
+                  v /= sum;
+                return x;
+              }
+        return p.x[b];
+      }
+
 
       template <class Parameters>
       Parameters
@@ -204,6 +237,25 @@ namespace vitrum
                         Patterns::Double(0, 1),
                         "End the run once this volume fraction has "
                         "crystallized (1: run to the end time).");
+      prm.declare_entry(
+        "Rates from",
+        "constants",
+        Patterns::Selection("constants|kinetics file"),
+        "constants: the Arrhenius laws of subsection Rates. kinetics file: "
+        "KineticsMaterial::rates(x, T) of Crystallization/Kinetics file for "
+        "the local glass composition x (homogeneous and interface nucleation, "
+        "growth); in 2D the nuclei per area and per interface length are the "
+        "rates times Crystallization/Film thickness.");
+      prm.declare_entry(
+        "Composition history",
+        "",
+        Patterns::Anything(),
+        "Output directory of a partitioning run (its profiles/profile_*.csv): "
+        "composition and phi along the last axis, linear in z and t (the last "
+        "profile after its time). Crystal layers (phi > 1/2) neither nucleate "
+        "nor grow crystals; their interfaces host heterogeneous nucleation. "
+        "The mesh's last domain size must equal the stack height. Empty: "
+        "uniform glass of Crystallization/Glass composition.");
       CrystallizationRates::declare_parameters(prm);
       prm.leave_subsection();
     }
@@ -214,7 +266,6 @@ namespace vitrum
                                                     MPI_Comm          comm)
         : comm(comm)
         , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
         , time_prm(parsed<fem::TimeSteppingParameters>(prm))
         , output_prm(parsed<fem::OutputParameters>(prm))
         , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
@@ -247,6 +298,7 @@ namespace vitrum
       stop_fraction  = prm.get_double("Stop at crystal fraction");
       rates.parse_parameters(prm);
       prm.leave_subsection();
+      read_rate_sources(prm);
 
       const double critical = front.critical_radius(dim);
       if (nucleus_radius == 0)
@@ -267,6 +319,306 @@ namespace vitrum
 
 
     template <int dim>
+    void
+    CrystallizationField<dim>::read_rate_sources(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Crystallization field");
+      from_kinetics_file = prm.get("Rates from") == "kinetics file";
+      history_dir        = prm.get("Composition history");
+      prm.leave_subsection();
+      prm.enter_subsection("Crystallization");
+      const std::string kinetics_file = prm.get("Kinetics file");
+      const std::string composition   = prm.get("Glass composition");
+      film_thickness                  = prm.get_double("Film thickness");
+      prm.leave_subsection();
+
+      if (from_kinetics_file)
+        {
+          kinetics_material = std::make_unique<kinetics::KineticsMaterial>(
+            kinetics::KineticsMaterial::read(
+              base::resolve_data_path(kinetics_file)));
+          if (kinetics_material->database())
+            glass_composition
+              = thermo::parse_composition(composition,
+                                          "Crystallization/Glass composition",
+                                          *kinetics_material->database());
+        }
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::load_history()
+    {
+      if (history_dir.empty())
+        return;
+      history = std::make_unique<kinetics::CompositionHistory>(
+        kinetics::CompositionHistory::read(history_dir));
+      const double height = mesh_prm.domain_size[dim - 1];
+      if (std::abs(history->height() / height - 1) > 1e-6)
+        throw InputError(
+          "Crystallization field/Composition history: the profiles in '"
+          + history_dir + "' span a stack of "
+          + std::to_string(history->height())
+          + " nm, but the last Mesh/Domain size is " + std::to_string(height)
+          + " nm; set it to the stack height of the partitioning run");
+      if (!mesh_prm.periodic)
+        throw InputError("Crystallization field/Composition history needs "
+                         "Mesh/Periodic = true (the laminate is periodic)");
+      if (kinetics_material && kinetics_material->database())
+        for (const auto &symbol : history->elements())
+          history_to_database.push_back(
+            kinetics_material->database()->element_index(symbol));
+    }
+
+
+    template <int dim>
+    const typename CrystallizationField<dim>::RateSnapshot &
+    CrystallizationField<dim>::rates_at(const double t) const
+    {
+      // Least recently used goes: the snapshot asked for just before this
+      // one stays valid (solve_step holds the two ends of a step).
+      ++cache_clock;
+      for (auto &s : rate_cache)
+        if (s.time == t)
+          {
+            s.last_use = cache_clock;
+            return s;
+          }
+      TimerOutput::Scope scope(*timer, "rates");
+      RateSnapshot      &s = *std::min_element(rate_cache.begin(),
+                                          rate_cache.end(),
+                                          [](const auto &a, const auto &b) {
+                                            return a.last_use < b.last_use;
+                                          });
+      s.time               = t;
+      s.last_use           = cache_clock;
+      const double height  = mesh_prm.domain_size[dim - 1];
+      if (history)
+        s.profile = history->at(t);
+      else
+        {
+          // Uniform glass: one bin over the whole height.
+          s.profile     = kinetics::Profile();
+          s.profile.z   = {0.5 * height};
+          s.profile.phi = {0.};
+          s.profile.x   = {glass_composition};
+        }
+      s.planes = kinetics::interface_planes(s.profile);
+      s.layers = kinetics::glass_layers(s.profile);
+
+      const double T = temperature.value(t);
+      s.bins.assign(s.profile.z.size(), LocalRates());
+      for (unsigned int b = 0; b < s.bins.size(); ++b)
+        {
+          if (s.profile.phi[b] >= 0.5)
+            continue;
+          LocalRates &r = s.bins[b];
+          if (!from_kinetics_file)
+            {
+              r.bulk   = rates.nucleation(T) / std::pow(nm_per_m, dim);
+              r.growth = rates.growth(T) * nm_per_m;
+              continue;
+            }
+          std::vector<double> x = glass_composition;
+          if (history && !history_to_database.empty())
+            {
+              const std::vector<double> mix = glass_part(s.profile, b);
+              x.assign(kinetics_material->database()->n_components(), 0.);
+              for (unsigned int e = 0; e < history_to_database.size(); ++e)
+                x[history_to_database[e]] += mix[e];
+            }
+          const kinetics::Rates k = kinetics_material->rates(x, T);
+          if (!std::isfinite(k.homogeneous) || !std::isfinite(k.heterogeneous)
+              || !std::isfinite(k.growth))
+            throw InputError("Crystallization/Kinetics file: the rates are "
+                             "not finite at T = "
+                             + std::to_string(T) + " K");
+          // In 2D a node stands for a column of the film's thickness.
+          const double column = dim == 2 ? film_thickness / nm_per_m : 1.;
+          r.bulk      = k.homogeneous * column / std::pow(nm_per_m, dim);
+          r.interface = k.heterogeneous * column / std::pow(nm_per_m, dim - 1);
+          r.interface_per_area = k.heterogeneous;
+          // A glass with no driving force keeps its crystals (no melting back
+          // in this model): U >= 0.
+          r.growth = std::max(0., k.growth) * nm_per_m;
+        }
+      return s;
+    }
+
+
+    template <int dim>
+    typename CrystallizationField<dim>::LocalRates
+    CrystallizationField<dim>::local_rates(const RateSnapshot &snapshot,
+                                           const double        z) const
+    {
+      const kinetics::Profile &p = snapshot.profile;
+      if (p.phi_at(z) >= 0.5)
+        return {};
+      // Next to an interface the bin of z may be a crystal bin while the
+      // interpolated phi says glass: take the glass neighbour.
+      const unsigned int n = p.z.size(), b = p.bin_of(z);
+      for (const unsigned int c : {b, (b + n - 1) % n, (b + 1) % n})
+        if (p.phi[c] < 0.5)
+          return snapshot.bins[c];
+      return {};
+    }
+
+
+    template <int dim>
+    double
+    CrystallizationField<dim>::fastest_growth(const double t) const
+    {
+      double U = 0;
+      for (const auto &r : rates_at(t).bins)
+        U = std::max(U, r.growth);
+      return U;
+    }
+
+
+    template <int dim>
+    double
+    CrystallizationField<dim>::eta_at(const Point<dim> &p) const
+    {
+      const Vector current = ghosted(eta);
+      double       value   = -1;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          const Point<dim> low = cell->vertex(0);
+          const Point<dim> high
+            = cell->vertex(GeometryInfo<dim>::vertices_per_cell - 1);
+          Point<dim> unit;
+          bool       inside = true;
+          for (int d = 0; d < dim; ++d)
+            {
+              unit[d] = (p[d] - low[d]) / (high[d] - low[d]);
+              inside  = inside && unit[d] >= 0 && unit[d] <= 1;
+            }
+          if (!inside)
+            continue;
+          const Quadrature<dim> at_point(unit);
+          FEValues<dim>         value_at(fe, at_point, update_values);
+          value_at.reinit(cell);
+          std::vector<double> here(1);
+          value_at.get_function_values(current, here);
+          value = here[0];
+          break;
+        }
+      return Utilities::MPI::max(value, comm);
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    CrystallizationField<dim>::layer_state() const
+    {
+      const RateSnapshot &s       = rates_at(time);
+      const double        height  = mesh_prm.domain_size[dim - 1];
+      const Vector        current = ghosted(eta);
+      const QGauss<dim>   quadrature(2);
+      FEValues<dim>       fe_values(fe,
+                              quadrature,
+                              update_values | update_quadrature_points
+                                | update_JxW_values);
+      std::vector<double> values(quadrature.size());
+      // Per layer: volume, crystallized volume.
+      std::vector<double> sums(2 * n_layers, 0.);
+      double              deep_max = 0;
+      // Nucleus tails reach ~3 widths into a crystal layer, and a coarse
+      // cell's linear interpolation one cell further: deeper than that, any
+      // crystal order would have grown there.
+      const double deep
+        = 3 * front.width
+          + mesh_prm.domain_size[dim - 1] / mesh_prm.coarse_cells[dim - 1];
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            fe_values.reinit(cell);
+            fe_values.get_function_values(current, values);
+            for (unsigned int q = 0; q < values.size(); ++q)
+              {
+                const double z = fe_values.quadrature_point(q)[dim - 1];
+                const int    k = kinetics::layer_of(s.layers, height, z);
+                if (k >= 0 && k < int(n_layers))
+                  {
+                    sums[2 * k] += fe_values.JxW(q);
+                    sums[2 * k + 1] += values[q] * fe_values.JxW(q);
+                  }
+                else if (k < 0)
+                  {
+                    double distance = height;
+                    for (const auto &plane : s.planes)
+                      {
+                        const double d = std::abs(z - plane.z);
+                        distance       = std::min({distance, d, height - d});
+                      }
+                    if (distance > deep)
+                      deep_max = std::max(deep_max, values[q]);
+                  }
+              }
+          }
+      Utilities::MPI::sum(sums, comm, sums);
+      std::vector<double> state;
+      for (unsigned int k = 0; k < n_layers; ++k)
+        state.push_back(sums[2 * k] > 0 ? 1 - sums[2 * k + 1] / sums[2 * k]
+                                        : std::nan(""));
+      state.push_back(Utilities::MPI::max(deep_max, comm));
+      return state;
+    }
+
+
+    template <int dim>
+    std::vector<Nucleus<dim>>
+    CrystallizationField<dim>::sample_interface_nuclei(const double dt)
+    {
+      const RateSnapshot &s = rates_at(time - 0.5 * dt);
+      if (s.planes.empty())
+        return {};
+      TimerOutput::Scope scope(*timer, "nucleation");
+      double             lateral = 1;
+      for (int d = 0; d < dim - 1; ++d)
+        lateral *= mesh_prm.domain_size[d];
+      const double height = mesh_prm.domain_size[dim - 1];
+      // The same draws on every rank: the keys depend on the step and the
+      // plane only.
+      std::vector<Nucleus<dim>> nuclei;
+      for (unsigned int i = 0; i < s.planes.size(); ++i)
+        {
+          const auto  &plane = s.planes[i];
+          const double mean  = s.bins[plane.glass_bin].interface * lateral * dt;
+          expected_interface += mean;
+          // Per area and plane: the answer for interfaces larger than the
+          // mesh, where nuclei are too rare to be drawn.
+          expected_interface_density
+            += s.bins[plane.glass_bin].interface_per_area * dt
+               / s.planes.size();
+          const std::uint64_t key = mix(hash_text("interface", seed), step, i);
+          const unsigned int  count = poisson_count(mean, uniform_from(key));
+          for (unsigned int k = 0; k < count; ++k)
+            {
+              Nucleus<dim> n;
+              n.time      = time - 0.5 * dt;
+              n.interface = true;
+              for (int d = 0; d < dim - 1; ++d)
+                n.centre[d] = mesh_prm.domain_size[d]
+                              * uniform_from(mix(key, k + 1, d + 1));
+              // Touching the plane from the glass side.
+              double z          = plane.z + plane.glass_side * nucleus_radius;
+              z                 = std::fmod(z + height, height);
+              n.centre[dim - 1] = z;
+              n.layer           = kinetics::layer_of(s.layers, height, z);
+              n.phantom         = eta_at(n.centre) >= 0.5;
+              nuclei.push_back(n);
+            }
+        }
+      n_interface_drawn += nuclei.size();
+      return nuclei;
+    }
+
+
+    template <int dim>
     typename CrystallizationField<dim>::Vector
     CrystallizationField<dim>::ghosted(const Vector &v) const
     {
@@ -280,7 +632,7 @@ namespace vitrum
     void
     CrystallizationField<dim>::setup_dofs()
     {
-      TimerOutput::Scope scope(timer, "setup dofs");
+      TimerOutput::Scope scope(*timer, "setup dofs");
       dof_handler.distribute_dofs(fe);
       fem::setup_system(dof_handler,
                         mesh_prm,
@@ -361,17 +713,20 @@ namespace vitrum
 
     template <int dim>
     std::vector<Nucleus<dim>>
-    CrystallizationField<dim>::sample_nuclei(const double dt,
-                                             const double T) const
+    CrystallizationField<dim>::sample_nuclei(const double dt)
     {
-      TimerOutput::Scope scope(timer, "nucleation");
-      // Nuclei per nm^dim and s.
-      const double rate = rates.nucleation(T) / std::pow(nm_per_m, dim);
-      if (rate <= 0)
+      // Born, on average, in the middle of the step, at its rates.
+      const RateSnapshot &snapshot = rates_at(time - 0.5 * dt);
+      TimerOutput::Scope  scope(*timer, "nucleation");
+      bool                any_rate = false;
+      for (const auto &r : snapshot.bins)
+        any_rate = any_rate || r.bulk > 0;
+      if (!any_rate)
         return {};
-      const Vector current = ghosted(eta);
-      // Born, on average, in the middle of the step.
-      const double        birth = time - 0.5 * dt;
+      const double        height   = mesh_prm.domain_size[dim - 1];
+      const Vector        current  = ghosted(eta);
+      double              expected = 0;
+      const double        birth    = time - 0.5 * dt;
       std::vector<double> local; // birth, phantom, centre..., flattened
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -379,6 +734,12 @@ namespace vitrum
             continue;
           const std::uint64_t key
             = mix(hash_text(cell->id().to_string(), seed), step, 0);
+          // Nuclei per nm^dim and s at the cell's height.
+          const double rate
+            = local_rates(snapshot, cell->center()[dim - 1]).bulk;
+          if (rate <= 0)
+            continue;
+          expected += rate * cell->measure() * dt;
           const unsigned int count
             = poisson_count(rate * cell->measure() * dt, uniform_from(key));
           // Cells are axis-aligned boxes: corners 0 and 2^dim - 1 span them.
@@ -397,13 +758,22 @@ namespace vitrum
               value_at.reinit(cell);
               std::vector<double> eta_here(1);
               value_at.get_function_values(current, eta_here);
-              local.push_back(birth);
-              local.push_back(eta_here[0] >= 0.5 ? 1. : 0.);
+              Point<dim> p;
               for (int d = 0; d < dim; ++d)
-                local.push_back(low[d] + unit[d] * (high[d] - low[d]));
+                p[d] = low[d] + unit[d] * (high[d] - low[d]);
+              // Or in the crystal-layer part of a cell that straddles an
+              // interface.
+              const bool phantom
+                = eta_here[0] >= 0.5
+                  || snapshot.profile.phi_at(p[dim - 1]) >= 0.5;
+              local.push_back(birth);
+              local.push_back(phantom ? 1. : 0.);
+              for (int d = 0; d < dim; ++d)
+                local.push_back(p[d]);
             }
         }
 
+      expected_bulk += Utilities::MPI::sum(expected, comm);
       std::vector<Nucleus<dim>> nuclei;
       for (const auto &from_rank : Utilities::MPI::all_gather(comm, local))
         for (std::size_t i = 0; i < from_rank.size(); i += dim + 2)
@@ -413,6 +783,8 @@ namespace vitrum
             n.phantom = from_rank[i + 1] > 0.5;
             for (int d = 0; d < dim; ++d)
               n.centre[d] = from_rank[i + 2 + d];
+            n.layer
+              = kinetics::layer_of(snapshot.layers, height, n.centre[dim - 1]);
             nuclei.push_back(n);
           }
       // The same order on any number of ranks (for the nuclei table).
@@ -448,7 +820,7 @@ namespace vitrum
     CrystallizationField<dim>::refine_around(
       const std::vector<Nucleus<dim>> &nuclei)
     {
-      TimerOutput::Scope scope(timer, "mesh adaptation");
+      TimerOutput::Scope scope(*timer, "mesh adaptation");
       const double       reach = nucleus_radius + 5 * front.width;
       for (unsigned int round = 0; round < mesh_prm.maximum_level; ++round)
         {
@@ -487,11 +859,17 @@ namespace vitrum
           for (int d = 0; d < 3; ++d)
             row.push_back(d < dim ? n.centre[d] : 0.);
           row.push_back(n.phantom ? 1. : 0.);
+          row.push_back(n.interface ? 1. : 0.);
+          row.push_back(n.layer);
           nuclei_csv->add_row(row);
           if (n.phantom)
             ++n_phantoms;
           else
-            nuclei.push_back(n);
+            {
+              nuclei.push_back(n);
+              if (n.interface)
+                ++n_interface_nuclei;
+            }
         }
       if (nuclei.empty())
         return;
@@ -531,8 +909,7 @@ namespace vitrum
     double
     CrystallizationField<dim>::choose_time_step() const
     {
-      const double T  = temperature.value(time);
-      const double U  = rates.growth(T) * nm_per_m;
+      const double U  = fastest_growth(time);
       double       dt = time_prm.maximum_time_step;
       if (U > 0)
         dt = std::min(dt, courant * front.width / U);
@@ -551,13 +928,13 @@ namespace vitrum
 
     template <int dim>
     void
-    CrystallizationField<dim>::assemble(const Vector &iterate,
-                                        const Vector &old,
-                                        const double  dt,
-                                        const double  U_old,
-                                        const double  U)
+    CrystallizationField<dim>::assemble(const Vector       &iterate,
+                                        const Vector       &old,
+                                        const double        dt,
+                                        const RateSnapshot &before,
+                                        const RateSnapshot &after)
     {
-      TimerOutput::Scope scope(timer, "assembly");
+      TimerOutput::Scope scope(*timer, "assembly");
       jacobian              = 0;
       residual              = 0;
       const Vector current  = ghosted(iterate);
@@ -572,13 +949,12 @@ namespace vitrum
       const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
       // Crank-Nicolson: backward Euler's front-speed error (4 % at a
       // Courant number of 0.2) drops to second order.
-      const double theta    = 0.5;
-      const double rate     = U / front.width;
-      const double rate_old = U_old / front.width;
-      const double D        = front.diffusivity();
+      const double theta = 0.5;
+      const double D     = front.diffusivity();
 
       std::vector<double>                  values(n_q), old_values(n_q);
       std::vector<Tensor<1, dim>>          gradients(n_q), old_gradients(n_q);
+      std::vector<double>                  rate(n_dofs), rate_old(n_dofs);
       FullMatrix<double>                   cell_matrix(n_dofs, n_dofs);
       dealii::Vector<double>               cell_rhs(n_dofs);
       std::vector<types::global_dof_index> indices(n_dofs);
@@ -591,30 +967,42 @@ namespace vitrum
           fe_values.get_function_values(previous, old_values);
           fe_values.get_function_gradients(current, gradients);
           fe_values.get_function_gradients(previous, old_gradients);
+          // The mobility U/l of the glass at each node (the dofs of Q1 are
+          // the vertices); zero in a crystal layer. It multiplies the whole
+          // right-hand side of node i, d eta_i/dt = (U/l)_i (D lap eta +
+          // f(eta))_i, so crystal-layer nodes never change: crystals of the
+          // glass cannot grow into the layer, not even by the diffusion term.
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            {
+              const double z = cell->vertex(i)[dim - 1];
+              rate[i]        = local_rates(after, z).growth / front.width;
+              rate_old[i]    = local_rates(before, z).growth / front.width;
+            }
           cell_matrix = 0;
           cell_rhs    = 0;
           for (unsigned int q = 0; q < n_q; ++q)
             {
               const double JxW = fe_values.JxW(q);
               const double e   = values[q];
-              const double source
-                = (e - old_values[q]) / dt - theta * rate * front.reaction(e)
-                  - (1 - theta) * rate_old * front.reaction(old_values[q]);
-              const double dsource
-                = 1. / dt - theta * rate * front.reaction_derivative(e);
-              const Tensor<1, dim> flux
-                = D
-                  * (theta * rate * gradients[q]
-                     + (1 - theta) * rate_old * old_gradients[q]);
               for (unsigned int i = 0; i < n_dofs; ++i)
                 {
                   const double         phi_i  = fe_values.shape_value(i, q);
                   const Tensor<1, dim> grad_i = fe_values.shape_grad(i, q);
+                  const double         source = (e - old_values[q]) / dt
+                                        - theta * rate[i] * front.reaction(e)
+                                        - (1 - theta) * rate_old[i]
+                                            * front.reaction(old_values[q]);
+                  const double dsource
+                    = 1. / dt - theta * rate[i] * front.reaction_derivative(e);
+                  const Tensor<1, dim> flux
+                    = D
+                      * (theta * rate[i] * gradients[q]
+                         + (1 - theta) * rate_old[i] * old_gradients[q]);
                   cell_rhs(i) -= (source * phi_i + flux * grad_i) * JxW;
                   for (unsigned int j = 0; j < n_dofs; ++j)
                     cell_matrix(i, j)
                       += (dsource * fe_values.shape_value(j, q) * phi_i
-                          + theta * rate * D * fe_values.shape_grad(j, q)
+                          + theta * rate[i] * D * fe_values.shape_grad(j, q)
                               * grad_i)
                          * JxW;
                 }
@@ -635,24 +1023,34 @@ namespace vitrum
     bool
     CrystallizationField<dim>::solve_step(const double dt)
     {
-      const double U_old = rates.growth(temperature.value(time)) * nm_per_m;
-      const double U   = rates.growth(temperature.value(time + dt)) * nm_per_m;
-      const Vector old = eta;
-      Vector       iterate = eta;
-      Vector       update(owned_dofs, comm);
+      // Both stay in the cache (three slots) during the Newton loop.
+      const RateSnapshot &before  = rates_at(time);
+      const RateSnapshot &after   = rates_at(time + dt);
+      const Vector        old     = eta;
+      Vector              iterate = eta;
+      Vector              update(owned_dofs, comm);
       for (unsigned int it = 0; it < 12; ++it)
         {
-          assemble(iterate, old, dt, U_old, U);
+          assemble(iterate, old, dt, before, after);
           {
-            TimerOutput::Scope scope(timer, "linear solve");
+            TimerOutput::Scope scope(*timer, "linear solve");
             SolverControl control(500, 1e-10 * residual.l2_norm() + 1e-300);
-            PETScWrappers::SolverCG cg(control);
             // Mass over dt dominates: Jacobi suffices and costs nothing to set
             // up.
             PETScWrappers::PreconditionJacobi preconditioner(jacobian);
             update = 0;
-            if (residual.l2_norm() > 0)
-              cg.solve(jacobian, update, residual, preconditioner);
+            // A mobility that varies from node to node (a composition
+            // history) makes the Jacobian unsymmetric: GMRES, else CG.
+            if (residual.l2_norm() > 0 && history)
+              {
+                PETScWrappers::SolverGMRES gmres(control);
+                gmres.solve(jacobian, update, residual, preconditioner);
+              }
+            else if (residual.l2_norm() > 0)
+              {
+                PETScWrappers::SolverCG cg(control);
+                cg.solve(jacobian, update, residual, preconditioner);
+              }
             linear_iterations += std::max(0, int(control.last_step()));
           }
           constraints.distribute(update);
@@ -677,7 +1075,7 @@ namespace vitrum
     bool
     CrystallizationField<dim>::adapt_mesh()
     {
-      TimerOutput::Scope scope(timer, "mesh adaptation");
+      TimerOutput::Scope scope(*timer, "mesh adaptation");
       fem::flag_cells_by_gradient(dof_handler, ghosted(eta), {0}, mesh_prm);
       bool any = false;
       for (const auto &cell : triangulation.active_cell_iterators())
@@ -697,19 +1095,32 @@ namespace vitrum
     {
       const double T = temperature.value(time);
       clock.record(time, last_dt);
+      const RateSnapshot &snapshot = rates_at(time);
+      double              I_max = 0, I_s_max = 0;
+      for (const auto &r : snapshot.bins)
+        I_max = std::max(I_max, r.bulk * std::pow(nm_per_m, dim));
+      for (const auto &plane : snapshot.planes)
+        I_s_max = std::max(I_s_max,
+                           snapshot.bins[plane.glass_bin]
+                               .interface * std::pow(nm_per_m, dim - 1));
       csv->add_row({double(step),
                     time,
                     last_dt,
                     T,
                     crystal_fraction,
                     double(n_nuclei),
-                    rates.nucleation(T),
-                    rates.growth(T),
+                    I_max,
+                    fastest_growth(time) / nm_per_m,
                     double(dof_handler.n_dofs()),
                     double(triangulation.n_global_active_cells()),
                     double(newton_iterations),
                     double(linear_iterations),
-                    clock.elapsed_seconds()});
+                    clock.elapsed_seconds(),
+                    I_s_max});
+      std::vector<double> row = {double(step), time, T};
+      for (const double v : layer_state())
+        row.push_back(v);
+      layers_csv->add_row(row);
       if (output_prm.progress_every == 0
           || step % output_prm.progress_every != 0)
         return;
@@ -736,7 +1147,7 @@ namespace vitrum
     void
     CrystallizationField<dim>::write_fields()
     {
-      TimerOutput::Scope scope(timer, "output");
+      TimerOutput::Scope scope(*timer, "output");
       const Vector       current = ghosted(eta);
       DataOut<dim>       data_out;
       data_out.attach_dof_handler(dof_handler);
@@ -753,7 +1164,7 @@ namespace vitrum
     void
     CrystallizationField<dim>::write_checkpoint() const
     {
-      TimerOutput::Scope   scope(timer, "checkpoint");
+      TimerOutput::Scope   scope(*timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "crystallization field");
       state.set("time", time);
@@ -761,6 +1172,11 @@ namespace vitrum
       state.set("last dt", last_dt);
       state.set("nuclei", double(n_nuclei));
       state.set("phantoms", double(n_phantoms));
+      state.set("interface nuclei", double(n_interface_nuclei));
+      state.set("interface drawn", double(n_interface_drawn));
+      state.set("expected interface", expected_interface);
+      state.set("expected bulk", expected_bulk);
+      state.set("expected interface density", expected_interface_density);
       state.set("newton iterations", double(newton_iterations));
       state.set("linear iterations", double(linear_iterations));
       state.set("field records", fields.serialize());
@@ -791,6 +1207,14 @@ namespace vitrum
       last_dt    = state.get_double("last dt");
       n_nuclei   = static_cast<unsigned int>(state.get_double("nuclei"));
       n_phantoms = static_cast<unsigned int>(state.get_double("phantoms"));
+      n_interface_nuclei
+        = static_cast<unsigned int>(state.get_double("interface nuclei"));
+      n_interface_drawn
+        = static_cast<unsigned int>(state.get_double("interface drawn"));
+      expected_interface = state.get_double("expected interface");
+      expected_bulk      = state.get_double("expected bulk");
+      expected_interface_density
+        = state.get_double("expected interface density");
       newton_iterations
         = static_cast<unsigned int>(state.get_double("newton iterations"));
       linear_iterations
@@ -804,6 +1228,14 @@ namespace vitrum
     void
     CrystallizationField<dim>::run()
     {
+      // Read here, not in the constructor: a dry run of a file whose
+      // partitioning run has not been made yet still passes. Before the
+      // timer exists: an input error is not buried under its warning.
+      load_history();
+      timer = std::make_unique<TimerOutput>(comm,
+                                            pcout,
+                                            TimerOutput::never,
+                                            TimerOutput::wall_times);
       output_prm.make_directory(comm);
       const bool resume = checkpoint_prm.resume;
       pcout << "vitrum: crystallization field, " << dim << "D, "
@@ -811,21 +1243,33 @@ namespace vitrum
             << (resume ? ", resuming from checkpoint" : "") << "\n"
             << "Temperature: " << temperature.describe() << std::endl;
 
-      const std::vector<std::string> columns = {"step",
-                                                "time",
-                                                "dt",
-                                                "temperature",
-                                                "crystal_fraction",
-                                                "nuclei",
-                                                "nucleation_rate",
-                                                "growth_rate",
-                                                "dofs",
-                                                "cells",
-                                                "newton_iterations",
-                                                "linear_iterations",
-                                                "wall_time"};
-      const std::vector<std::string> nuclei_columns
-        = {"step", "birth_time", "x_nm", "y_nm", "z_nm", "phantom"};
+      const std::vector<std::string> columns        = {"step",
+                                                       "time",
+                                                       "dt",
+                                                       "temperature",
+                                                       "crystal_fraction",
+                                                       "nuclei",
+                                                       "nucleation_rate",
+                                                       "growth_rate",
+                                                       "dofs",
+                                                       "cells",
+                                                       "newton_iterations",
+                                                       "linear_iterations",
+                                                       "wall_time",
+                                                       "interface_nucleation_rate"};
+      const std::vector<std::string> nuclei_columns = {"step",
+                                                       "birth_time",
+                                                       "x_nm",
+                                                       "y_nm",
+                                                       "z_nm",
+                                                       "phantom",
+                                                       "site",
+                                                       "layer"};
+      n_layers                                      = rates_at(0).layers.size();
+      std::vector<std::string> layer_columns = {"step", "time", "temperature"};
+      for (unsigned int k = 0; k < n_layers; ++k)
+        layer_columns.push_back("amorphous_" + std::to_string(k));
+      layer_columns.push_back("max_crystal_in_crystal_layers");
       const std::string dir  = output_prm.directory;
       const bool        root = Utilities::MPI::this_mpi_process(comm) == 0;
       if (resume)
@@ -839,6 +1283,10 @@ namespace vitrum
                                                          nuclei_columns,
                                                          root,
                                                          step);
+          layers_csv = std::make_unique<base::CsvWriter>(dir + "/layers.csv",
+                                                         layer_columns,
+                                                         root,
+                                                         step);
         }
       else
         {
@@ -847,6 +1295,9 @@ namespace vitrum
                                                   root);
           nuclei_csv = std::make_unique<base::CsvWriter>(dir + "/nuclei.csv",
                                                          nuclei_columns,
+                                                         root);
+          layers_csv = std::make_unique<base::CsvWriter>(dir + "/layers.csv",
+                                                         layer_columns,
                                                          root);
           fem::make_box_mesh(triangulation, mesh_prm);
           setup_dofs();
@@ -885,7 +1336,10 @@ namespace vitrum
           time += dt;
           last_dt = dt;
           ++step;
-          place_nuclei(sample_nuclei(dt, temperature.value(time - 0.5 * dt)));
+          auto nuclei = sample_nuclei(dt);
+          for (const auto &n : sample_interface_nuclei(dt))
+            nuclei.push_back(n);
+          place_nuclei(nuclei);
           if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
             adapt_mesh();
           crystal_fraction = integrate_fraction();
@@ -915,10 +1369,29 @@ namespace vitrum
             << "  nuclei placed " << n_nuclei << " (and " << n_phantoms
             << " that fell inside crystals), steps " << step << ", DoFs "
             << dof_handler.n_dofs() << "\n"
-            << "  results: " << csv->file_name() << ", "
-            << nuclei_csv->file_name() << ", " << output_prm.directory
-            << "/fields.pvd" << std::endl;
-      timer.print_summary();
+            << "  started in the bulk: " << n_nuclei - n_interface_nuclei
+            << " placed (Poisson mean " << expected_bulk
+            << "); at interfaces: " << n_interface_nuclei << " placed, "
+            << n_interface_drawn << " drawn (Poisson mean "
+            << expected_interface << ")\n";
+      if (from_kinetics_file && history)
+        pcout << "  interface nuclei expected per um^2 of one interface "
+                 "(I_s integrated over the run): "
+              << expected_interface_density * 1e-12 << "\n";
+      const std::vector<double> layers = layer_state();
+      for (unsigned int k = 0; k < n_layers; ++k)
+        {
+          const auto &s = rates_at(time);
+          pcout << "  glass layer " << k;
+          if (k < s.layers.size())
+            pcout << " (z " << s.layers[k].lower << " - " << s.layers[k].upper
+                  << " nm)";
+          pcout << ": amorphous fraction " << layers[k] << "\n";
+        }
+      pcout << "  results: " << csv->file_name() << ", "
+            << nuclei_csv->file_name() << ", " << layers_csv->file_name()
+            << ", " << output_prm.directory << "/fields.pvd" << std::endl;
+      timer->print_summary();
     }
 
 

@@ -378,6 +378,77 @@ CHECKS.update({
 })
 
 
+def write_laminate_history(directory):
+    """Two profiles (t = 0 and 10 s) of a 40 nm stack, 1 nm bins: crystal
+    (phi = 1) in 0-18 nm, glass above; the glass takes up Ni in between."""
+    os.makedirs(os.path.join(directory, "profiles"))
+    for index, (t, ni) in enumerate([(0, 7.5), (10, 12.5)]):
+        with open(os.path.join(directory, "profiles", f"profile_{index:04d}.csv"), "w") as f:
+            f.write(f"# time = {t} s, temperature = 700 K\nz_nm,phi,Co,Cr,Ni,Ti,Zr\n")
+            for b in range(40):
+                if b < 18:
+                    row = (1.0, 33, 36, 31, 0, 0)
+                else:
+                    row = (0.0, 2.5, 3.0, ni, (100 - 5.5 - ni) / 2, (100 - 5.5 - ni) / 2)
+                f.write(f"{b + 0.5}," + ",".join(str(v) for v in row) + "\n")
+
+
+def check_field_laminate(tmp):
+    """Coupled to a composition history: interface nuclei at the Poisson
+    rate on the glass side of both interfaces, no growth into the crystal
+    layer, the same nuclei on 1 and 2 ranks, a clear error for a stack of
+    the wrong height."""
+    import math
+    history = os.path.join(tmp, "history")
+    write_laminate_history(history)
+    setting = f"subsection Crystallization field\n set Composition history = {history}\nend\n"
+    runs, texts = {}, {}
+    for n in (1, 2):
+        d = os.path.join(tmp, f"ranks{n}")
+        os.makedirs(d)
+        runs[n] = field_case(d, "laminate", setting, n_ranks=n)
+        with open(os.path.join(runs[n], "nuclei.csv")) as f:
+            texts[n] = f.read()
+    assert texts[1] == texts[2], "the nuclei differ between 1 and 2 ranks"
+    nuclei = read_table(runs[2], "nuclei.csv")
+    # I_s = 1e15 m^-2 s^-1 on two interfaces of 200 nm x 10 nm (film) for 10 s
+    expected = 2 * 1e15 * 200e-9 * 10e-9 * 10
+    radius = 2.1 * 1 / 0.8
+    interface = [n for n in nuclei if n["site"] == 1]
+    bulk = [n for n in nuclei if n["site"] == 0]
+    sigma = math.sqrt(expected)
+    print(f"interface nuclei drawn {len(interface)}, expected {expected:.1f} +- {sigma:.1f}; "
+          f"bulk nuclei drawn {len(bulk)} ({sum(n['phantom'] for n in bulk):.0f} phantoms)")
+    assert abs(len(interface) - expected) <= 4 * sigma, "interface nucleation count off by > 4 sigma"
+    heights = sorted({round(n["y_nm"], 6) for n in interface})
+    print("interface nuclei heights (nm):", heights)
+    assert all(min(abs(n["y_nm"] - (18 + radius)), abs(n["y_nm"] - (40 - radius))) < 1e-6
+               for n in interface), "interface nuclei must touch an interface from the glass side"
+    assert all(n["layer"] == 0 for n in interface), "interface nuclei must be in glass layer 0"
+    assert not any(n["y_nm"] < 18 and n["phantom"] == 0 for n in bulk), \
+        "a bulk nucleus was placed in the crystal layer"
+    layers = read_table(runs[2], "layers.csv")
+    deep = max(r["max_crystal_in_crystal_layers"] for r in layers)
+    print(f"glass layer amorphous fraction at the end {layers[-1]['amorphous_0']:.3f}; "
+          f"largest crystal order deep in the crystal layer {deep:.3f}")
+    assert layers[-1]["amorphous_0"] < 0.9, "too little crystallized for the check to mean anything"
+    assert deep < 0.05, "crystals grew into the crystal layer"
+    bad = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization_field",
+                                             "laminate.prm"),
+                           setting + "subsection Mesh\n set Domain size = 200, 50\nend",
+                           name="bad.prm"),
+              expect_success=False)
+    text = bad.stderr + bad.stdout
+    print("wrong stack height:", text.strip()[:300])
+    assert bad.returncode != 0 and "Composition history" in text and "Domain size" in text \
+        and "Timer" not in text
+
+
+CHECKS.update({
+    "field-laminate": check_field_laminate,
+})
+
+
 # --- crystallization model ----------------------------------------------
 
 def crystallization_case(directory, name, extra="", n_ranks=1):

@@ -90,16 +90,17 @@ namespace vitrum
 
       // Nucleation and growth: classical (from dg and D) or Arrhenius
       // (rate = prefactor exp(-Q/RT), for analytic checks).
-      bool   arrhenius_nucleation = false;
-      double interface_energy     = 0.1;  ///< J/m^2
-      double homogeneous_sites    = 0;    ///< 1/m^3
-      double heterogeneous_sites  = 0;    ///< 1/m^2
-      double contact_angle        = M_PI; ///< rad
-      double nucleation_prefactor = 0;    ///< 1/(m^3 s), Arrhenius
-      double nucleation_energy    = 0;    ///< J/mol, Arrhenius
-      bool   arrhenius_growth     = false;
-      double growth_prefactor     = 0; ///< m/s, Arrhenius
-      double growth_energy        = 0; ///< J/mol, Arrhenius
+      bool   arrhenius_nucleation           = false;
+      double interface_energy               = 0.1;  ///< J/m^2
+      double homogeneous_sites              = 0;    ///< 1/m^3
+      double heterogeneous_sites            = 0;    ///< 1/m^2
+      double contact_angle                  = M_PI; ///< rad
+      double nucleation_prefactor           = 0;    ///< 1/(m^3 s), Arrhenius
+      double nucleation_energy              = 0;    ///< J/mol, Arrhenius
+      double interface_nucleation_prefactor = 0;    ///< 1/(m^2 s), Arrhenius
+      bool   arrhenius_growth               = false;
+      double growth_prefactor               = 0; ///< m/s, Arrhenius
+      double growth_energy                  = 0; ///< J/mol, Arrhenius
 
       // Transport.
       bool                   viscous_transport = false;
@@ -110,6 +111,7 @@ namespace vitrum
     private:
       std::shared_ptr<const thermo::Material> thermo;
     };
+
   } // namespace kinetics
 } // namespace vitrum
 

@@ -24,9 +24,12 @@
 #include <vitrum/fem/mesh.h>
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
+#include <vitrum/kinetics/composition_history.h>
 #include <vitrum/kinetics/growth_front.h>
+#include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/models/model.h>
 
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -66,8 +69,10 @@ namespace vitrum
     struct Nucleus
     {
       dealii::Point<dim> centre;
-      double             time    = 0.;
-      bool               phantom = false; ///< fell inside a crystal
+      double             time      = 0.;
+      bool               phantom   = false; ///< fell inside a crystal
+      bool               interface = false; ///< born on a laminate interface
+      int                layer     = -1;    ///< glass layer index, or -1
     };
 
 
@@ -82,6 +87,13 @@ namespace vitrum
      *
      * The random numbers are a hash of the seed, the step and the cell's
      * identity, so a run gives the same crystals on any number of ranks.
+     *
+     * The rates are Arrhenius constants or come from a kinetics material
+     * file; with a composition history (the profiles of a partitioning run)
+     * they vary along the stacking axis (the last one) and in time, the
+     * crystal layers of the laminate (phi > 1/2) neither nucleate nor let
+     * crystals grow into them, and their interfaces with the glass host
+     * heterogeneous nucleation.
      */
     template <int dim>
     class CrystallizationField : public Model
@@ -95,9 +107,11 @@ namespace vitrum
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
 
-      MPI_Comm                    comm;
-      dealii::ConditionalOStream  pcout;
-      mutable dealii::TimerOutput timer;
+      MPI_Comm                   comm;
+      dealii::ConditionalOStream pcout;
+      /// Made in run() after the input is read: a TimerOutput alive when an
+      /// input error is thrown buries the message under its own warning.
+      std::unique_ptr<dealii::TimerOutput> timer;
 
       fem::MeshParameters         mesh_prm;
       fem::TimeSteppingParameters time_prm;
@@ -113,6 +127,51 @@ namespace vitrum
       double                      stop_fraction    = 1.;
       double                      newton_tolerance = 1e-8;
 
+      // Where the rates come from.
+      bool                                          from_kinetics_file = false;
+      std::unique_ptr<kinetics::KineticsMaterial>   kinetics_material;
+      std::vector<double>                           glass_composition;
+      std::string                                   history_dir;
+      std::unique_ptr<kinetics::CompositionHistory> history;
+      std::vector<unsigned int> history_to_database; ///< element indices
+      double                    film_thickness = 10; ///< nm, 2D only
+
+      /// Rates of one profile bin in model units: bulk nuclei per nm^dim
+      /// and s, interface nuclei per nm^(dim-1) and s, growth nm/s.
+      struct LocalRates
+      {
+        double bulk = 0, interface = 0, growth = 0;
+        double interface_per_area = 0; ///< I_s, 1/(m^2 s)
+      };
+      /// The composition profile at one time and the rates of its glass
+      /// bins (a uniform run has one bin of glass).
+      struct RateSnapshot
+      {
+        double                                time     = -1;
+        unsigned long                         last_use = 0;
+        kinetics::Profile                     profile;
+        std::vector<kinetics::InterfacePlane> planes;
+        std::vector<kinetics::GlassLayer>     layers;
+        std::vector<LocalRates>               bins;
+      };
+      mutable std::array<RateSnapshot, 3> rate_cache;
+      mutable unsigned long               cache_clock = 0;
+      unsigned int                        n_layers    = 0;
+
+      /// The rates at time t, computed per bin once and cached (the
+      /// driving force is expensive).
+      const RateSnapshot &
+      rates_at(double t) const;
+      /// The rates at height z (nm): zero where phi > 1/2.
+      LocalRates
+      local_rates(const RateSnapshot &snapshot, double z) const;
+      /// Largest growth rate (nm/s) at time t.
+      double
+      fastest_growth(double t) const;
+      /// eta at a point, on every rank.
+      double
+      eta_at(const dealii::Point<dim> &p) const;
+
       dealii::parallel::distributed::Triangulation<dim> triangulation;
       dealii::FE_Q<dim>                                 fe;
       dealii::DoFHandler<dim>                           dof_handler;
@@ -123,18 +182,24 @@ namespace vitrum
       Vector                                            residual;
       Vector                                            eta;
 
-      double       time              = 0.;
-      unsigned int step              = 0;
-      double       last_dt           = 0.;
-      double       crystal_fraction  = 0.;
-      unsigned int n_nuclei          = 0;
-      unsigned int n_phantoms        = 0;
-      unsigned int newton_iterations = 0;
-      unsigned int linear_iterations = 0;
+      double       time                       = 0.;
+      unsigned int step                       = 0;
+      double       last_dt                    = 0.;
+      double       crystal_fraction           = 0.;
+      unsigned int n_nuclei                   = 0;
+      unsigned int n_phantoms                 = 0;
+      unsigned int n_interface_nuclei         = 0; ///< placed, not phantoms
+      unsigned int n_interface_drawn          = 0; ///< with phantoms
+      double       expected_interface         = 0; ///< sum of the Poisson means
+      double       expected_bulk              = 0;
+      double       expected_interface_density = 0; ///< per m^2 of a plane
+      unsigned int newton_iterations          = 0;
+      unsigned int linear_iterations          = 0;
 
       fem::FieldWriter                 fields;
       std::unique_ptr<base::CsvWriter> csv;
       std::unique_ptr<base::CsvWriter> nuclei_csv;
+      std::unique_ptr<base::CsvWriter> layers_csv;
       base::ProgressClock              clock;
 
       Vector
@@ -154,7 +219,19 @@ namespace vitrum
       std::vector<Nucleus<dim>>
       sample_initial_nuclei() const;
       std::vector<Nucleus<dim>>
-      sample_nuclei(double dt, double T) const;
+      sample_nuclei(double dt);
+      std::vector<Nucleus<dim>>
+      sample_interface_nuclei(double dt);
+      void
+      read_rate_sources(dealii::ParameterHandler &prm);
+      /// Read the Composition history (at the start of run()).
+      void
+      load_history();
+      /// Amorphous fraction of each glass layer, then the largest eta deep
+      /// inside the crystal layers (more than 3 interface widths plus one
+      /// coarse cell from an interface).
+      std::vector<double>
+      layer_state() const;
       /// Refine around the nuclei, then raise eta to their profiles.
       void
       place_nuclei(const std::vector<Nucleus<dim>> &nuclei);
@@ -166,11 +243,11 @@ namespace vitrum
       double
       choose_time_step() const;
       void
-      assemble(const Vector &iterate,
-               const Vector &old,
-               double        dt,
-               double        U_old,
-               double        U);
+      assemble(const Vector       &iterate,
+               const Vector       &old,
+               double              dt,
+               const RateSnapshot &before,
+               const RateSnapshot &after);
       bool
       solve_step(double dt);
       bool
