@@ -7,7 +7,7 @@ prints per seed and averaged: the half time t_half (X = 0.5) of the run, of
 Avrami's formula applied to the nuclei the run drew, and of the analytic
 JMAK law X = 1 - exp(-(pi/3) I U^(d-1) t^(d+1)).
 Usage (from the repository root, after building):
-    benchmarks/crystallization_field/kjma_seeds.py [--dims 2 3] [--seeds 4]
+    benchmarks/crystallization_field/kjma_seeds.py [--dims 2 3] [--seeds 4] [--first-seed 1]
         [--vitrum build/vitrum] [--ranks 2] [--output output/kjma_seeds]
 """
 import argparse
@@ -78,6 +78,7 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dims", type=int, nargs="+", default=[2, 3])
     p.add_argument("--seeds", type=int, default=4)
+    p.add_argument("--first-seed", type=int, default=1)
     p.add_argument("--vitrum", default="build/vitrum")
     p.add_argument("--ranks", type=int, default=2)
     p.add_argument("--output", default="output/kjma_seeds")
@@ -87,7 +88,7 @@ def main():
     env = dict(os.environ, OMP_NUM_THREADS="1")
     for dim in a.dims:
         rows = []
-        for seed in range(1, a.seeds + 1):
+        for seed in range(a.first_seed, a.first_seed + a.seeds):
             out = os.path.join(a.output, f"{dim}d_seed{seed}")
             if not a.no_run:
                 prm = os.path.join(a.output, f"{dim}d_seed{seed}.prm")
