@@ -1,5 +1,7 @@
 #include <deal.II/base/quadrature_lib.h>
 
+#include <deal.II/distributed/solution_transfer.h>
+
 #include <deal.II/dofs/dof_tools.h>
 
 #include <deal.II/lac/dynamic_sparsity_pattern.h>
@@ -234,6 +236,44 @@ namespace vitrum
     }
 
 
+    template <int dim>
+    bool
+    any_cell_flagged(const parallel::distributed::Triangulation<dim> &tria)
+    {
+      bool any = false;
+      for (const auto &cell : tria.active_cell_iterators())
+        if (cell->is_locally_owned()
+            && (cell->refine_flag_set() || cell->coarsen_flag_set()))
+          any = true;
+      return Utilities::MPI::max(int(any), tria.get_communicator()) > 0;
+    }
+
+
+    template <int dim>
+    void
+    refine_and_transfer(parallel::distributed::Triangulation<dim> &tria,
+                        const DoFHandler<dim>                     &dof_handler,
+                        const std::vector<PETScWrappers::MPI::Vector> &old,
+                        std::vector<PETScWrappers::MPI::Vector *>      states,
+                        const std::function<void()> &setup_dofs,
+                        const IndexSet              &owned_dofs)
+    {
+      using Vector = PETScWrappers::MPI::Vector;
+      std::vector<const Vector *> inputs;
+      for (const auto &v : old)
+        inputs.push_back(&v);
+      parallel::distributed::SolutionTransfer<dim, Vector> transfer(
+        dof_handler);
+      tria.prepare_coarsening_and_refinement();
+      transfer.prepare_for_coarsening_and_refinement(inputs);
+      tria.execute_coarsening_and_refinement();
+      setup_dofs();
+      for (auto *s : states)
+        s->reinit(owned_dofs, tria.get_communicator());
+      transfer.interpolate(states);
+    }
+
+
     template void
     make_box_mesh<2>(parallel::distributed::Triangulation<2> &,
                      const MeshParameters &,
@@ -276,5 +316,23 @@ namespace vitrum
                               const PETScWrappers::MPI::Vector &,
                               const std::vector<unsigned int> &,
                               const MeshParameters &);
+    template bool
+    any_cell_flagged<2>(const parallel::distributed::Triangulation<2> &);
+    template void
+    refine_and_transfer<2>(parallel::distributed::Triangulation<2> &,
+                           const DoFHandler<2> &,
+                           const std::vector<PETScWrappers::MPI::Vector> &,
+                           std::vector<PETScWrappers::MPI::Vector *>,
+                           const std::function<void()> &,
+                           const IndexSet &);
+    template bool
+    any_cell_flagged<3>(const parallel::distributed::Triangulation<3> &);
+    template void
+    refine_and_transfer<3>(parallel::distributed::Triangulation<3> &,
+                           const DoFHandler<3> &,
+                           const std::vector<PETScWrappers::MPI::Vector> &,
+                           std::vector<PETScWrappers::MPI::Vector *>,
+                           const std::function<void()> &,
+                           const IndexSet &);
   } // namespace fem
 } // namespace vitrum

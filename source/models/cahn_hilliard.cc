@@ -582,31 +582,18 @@ namespace vitrum
         old_states.push_back(ghosted(s));
       fem::flag_cells_by_gradient(dof_handler, old_states[0], {0}, mesh_prm);
 
-      bool any_flag = false;
-      for (const auto &cell : triangulation.active_cell_iterators())
-        if (cell->is_locally_owned()
-            && (cell->refine_flag_set() || cell->coarsen_flag_set()))
-          any_flag = true;
-      if (Utilities::MPI::max(int(any_flag), comm) == 0)
+      if (!fem::any_cell_flagged(triangulation))
         return false;
-
-      std::vector<const Vector *> inputs;
-      for (const auto &s : old_states)
-        inputs.push_back(&s);
-      parallel::distributed::SolutionTransfer<dim, Vector> transfer(
-        dof_handler);
-      triangulation.prepare_coarsening_and_refinement();
-      transfer.prepare_for_coarsening_and_refinement(inputs);
-      triangulation.execute_coarsening_and_refinement();
-      setup_dofs();
-
       std::vector<Vector *> outputs;
       for (auto &s : states)
-        {
-          s.reinit(owned_dofs, comm);
-          outputs.push_back(&s);
-        }
-      transfer.interpolate(outputs);
+        outputs.push_back(&s);
+      fem::refine_and_transfer(
+        triangulation,
+        dof_handler,
+        old_states,
+        outputs,
+        [this]() { setup_dofs(); },
+        owned_dofs);
       for (auto &s : states)
         {
           constraints.distribute(s);

@@ -802,15 +802,13 @@ namespace vitrum
     void
     CrystallizationField<dim>::transfer_and_refine()
     {
-      const Vector                                         old = ghosted(eta);
-      parallel::distributed::SolutionTransfer<dim, Vector> transfer(
-        dof_handler);
-      triangulation.prepare_coarsening_and_refinement();
-      transfer.prepare_for_coarsening_and_refinement(old);
-      triangulation.execute_coarsening_and_refinement();
-      setup_dofs();
-      eta.reinit(owned_dofs, comm);
-      transfer.interpolate(eta);
+      fem::refine_and_transfer(
+        triangulation,
+        dof_handler,
+        {ghosted(eta)},
+        {&eta},
+        [this]() { setup_dofs(); },
+        owned_dofs);
       constraints.distribute(eta);
     }
 
@@ -1077,12 +1075,7 @@ namespace vitrum
     {
       TimerOutput::Scope scope(*timer, "mesh adaptation");
       fem::flag_cells_by_gradient(dof_handler, ghosted(eta), {0}, mesh_prm);
-      bool any = false;
-      for (const auto &cell : triangulation.active_cell_iterators())
-        if (cell->is_locally_owned()
-            && (cell->refine_flag_set() || cell->coarsen_flag_set()))
-          any = true;
-      if (Utilities::MPI::max(int(any), comm) == 0)
+      if (!fem::any_cell_flagged(triangulation))
         return false;
       transfer_and_refine();
       return true;

@@ -11,6 +11,7 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <functional>
 #include <vector>
 
 namespace vitrum
@@ -86,6 +87,29 @@ namespace vitrum
       const dealii::PETScWrappers::MPI::Vector &ghosted_solution,
       const std::vector<unsigned int>          &components,
       const MeshParameters                     &prm);
+
+    /// Whether a cell on any rank carries a refine or coarsen flag.
+    template <int dim>
+    bool
+    any_cell_flagged(
+      const dealii::parallel::distributed::Triangulation<dim> &tria);
+
+    /**
+     * Refine and coarsen by the flags and carry vectors over: `old` are
+     * ghosted copies of the states on the old mesh; setup_dofs() rebuilds
+     * DoFs (and `owned_dofs`) on the new mesh; each of `states` is then
+     * resized to the new owned DoFs and interpolated. Constraints are left
+     * to the caller.
+     */
+    template <int dim>
+    void
+    refine_and_transfer(
+      dealii::parallel::distributed::Triangulation<dim>     &tria,
+      const dealii::DoFHandler<dim>                         &dof_handler,
+      const std::vector<dealii::PETScWrappers::MPI::Vector> &old,
+      std::vector<dealii::PETScWrappers::MPI::Vector *>      states,
+      const std::function<void()>                           &setup_dofs,
+      const dealii::IndexSet                                &owned_dofs);
   } // namespace fem
 } // namespace vitrum
 
