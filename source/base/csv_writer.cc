@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 
 namespace vitrum
 {
@@ -65,6 +66,19 @@ namespace vitrum
       for (const auto &line : kept)
         out << line << '\n';
       out << std::flush;
+    }
+
+
+    void
+    CsvWriter::add_row(const std::string         &label,
+                       const std::vector<double> &values)
+    {
+      if (!active)
+        return;
+      if (label.find(',') != std::string::npos)
+        throw std::logic_error("CSV label with a comma: " + label);
+      out << label << (values.empty() ? "" : ",");
+      add_row(values);
     }
 
 

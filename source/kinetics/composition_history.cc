@@ -142,10 +142,71 @@ namespace vitrum
     }
 
 
+    std::vector<double>
+    glass_composition(const Profile &p, const unsigned int b)
+    {
+      const double phi = p.phi[b];
+      const int    n   = p.z.size();
+      if (phi <= 1e-3)
+        return p.x[b];
+      for (int step = 1; step < n; ++step)
+        for (const int c : {(int(b) + step) % n, (int(b) - step + n) % n})
+          if (p.phi[c] > 0.99)
+            {
+              std::vector<double> x(p.x[b].size());
+              double              sum = 0;
+              for (std::size_t e = 0; e < x.size(); ++e)
+                {
+                  x[e]
+                    = std::max(0., (p.x[b][e] - phi * p.x[c][e]) / (1 - phi));
+                  sum += x[e];
+                }
+              if (!(sum > 0))
+                return p.x[b];
+              for (double &v : x)
+                v /= sum;
+              return x;
+            }
+      return p.x[b];
+    }
+
+
+    std::vector<double>
+    mean_glass_composition(const Profile &p)
+    {
+      std::vector<double> mean;
+      unsigned int        n_glass = 0;
+      for (unsigned int b = 0; b < p.z.size(); ++b)
+        if (p.phi[b] < 0.5)
+          {
+            const std::vector<double> x = glass_composition(p, b);
+            mean.resize(x.size(), 0.);
+            for (std::size_t e = 0; e < x.size(); ++e)
+              mean[e] += x[e];
+            ++n_glass;
+          }
+      for (double &v : mean)
+        v /= n_glass;
+      return mean;
+    }
+
+
+    double
+    interface_area_per_glass_volume(const Profile &p)
+    {
+      double glass = 0;
+      for (const GlassLayer &layer : glass_layers(p))
+        glass += layer.upper - layer.lower;
+      const std::size_t planes = interface_planes(p).size();
+      return planes > 0 && glass > 0 ? planes / glass : 0.;
+    }
+
+
     Profile
     CompositionHistory::parse(std::istream             &in,
                               const std::string        &name,
-                              std::vector<std::string> &elements)
+                              std::vector<std::string> &elements,
+                              const std::string        &parameter)
     {
       Profile     p;
       std::string line;
@@ -155,15 +216,14 @@ namespace vitrum
                          &p.time,
                          &p.temperature)
                != 2)
-        throw InputError("Crystallization field/Composition history: '" + name
+        throw InputError(parameter + ": '" + name
                          + "' does not start with '# time = ... s, "
                            "temperature = ... K'");
       if (!std::getline(in, line))
-        throw InputError("Crystallization field/Composition history: '" + name
-                         + "' has no header line");
+        throw InputError(parameter + ": '" + name + "' has no header line");
       const auto header = split(line);
       if (header.size() < 3 || header[0] != "z_nm" || header[1] != "phi")
-        throw InputError("Crystallization field/Composition history: '" + name
+        throw InputError(parameter + ": '" + name
                          + "' header must be 'z_nm,phi,<element>...'");
       elements.assign(header.begin() + 2, header.end());
       while (std::getline(in, line))
@@ -172,10 +232,10 @@ namespace vitrum
             continue;
           const auto items = split(line);
           if (items.size() != header.size())
-            throw InputError(
-              "Crystallization field/Composition history: '" + name + "' row '"
-              + line + "' has " + std::to_string(items.size())
-              + " columns, the header " + std::to_string(header.size()));
+            throw InputError(parameter + ": '" + name + "' row '" + line
+                             + "' has " + std::to_string(items.size())
+                             + " columns, the header "
+                             + std::to_string(header.size()));
           std::vector<double> values;
           for (const auto &item : items)
             {
@@ -195,8 +255,8 @@ namespace vitrum
           for (std::size_t k = 2; k < values.size(); ++k)
             sum += values[k];
           if (!(sum > 0))
-            throw InputError("Crystallization field/Composition history: '"
-                             + name + "': a row has no composition");
+            throw InputError(parameter + ": '" + name
+                             + "': a row has no composition");
           p.z.push_back(values[0]);
           p.phi.push_back(values[1]);
           p.x.emplace_back();
@@ -204,13 +264,12 @@ namespace vitrum
             p.x.back().push_back(values[k] / sum);
         }
       if (p.z.empty())
-        throw InputError("Crystallization field/Composition history: '" + name
-                         + "' has no rows");
+        throw InputError(parameter + ": '" + name + "' has no rows");
       // Bins of equal width starting at z = 0 (the partitioning output).
       const double h = p.bin_width();
       for (std::size_t b = 0; b < p.z.size(); ++b)
         if (std::abs(p.z[b] - (b + 0.5) * h) > 1e-6 * h)
-          throw InputError("Crystallization field/Composition history: '" + name
+          throw InputError(parameter + ": '" + name
                            + "': bins must be of equal width and start at "
                              "z = 0 (bin centres (b + 1/2) h)");
       return p;
@@ -218,15 +277,15 @@ namespace vitrum
 
 
     CompositionHistory
-    CompositionHistory::read(const std::string &directory)
+    CompositionHistory::read(const std::string &directory,
+                             const std::string &parameter)
     {
       namespace fs = std::filesystem;
       fs::path dir = directory;
       if (fs::is_directory(dir / "profiles"))
         dir /= "profiles";
       if (!fs::is_directory(dir))
-        throw InputError("Crystallization field/Composition history: '"
-                         + directory
+        throw InputError(parameter + ": '" + directory
                          + "' is not a directory (give the output directory "
                            "of a partitioning run)");
       std::vector<Profile>     profiles;
@@ -239,17 +298,16 @@ namespace vitrum
             continue;
           std::ifstream            in(entry.path());
           std::vector<std::string> these;
-          profiles.push_back(parse(in, entry.path().string(), these));
+          profiles.push_back(
+            parse(in, entry.path().string(), these, parameter));
           if (!elements.empty() && these != elements)
-            throw InputError("Crystallization field/Composition history: '"
-                             + entry.path().string()
+            throw InputError(parameter + ": '" + entry.path().string()
                              + "' has other elements than the other profiles");
           elements = these;
         }
       if (profiles.empty())
-        throw InputError("Crystallization field/Composition history: no "
-                         "profile_*.csv in '"
-                         + dir.string() + "'");
+        throw InputError(parameter + ": no profile_*.csv in '" + dir.string()
+                         + "'");
       return CompositionHistory(std::move(profiles), std::move(elements));
     }
 
@@ -266,8 +324,8 @@ namespace vitrum
         if (p.z.size() != snapshots.front().z.size()
             || std::abs(p.bin_width() / snapshots.front().bin_width() - 1)
                  > 1e-9)
-          throw InputError("Crystallization field/Composition history: the "
-                           "profiles have different bins");
+          throw InputError("Composition history: the profiles have "
+                           "different bins");
     }
 
 

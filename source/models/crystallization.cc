@@ -77,6 +77,19 @@ namespace vitrum
                         "at.% of the elements of the thermodynamic file, "
                         "'El: value, ...' (normalized; missing = 0). Ignored "
                         "with the Thompson-Spaepen driving force.");
+      prm.declare_entry(
+        "Composition history",
+        "",
+        P::Anything(),
+        "Output directory of a partitioning run (its profiles/). When set, "
+        "the glass composition (mean over the glass bins of each profile, "
+        "interpolated in time, the last profile after its time) and the "
+        "interface area per volume (interface planes over glass thickness) "
+        "follow that run instead of 'Glass composition' and 'Interface area "
+        "per volume'; the schedule must give the run's temperatures at the "
+        "profile times. The summary then compares the glass as deposited "
+        "(first profile) with the glass after the anneal (stability.csv). "
+        "TTT and CHT diagrams are of the glass as deposited.");
       prm.declare_entry("Interface area per volume",
                         "0",
                         P::Double(0),
@@ -143,6 +156,7 @@ namespace vitrum
       prm.enter_subsection("Crystallization");
       kinetics_file        = prm.get("Kinetics file");
       composition_text     = prm.get("Glass composition");
+      history_directory    = prm.get("Composition history");
       interface_density    = prm.get_double("Interface area per volume") * 1e9;
       film_thickness       = prm.get_double("Film thickness") * 1e-9;
       threshold            = prm.get_double("Transformed fraction for Tx");
@@ -224,18 +238,72 @@ namespace vitrum
       output.parse_parameters(handler);
       output_directory = output.directory;
       output.make_directory(comm);
-      timer = std::make_unique<dealii::TimerOutput>(
-        comm,
-        pcout,
-        dealii::TimerOutput::never,
-        dealii::TimerOutput::wall_times);
+    }
+
+
+    void
+    Crystallization::load_history()
+    {
+      if (prm.history_directory.empty())
+        return;
+      const std::string entry = "Crystallization/Composition history";
+      if (!material.database())
+        throw InputError(entry
+                         + " needs a kinetics file with a "
+                           "thermodynamic database (Thompson-Spaepen "
+                           "rates do not depend on composition)");
+      history = std::make_unique<kinetics::CompositionHistory>(
+        kinetics::CompositionHistory::read(prm.history_directory, entry));
+      for (const auto &symbol : history->elements())
+        history_to_database.push_back(
+          material.database()->element_index(symbol));
+      // The rates are evaluated at the schedule's temperature: it must be
+      // the one the composition history was made with.
+      const double end = temperature.breakpoints().back();
+      for (const kinetics::Profile &p : history->profiles())
+        if (p.time <= end
+            && std::abs(temperature.value(p.time) - p.temperature) > 1)
+          {
+            std::ostringstream m;
+            m << entry << ": the profile at t = " << p.time << " s in '"
+              << prm.history_directory << "' was made at " << p.temperature
+              << " K, but Temperature/Schedule gives "
+              << temperature.value(p.time)
+              << " K then; use the partitioning run's schedule";
+            throw InputError(m.str());
+          }
+      if (glass_at(0).composition.empty())
+        throw InputError(entry + ": the first profile in '"
+                         + prm.history_directory + "' has no glass");
+    }
+
+
+    Crystallization::Glass
+    Crystallization::glass_at(const double t) const
+    {
+      if (!history)
+        return {composition, prm.interface_density};
+      const kinetics::Profile   p    = history->at(t);
+      const std::vector<double> mean = kinetics::mean_glass_composition(p);
+      if (mean.empty())
+        return {};
+      Glass g{std::vector<double>(material.database()->n_components(), 0.),
+              kinetics::interface_area_per_glass_volume(p) * 1e9};
+      for (std::size_t e = 0; e < mean.size(); ++e)
+        g.composition[history_to_database[e]] += mean[e];
+      return g;
     }
 
 
     kinetics::Rates
-    Crystallization::rates_at(const double T) const
+    Crystallization::rates_at(const Glass &glass, const double T) const
     {
-      const kinetics::Rates r = material.rates(composition, T);
+      if (history && glass.composition.empty())
+        throw InputError("Crystallization/Composition history: a profile "
+                         "of '"
+                         + prm.history_directory
+                         + "' along the schedule has no glass left");
+      const kinetics::Rates r = material.rates(glass.composition, T);
       if (!std::isfinite(r.homogeneous) || !std::isfinite(r.heterogeneous)
           || !std::isfinite(r.growth))
         throw InputError("Crystallization/Kinetics file '" + prm.kinetics_file
@@ -248,10 +316,11 @@ namespace vitrum
 
 
     double
-    Crystallization::effective_nucleation(const kinetics::Rates &r) const
+    Crystallization::effective_nucleation(const kinetics::Rates &r,
+                                          const Glass           &glass) const
     {
       const double per_volume
-        = r.homogeneous + prm.interface_density * r.heterogeneous;
+        = r.homogeneous + glass.interface_density * r.heterogeneous;
       return dimension == 2 ? per_volume * prm.film_thickness : per_volume;
     }
 
@@ -260,26 +329,29 @@ namespace vitrum
     Crystallization::integrate(
       kinetics::JmakIntegrator                  &jmak,
       const std::function<double(double)>       &T_of,
+      const std::function<Glass(double)>        &glass_of,
       const double                               dTdt,
       const double                               t0,
       const double                               t1,
       std::vector<Sample>                       &samples,
       const std::function<bool(const Sample &)> &stop) const
     {
-      const auto sample = [&](double t, double T, const kinetics::Rates &r) {
-        const double I = effective_nucleation(r);
-        return Sample{t,
-                      T,
-                      jmak.fraction(),
-                      jmak.rate(r.growth),
-                      r,
-                      I,
-                      jmak.nuclei()};
-      };
+      const auto sample
+        = [&](double t, double T, const kinetics::Rates &r, double I) {
+            return Sample{t,
+                          T,
+                          jmak.fraction(),
+                          jmak.rate(r.growth),
+                          r,
+                          I,
+                          jmak.nuclei()};
+          };
       double          t  = t0;
-      kinetics::Rates r0 = rates_at(T_of(t));
+      Glass           g0 = glass_of(t);
+      kinetics::Rates r0 = rates_at(g0, T_of(t));
+      double          I0 = effective_nucleation(r0, g0);
       if (samples.empty())
-        samples.push_back(sample(t, T_of(t), r0));
+        samples.push_back(sample(t, T_of(t), r0, I0));
       const double h_ramp = std::abs(dTdt) > 0
                               ? prm.max_temperature_step / std::abs(dTdt)
                               : std::numeric_limits<double>::infinity();
@@ -288,12 +360,10 @@ namespace vitrum
         {
           h                                  = std::min({h, h_ramp, t1 - t});
           const kinetics::JmakIntegrator old = jmak;
-          const kinetics::Rates          r1  = rates_at(T_of(t + h));
-          jmak.step(h,
-                    effective_nucleation(r0),
-                    effective_nucleation(r1),
-                    r0.growth,
-                    r1.growth);
+          const Glass                    g1  = glass_of(t + h);
+          const kinetics::Rates          r1  = rates_at(g1, T_of(t + h));
+          const double                   I1  = effective_nucleation(r1, g1);
+          jmak.step(h, I0, I1, r0.growth, r1.growth);
           if (jmak.fraction() - old.fraction() > prm.max_fraction_step
               && h > 1e-12 * (t1 - t0))
             {
@@ -303,9 +373,54 @@ namespace vitrum
             }
           t += h;
           r0 = r1;
-          samples.push_back(sample(t, T_of(t), r1));
+          I0 = I1;
+          samples.push_back(sample(t, T_of(t), r1, I1));
           h *= 1.25;
         }
+    }
+
+
+    kinetics::JmakIntegrator
+    Crystallization::follow_schedule(
+      const std::function<Glass(double)> &glass_of,
+      std::vector<Sample>                &samples,
+      const bool                          along_history) const
+    {
+      kinetics::JmakIntegrator jmak(dimension);
+      std::vector<double>      breaks = temperature.breakpoints();
+      // The history is linear between its profiles: a step across one would
+      // smear a change of slope, so steps end there too.
+      if (along_history)
+        {
+          for (const kinetics::Profile &p : history->profiles())
+            if (p.time > breaks.front() && p.time < breaks.back())
+              breaks.push_back(p.time);
+          std::sort(breaks.begin(), breaks.end());
+        }
+      const auto T_of  = [&](double t) { return temperature.value(t); };
+      const auto never = [](const Sample &) { return false; };
+      for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
+        integrate(jmak,
+                  T_of,
+                  glass_of,
+                  temperature.rate(breaks[i]),
+                  breaks[i],
+                  breaks[i + 1],
+                  samples,
+                  never);
+      if (samples.empty())
+        {
+          const Glass           g = glass_of(0);
+          const kinetics::Rates r = rates_at(g, temperature.value(0));
+          samples.push_back(Sample{0,
+                                   temperature.value(0),
+                                   0,
+                                   0,
+                                   r,
+                                   effective_nucleation(r, g),
+                                   0});
+        }
+      return jmak;
     }
 
 
@@ -313,28 +428,9 @@ namespace vitrum
     Crystallization::run_schedule()
     {
       dealii::TimerOutput::Scope scope(*timer, "schedule");
-      const auto                 breaks = temperature.breakpoints();
-      const auto T_of  = [&](double t) { return temperature.value(t); };
-      const auto never = [](const Sample &) { return false; };
-      for (std::size_t i = 0; i + 1 < breaks.size(); ++i)
-        integrate(after_schedule,
-                  T_of,
-                  temperature.rate(breaks[i]),
-                  breaks[i],
-                  breaks[i + 1],
-                  schedule_samples,
-                  never);
-      if (schedule_samples.empty())
-        {
-          const kinetics::Rates r = rates_at(temperature.value(0));
-          schedule_samples.push_back(Sample{0,
-                                            temperature.value(0),
-                                            0,
-                                            0,
-                                            r,
-                                            effective_nucleation(r),
-                                            0});
-        }
+      after_schedule = follow_schedule([this](double t) { return glass_at(t); },
+                                       schedule_samples,
+                                       history != nullptr);
 
       base::CsvWriter csv(output_directory + "/crystallization.csv",
                           {"time",
@@ -362,6 +458,7 @@ namespace vitrum
 
     Crystallization::Scan
     Crystallization::dsc_scan(const kinetics::JmakIntegrator &start,
+                              const Glass                    &glass,
                               const double                    beta) const
     {
       Scan scan;
@@ -371,6 +468,7 @@ namespace vitrum
       integrate(
         jmak,
         [&](double t) { return T0 + beta * t; },
+        [&](double) { return glass; },
         beta,
         0,
         (prm.dsc_end - T0) / beta,
@@ -412,9 +510,10 @@ namespace vitrum
         output_directory + "/dsc.csv",
         {"heating_rate", "time", "temperature", "fraction", "heat_flow"},
         root);
+      const Glass annealed = glass_at(schedule_samples.back().time);
       for (const double beta : prm.dsc_rates)
         {
-          scans.push_back(dsc_scan(after_schedule, beta));
+          scans.push_back(dsc_scan(after_schedule, annealed, beta));
           for (const Sample &s : scans.back().samples)
             csv.add_row({beta * 60,
                          s.time,
@@ -474,13 +573,14 @@ namespace vitrum
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
       // Constant composition and temperature: constant rates, for which the
       // JMAK integral has its closed form.
+      const Glass deposited = glass_at(0);
       for (unsigned int i = 0; i < prm.ttt_points; ++i)
         {
           const double T
             = prm.ttt_min
               + (prm.ttt_max - prm.ttt_min) * i / (prm.ttt_points - 1);
-          const kinetics::Rates r = rates_at(T);
-          const double          I = effective_nucleation(r);
+          const kinetics::Rates r = rates_at(deposited, T);
+          const double          I = effective_nucleation(r, deposited);
           std::vector<double>   row
             = {T,
                kinetics::jmak_time_to_fraction(I,
@@ -506,7 +606,8 @@ namespace vitrum
       base::CsvWriter            csv(output_directory + "/cht.csv",
                           {"heating_rate", "temperature", "time"},
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
-      const double               X = prm.threshold;
+      const double               X         = prm.threshold;
+      const Glass                deposited = glass_at(0);
       for (unsigned int i = 0; i < prm.cht_points; ++i)
         {
           const double beta = prm.cht_min
@@ -518,6 +619,7 @@ namespace vitrum
           integrate(
             fresh,
             [&](double t) { return T0 + beta * t; },
+            [&](double) { return deposited; },
             beta,
             0,
             (prm.dsc_end - T0) / beta,
@@ -526,6 +628,62 @@ namespace vitrum
           const double T = temperature_at_fraction(samples, X);
           csv.add_row({beta, T, (T - T0) / beta});
         }
+    }
+
+
+    void
+    Crystallization::run_stability_report()
+    {
+      if (!history)
+        return;
+      dealii::TimerOutput::Scope scope(*timer, "stability report");
+      // The same schedule for the glass as deposited, as if nothing
+      // partitioned: what the anneal would do without the laminate's help.
+      const Glass                    deposited = glass_at(0);
+      std::vector<Sample>            samples;
+      const kinetics::JmakIntegrator frozen
+        = follow_schedule([&](double) { return deposited; }, samples, false);
+      as_deposited = std::make_unique<Stability>(
+        Stability{deposited,
+                  samples.back().fraction,
+                  dsc_scan(kinetics::JmakIntegrator(dimension),
+                           deposited,
+                           prm.report_rate),
+                  dsc_scan(frozen, deposited, prm.report_rate)});
+
+      std::vector<std::string> columns = {"case",
+                                          "amorphous_fraction",
+                                          "tx_onset",
+                                          "tx_peak",
+                                          "tx_threshold",
+                                          "interface_area_per_volume"};
+      for (const std::string &e : material.database()->elements)
+        columns.push_back("glass_" + e);
+      base::CsvWriter csv(output_directory + "/stability.csv",
+                          columns,
+                          dealii::Utilities::MPI::this_mpi_process(comm) == 0);
+      const auto      row = [&](const std::string &name,
+                           const double       fraction,
+                           const Scan        &scan,
+                           const Glass       &glass) {
+        std::vector<double> values = {1 - fraction,
+                                      scan.peak.onset,
+                                      scan.peak.peak,
+                                      scan.threshold_temperature,
+                                      glass.interface_density / 1e9};
+        for (const double y : glass.composition)
+          values.push_back(100 * y);
+        csv.add_row(name, values);
+      };
+      row("as deposited", 0, as_deposited->scan, deposited);
+      row("schedule without partitioning",
+          as_deposited->fraction_after_schedule,
+          as_deposited->scan_after_schedule,
+          deposited);
+      row("after the partitioning anneal",
+          schedule_samples.back().fraction,
+          report_scan(),
+          glass_at(schedule_samples.back().time));
     }
 
 
@@ -545,11 +703,57 @@ namespace vitrum
       for (std::size_t i = 0; i < names.size(); ++i)
         pcout << (i ? ", " : "") << names[i];
       pcout << "\nTemperature schedule:\n" << temperature.describe() << '\n';
+      // Read here, not in the constructor: a dry run checks the parameter
+      // file before the partitioning run it names has been made.
+      load_history();
+      // Created once the input is read, so that a bad input exits cleanly.
+      timer = std::make_unique<dealii::TimerOutput>(
+        comm,
+        pcout,
+        dealii::TimerOutput::never,
+        dealii::TimerOutput::wall_times);
+      if (history)
+        pcout << "Glass composition and interface area per volume follow "
+                 "the partitioning run in "
+              << prm.history_directory << " (" << history->profiles().size()
+              << " profiles, t = " << history->profiles().front().time << " to "
+              << history->profiles().back().time << " s)\n";
       run_schedule();
       run_dsc();
+      run_stability_report();
       run_ttt();
       run_cht();
       print_summary();
+    }
+
+
+    const Crystallization::Scan &
+    Crystallization::report_scan() const
+    {
+      for (const Scan &s : scans)
+        if (std::abs(s.heating_rate / prm.report_rate - 1) < 1e-9)
+          return s;
+      Assert(false, dealii::ExcInternalError());
+      return scans.front();
+    }
+
+
+    std::string
+    Crystallization::describe_tx(const Scan &s) const
+    {
+      std::ostringstream out;
+      out << std::fixed << std::setprecision(1);
+      if (std::isfinite(s.peak.onset))
+        out << "onset " << s.peak.onset << " K, peak " << s.peak.peak << " K";
+      else if (s.samples.front().fraction >= prm.threshold)
+        out << std::defaultfloat << std::setprecision(4)
+            << "none: already crystallized (X = " << s.samples.front().fraction
+            << " >= " << prm.threshold << ")";
+      else
+        out << std::defaultfloat << std::setprecision(6)
+            << "none: X stays below " << prm.threshold << " up to "
+            << prm.dsc_end << " K";
+      return out.str();
     }
 
 
@@ -573,29 +777,38 @@ namespace vitrum
                   ? "   <- report rate"
                   : "")
             << std::defaultfloat << std::setprecision(4) << '\n';
-      for (const Scan &s : scans)
-        if (std::abs(s.heating_rate / prm.report_rate - 1) < 1e-9)
-          {
-            out << "Predicted Tx at " << s.heating_rate * 60 << " K/min: ";
-            if (std::isfinite(s.peak.onset))
-              out << "onset " << std::fixed << std::setprecision(1)
-                  << s.peak.onset << " K, peak " << s.peak.peak << " K";
-            else if (s.samples.front().fraction >= prm.threshold)
-              out << "none: the schedule left X = "
-                  << s.samples.front().fraction << " >= " << prm.threshold
-                  << " (already crystallized)";
-            else
-              out << "none: X stays below " << prm.threshold << " up to "
-                  << prm.dsc_end << " K";
-            out << std::defaultfloat << std::setprecision(4) << '\n';
-          }
+      out << "Predicted Tx at " << prm.report_rate * 60
+          << " K/min: " << describe_tx(report_scan()) << '\n';
+      if (as_deposited)
+        {
+          const auto line = [&](const std::string &name,
+                                const double       fraction,
+                                const Scan        &scan) {
+            out << "  " << std::left << std::setw(36) << name << std::right
+                << std::fixed << std::setprecision(4) << std::setw(10)
+                << 1 - fraction << "   " << std::defaultfloat
+                << describe_tx(scan) << '\n';
+          };
+          out << "Stability of the glass layers (amorphous fraction after "
+                 "the schedule, Tx at "
+              << prm.report_rate * 60 << " K/min):\n";
+          line("as deposited, before the anneal", 0, as_deposited->scan);
+          line("as deposited, through the schedule",
+               as_deposited->fraction_after_schedule,
+               as_deposited->scan_after_schedule);
+          line("after the partitioning anneal",
+               schedule_samples.back().fraction,
+               report_scan());
+          out << std::setprecision(4);
+        }
       if (kissinger_done)
         out << "Kissinger activation energy: "
             << kissinger_fit.activation_energy / 1e3 << " kJ/mol (max residual "
             << kissinger_fit.max_residual << ")\n";
       out << "Results in " << output_directory
           << "/: crystallization.csv, dsc.csv, kissinger.csv, ttt.csv, "
-             "cht.csv\n";
+             "cht.csv"
+          << (as_deposited ? ", stability.csv" : "") << '\n';
       pcout << out.str() << std::flush;
       timer->print_summary();
     }

@@ -86,37 +86,6 @@ namespace vitrum
         return k;
       }
 
-      /// The glass composition in bin b of a profile. A bin at a diffuse
-      /// interface averages crystal and glass: take out the crystal part,
-      /// phi times the composition of the nearest crystal bin (phi > 0.99).
-      std::vector<double>
-      glass_part(const kinetics::Profile &p, const unsigned int b)
-      {
-        const double phi = p.phi[b];
-        const int    n   = p.z.size();
-        if (phi <= 1e-3)
-          return p.x[b];
-        for (int step = 1; step < n; ++step)
-          for (const int c : {(int(b) + step) % n, (int(b) - step + n) % n})
-            if (p.phi[c] > 0.99)
-              {
-                std::vector<double> x(p.x[b].size());
-                double              sum = 0;
-                for (std::size_t e = 0; e < x.size(); ++e)
-                  {
-                    x[e]
-                      = std::max(0., (p.x[b][e] - phi * p.x[c][e]) / (1 - phi));
-                    sum += x[e];
-                  }
-                if (!(sum > 0))
-                  return p.x[b];
-                for (double &v : x)
-                  v /= sum;
-                return x;
-              }
-        return p.x[b];
-      }
-
 
       template <class Parameters>
       Parameters
@@ -423,7 +392,8 @@ namespace vitrum
           std::vector<double> x = glass_composition;
           if (history && !history_to_database.empty())
             {
-              const std::vector<double> mix = glass_part(s.profile, b);
+              const std::vector<double> mix
+                = kinetics::glass_composition(s.profile, b);
               x.assign(kinetics_material->database()->n_components(), 0.);
               for (unsigned int e = 0; e < history_to_database.size(); ++e)
                 x[history_to_database[e]] += mix[e];

@@ -532,10 +532,90 @@ def check_crystallization_ranks(tmp):
     assert missing.returncode != 0 and "no/such.prm" in text and "Timer" not in text
 
 
+def write_glass_history(directory, profiles, temperature=650):
+    """Profiles (time, at.% Ni) of a 40 nm stack, 1 nm bins: crystal in
+    0-18 nm, the reference glass above with Ni taking the place of Nb."""
+    os.makedirs(os.path.join(directory, "profiles"))
+    for index, (t, ni) in enumerate(profiles):
+        with open(os.path.join(directory, "profiles", f"profile_{index:04d}.csv"), "w") as f:
+            f.write(f"# time = {t} s, temperature = {temperature} K\n"
+                    "z_nm,phi,Co,Cr,Ni,Ti,Zr,Nb,Hf\n")
+            for b in range(40):
+                row = ((1.0, 33, 36, 31, 0, 0, 0, 0) if b < 18 else
+                       (0.0, 2.5, 3.0, ni, 21.9, 22.0, 28.1 - ni, 22.5))
+                f.write(f"{b + 0.5}," + ",".join(str(v) for v in row) + "\n")
+
+
+def read_stability(directory):
+    with open(os.path.join(directory, "stability.csv")) as f:
+        return {row["case"]: {k: float(v) for k, v in row.items() if k != "case"}
+                for row in csv.DictReader(f)}
+
+
+def check_crystallization_stability(tmp):
+    """Stability report along a composition history: the as-deposited rows
+    equal a run with that composition fixed, the glass composition and
+    interface area per volume are those of the profiles, a history that
+    jumps at once to a new glass equals a run with the new glass fixed, and
+    a schedule that is not the history's is refused."""
+    glass = "Ti: 21.9, Zr: 22.0, Nb: {nb}, Hf: 22.5, Cr: 3.0, Co: 2.5, Ni: {ni}"
+
+    def case(name, history=None, ni=7.5):
+        d = os.path.join(tmp, name)
+        os.makedirs(d)
+        setting = (f"subsection Crystallization\n set Composition history = {history}\nend\n"
+                   if history else
+                   "subsection Crystallization\n set Glass composition = "
+                   + glass.format(ni=ni, nb=round(28.1 - ni, 10))
+                   + "\n set Interface area per volume = " + repr(2 / 22) + "\nend\n")
+        return crystallization_case(d, "stability", setting)
+
+    gradual = os.path.join(tmp, "gradual")
+    write_glass_history(gradual, [(0, 7.5), (600, 12.5)])
+    report = read_stability(case("following", gradual))
+    deposited, frozen = report["as deposited"], report["schedule without partitioning"]
+    after = report["after the partitioning anneal"]
+    fixed = case("fixed", ni=7.5)
+    fixed_x = read_table(fixed, "crystallization.csv")[-1]["fraction"]
+    fixed_tx = read_table(fixed, "kissinger.csv")[0]["onset"]
+    print(f"as deposited through the schedule: amorphous {frozen['amorphous_fraction']:.6f} "
+          f"(fixed-composition run {1 - fixed_x:.6f}), Tx {frozen['tx_onset']:.3f} K "
+          f"({fixed_tx:.3f}); after the history {after['amorphous_fraction']:.6f}, "
+          f"Tx {after['tx_onset']:.3f} K; fresh glass Tx {deposited['tx_onset']:.3f} K")
+    assert relative(frozen["amorphous_fraction"], 1 - fixed_x) < 1e-12
+    assert relative(frozen["tx_onset"], fixed_tx) < 1e-12
+    assert deposited["amorphous_fraction"] == 1
+    assert 0.5 < frozen["amorphous_fraction"] < 0.999, "the hold should start crystallization"
+    assert deposited["tx_onset"] > frozen["tx_onset"], "a partly crystallized glass must show Tx earlier"
+    # Ni at t = 100 s: 7.5 + 5 * 100 / 600; one glass layer of 22 nm, two interfaces
+    assert abs(deposited["glass_Ni"] - 7.5) < 1e-9 and abs(after["glass_Ni"] - (7.5 + 5 / 6)) < 1e-9
+    assert abs(after["interface_area_per_volume"] - 2 / 22) < 1e-12
+
+    jump = os.path.join(tmp, "jump")
+    write_glass_history(jump, [(0, 7.5), (1e-9, 12.5)])
+    after = read_stability(case("jumping", jump))["after the partitioning anneal"]
+    fixed_x = read_table(case("fixed-new", ni=12.5), "crystallization.csv")[-1]["fraction"]
+    print(f"history jumping to Ni 12.5: amorphous {after['amorphous_fraction']:.8f}, "
+          f"fixed Ni 12.5: {1 - fixed_x:.8f}")
+    assert relative(1 - after["amorphous_fraction"], fixed_x) < 1e-6
+
+    bad = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
+                                             "stability.prm"),
+                           f"subsection Crystallization\n set Composition history = {gradual}\nend\n"
+                           "subsection Temperature\n set Schedule = 700 K; hold 100 s\nend",
+                           name="bad.prm"),
+              expect_success=False)
+    text = bad.stderr + bad.stdout
+    print("wrong schedule:", text.strip()[:300])
+    assert bad.returncode != 0 and "Composition history" in text and "Schedule" in text \
+        and "Timer" not in text
+
+
 CHECKS.update({
     "crystallization-jmak": check_crystallization_jmak,
     "crystallization-kissinger": check_crystallization_kissinger,
     "crystallization-ranks": check_crystallization_ranks,
+    "crystallization-stability": check_crystallization_stability,
 })
 
 

@@ -129,3 +129,35 @@ TEST(CompositionHistory, BadFilesThrowInputError)
   EXPECT_THROW(CompositionHistory::read("/no/such/directory"),
                vitrum::InputError);
 }
+
+TEST(CompositionHistory, GlassAreaPerVolumeAndMeanComposition)
+{
+  const Profile p = parsed(0, 10);
+  // one glass layer [5, 11) nm between two interface planes: 2/6 per nm
+  EXPECT_NEAR(interface_area_per_glass_volume(p), 2. / 6, 1e-14);
+  const std::vector<double> x = mean_glass_composition(p);
+  ASSERT_EQ(x.size(), 2u);
+  EXPECT_NEAR(x[0], 0.9, 1e-14);
+  EXPECT_NEAR(x[1], 0.1, 1e-14);
+}
+
+TEST(CompositionHistory, GlassCompositionRemovesTheCrystalShare)
+{
+  // bin 1 is half crystal (Ni 0.2 like bin 0) and half glass (Ni 0.6)
+  Profile p;
+  p.z   = {0.5, 1.5, 2.5, 3.5};
+  p.phi = {1., 0.5, 0., 0.};
+  p.x   = {{0.8, 0.2}, {0.6, 0.4}, {0.4, 0.6}, {0.4, 0.6}};
+  const std::vector<double> x = glass_composition(p, 1);
+  EXPECT_NEAR(x[0], 0.4, 1e-14);
+  EXPECT_NEAR(x[1], 0.6, 1e-14);
+  // a pure glass bin is returned as it is
+  EXPECT_EQ(glass_composition(p, 2), p.x[2]);
+  // the mean over the glass bins 2, 3 (phi < 1/2); bin 1 (phi = 1/2) is not
+  // glass
+  EXPECT_NEAR(mean_glass_composition(p)[1], 0.6, 1e-14);
+  // all crystal: no glass
+  p.phi = {1., 1., 1., 1.};
+  EXPECT_TRUE(mean_glass_composition(p).empty());
+  EXPECT_EQ(interface_area_per_glass_volume(p), 0.);
+}

@@ -34,6 +34,10 @@ namespace vitrum
       void
       add_row(const std::vector<double> &values);
 
+      /// A row whose first column is text (a case name; no commas).
+      void
+      add_row(const std::string &label, const std::vector<double> &values);
+
       const std::string &
       file_name() const
       {

@@ -70,6 +70,24 @@ namespace vitrum
     int
     layer_of(const std::vector<GlassLayer> &layers, double height, double z);
 
+    /// Composition of the glass in bin b. A bin the diffuse interface
+    /// crosses (phi > 0) also holds crystal; its share phi, with the
+    /// composition of the nearest bin that is crystal (phi > 0.99), is taken
+    /// out. Mole fractions, summing to 1.
+    std::vector<double>
+    glass_composition(const Profile &p, unsigned int b);
+
+    /// The glass composition averaged over the glass bins (phi < 1/2); empty
+    /// if the profile has no glass.
+    std::vector<double>
+    mean_glass_composition(const Profile &p);
+
+    /// Crystal/glass interface area per glass volume (1/nm): the interface
+    /// planes over the total thickness of the glass layers (a glass layer
+    /// of thickness h between two crystals gives 2/h). 0 without interfaces.
+    double
+    interface_area_per_glass_volume(const Profile &p);
+
 
     /**
      * The composition history written by the partitioning model: all
@@ -80,15 +98,20 @@ namespace vitrum
     {
     public:
       /// Read <directory>/profile_*.csv or <directory>/profiles/profile_*.csv.
-      /// Throws InputError naming the file on bad content.
+      /// Throws InputError naming the parameter entry and the file on bad
+      /// content.
       static CompositionHistory
-      read(const std::string &directory);
+      read(const std::string &directory,
+           const std::string &parameter
+           = "Crystallization field/Composition history");
 
       /// Parse one profile file's text; `name` is used in error messages.
       static Profile
       parse(std::istream             &in,
             const std::string        &name,
-            std::vector<std::string> &elements);
+            std::vector<std::string> &elements,
+            const std::string        &parameter
+            = "Crystallization field/Composition history");
 
       /// Build from profiles (any order) with these element symbols.
       CompositionHistory(std::vector<Profile>     profiles,
