@@ -444,8 +444,44 @@ def check_field_laminate(tmp):
         and "Timer" not in text
 
 
+def check_field_restart(tmp):
+    """Coupled to a composition history: 2N steps equal N steps, checkpoint,
+    resume and N steps (crystal fraction, nuclei drawn, per-layer amorphous
+    fraction)."""
+    n = 10
+    history = os.path.join(tmp, "history")
+    write_laminate_history(history)
+    setting = (f"subsection Crystallization field\n set Composition history = {history}\nend\n"
+               "subsection Time stepping\n set Maximum number of steps = {}\nend\n")
+    full = field_case(os.makedirs(os.path.join(tmp, "full")) or os.path.join(tmp, "full"),
+                      "laminate", setting.format(2 * n))
+    split_dir = os.path.join(tmp, "split")
+    os.makedirs(split_dir)
+    split = field_case(split_dir, "laminate", setting.format(n))
+    prm = write_prm(split_dir, os.path.join(split_dir, "case.prm"),
+                    "subsection Time stepping\n set Maximum number of steps = {}\nend".format(2 * n),
+                    name="resume.prm")
+    print(run(2, "--resume", prm).stdout)
+    a, b = read_table(full, "time_series.csv"), read_table(split, "time_series.csv")
+    assert len(a) == len(b) == 2 * n + 1, f"{len(a)} / {len(b)} rows"
+    worst = max(max(relative(x[k], y[k]) for k in ("time", "crystal_fraction", "nuclei"))
+                for x, y in zip(a, b))
+    print(f"largest relative difference, {2 * n} steps vs {n} + restart + {n}: {worst:.3e}; "
+          f"X = {a[-1]['crystal_fraction']:.4f}, nuclei {a[-1]['nuclei']:.0f}")
+    assert worst <= 1e-12
+    assert a[-1]["nuclei"] > a[n]["nuclei"] > 0, "nuclei must appear before and after the restart"
+    with open(os.path.join(full, "nuclei.csv")) as x, open(os.path.join(split, "nuclei.csv")) as y:
+        assert x.read() == y.read(), "nuclei.csv differs after the restart"
+    la, lb = read_table(full, "layers.csv"), read_table(split, "layers.csv")
+    assert len(la) == len(lb)
+    layers = max(max(relative(x[k], y[k]) for k in x) for x, y in zip(la, lb))
+    print(f"layers.csv: largest relative difference {layers:.3e}")
+    assert layers <= 1e-12
+
+
 CHECKS.update({
     "field-laminate": check_field_laminate,
+    "field-restart": check_field_restart,
 })
 
 
