@@ -47,6 +47,16 @@ def write_prm(directory, base, overrides, name="case.prm"):
     return path
 
 
+def expect_clean_error(tmp, base, overrides, label, *words, n_ranks=1):
+    """Run `base` + `overrides`: it must fail with one message holding every
+    word and no TimerOutput or MPI abort text."""
+    bad = run(n_ranks, write_prm(tmp, base, overrides, name="bad.prm"), expect_success=False)
+    text = bad.stderr + bad.stdout
+    print(f"{label}:", text.strip()[:300])
+    assert bad.returncode != 0 and all(w in text for w in words) and "Timer" not in text, \
+        f"{label}: no clean error naming {words}"
+
+
 def read_csv(directory):
     with open(os.path.join(directory, "time_series.csv")) as f:
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
@@ -433,15 +443,10 @@ def check_field_laminate(tmp):
           f"largest crystal order deep in the crystal layer {deep:.3f}")
     assert layers[-1]["amorphous_0"] < 0.9, "too little crystallized for the check to mean anything"
     assert deep < 0.05, "crystals grew into the crystal layer"
-    bad = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization_field",
-                                             "laminate.prm"),
-                           setting + "subsection Mesh\n set Domain size = 200, 50\nend",
-                           name="bad.prm"),
-              expect_success=False)
-    text = bad.stderr + bad.stdout
-    print("wrong stack height:", text.strip()[:300])
-    assert bad.returncode != 0 and "Composition history" in text and "Domain size" in text \
-        and "Timer" not in text
+    expect_clean_error(tmp, os.path.join(ARGS.source, "tests/regression/crystallization_field",
+                                         "laminate.prm"),
+                       setting + "subsection Mesh\n set Domain size = 200, 50\nend",
+                       "wrong stack height", "Composition history", "Domain size")
 
 
 def check_field_restart(tmp):
@@ -635,16 +640,11 @@ def check_crystallization_stability(tmp):
           f"fixed Ni 12.5: {1 - fixed_x:.8f}")
     assert relative(1 - after["amorphous_fraction"], fixed_x) < 1e-6
 
-    bad = run(1, write_prm(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
-                                             "stability.prm"),
-                           f"subsection Crystallization\n set Composition history = {gradual}\nend\n"
-                           "subsection Temperature\n set Schedule = 700 K; hold 100 s\nend",
-                           name="bad.prm"),
-              expect_success=False)
-    text = bad.stderr + bad.stdout
-    print("wrong schedule:", text.strip()[:300])
-    assert bad.returncode != 0 and "Composition history" in text and "Schedule" in text \
-        and "Timer" not in text
+    expect_clean_error(tmp, os.path.join(ARGS.source, "tests/regression/crystallization",
+                                         "stability.prm"),
+                       f"subsection Crystallization\n set Composition history = {gradual}\nend\n"
+                       "subsection Temperature\n set Schedule = 700 K; hold 100 s\nend",
+                       "wrong schedule", "Composition history", "Schedule")
 
 
 CHECKS.update({
