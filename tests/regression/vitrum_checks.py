@@ -88,6 +88,38 @@ def check_conservation_and_energy(tmp):
     assert len(rows) > 20, "expected more than 20 steps"
 
 
+def check_linearly_implicit(tmp):
+    """One Newton iteration per step from the predictor: mass to 1e-10, F
+    never rises, one factorization per step, and F(t) as with Newton to
+    convergence, to much less than the time error (which the difference
+    between Newton runs at two tolerances measures)."""
+    def case(name, tolerance, solver="Newton"):
+        os.makedirs(os.path.join(tmp, name))
+        return small_case(os.path.join(tmp, name),
+                          "subsection Time stepping\n set End time = 30\n"
+                          f" set Maximum number of steps = 0\n set Error tolerance = {tolerance}\nend\n"
+                          f"subsection Cahn-Hilliard\n set Nonlinear solver = {solver}\nend")
+    coarse = case("newton-coarse", 1e-3)
+    newton = case("newton", 2.5e-4)
+    linear = case("linear", 2.5e-4, "linearly implicit")
+    drift = max(relative(r["mass"], linear[0]["mass"]) for r in linear)
+    rises = [r1["step"] for r0, r1 in zip(linear, linear[1:])
+             if r1["free_energy"] > r0["free_energy"] * (1 + 1e-9)]
+    F = {k: rows[-1]["free_energy"] for k, rows in
+         (("coarse", coarse), ("newton", newton), ("linear", linear))}
+    time_error = abs(F["coarse"] - F["newton"])
+    print(f"linearly implicit: {len(linear) - 1} steps, mass change {drift:.2e}, F rises {rises}, "
+          f"{sum(r['factorizations'] for r in linear):.0f} factorizations "
+          f"({sum(r['factorizations'] for r in newton):.0f} with Newton); F(30) {F['linear']:.6f}, "
+          f"Newton {F['newton']:.6f}: difference {abs(F['linear'] - F['newton']):.2e} against a "
+          f"time error of {time_error:.2e}")
+    assert all(abs(rows[-1]["time"] - 30) < 1e-9 for rows in (coarse, newton, linear))
+    assert drift <= 1e-10 and not rises
+    assert all(r["newton_iterations"] == 1 for r in linear[1:])
+    assert abs(F["linear"] - F["newton"]) <= 0.1 * time_error, \
+        "the linearization error is not small against the time error"
+
+
 def check_ranks(tmp):
     for d in ("a", "b"):
         os.makedirs(os.path.join(tmp, d))
@@ -195,6 +227,7 @@ def check_command_line(tmp):
 
 CHECKS = {
     "conservation": check_conservation_and_energy,
+    "linearly-implicit": check_linearly_implicit,
     "ranks": check_ranks,
     "restart": check_restart,
     "three-d": check_three_d,

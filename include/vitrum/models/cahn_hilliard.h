@@ -45,6 +45,9 @@ namespace vitrum
       double             mobility = 5.0;
       std::string        initial_concentration;
       std::string        function_constants;
+      /// One Newton iteration per step from the extrapolated predictor
+      /// (linearly implicit BDF) instead of Newton to convergence.
+      bool linearly_implicit = false;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
