@@ -7,6 +7,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/checkpoint.h>
+#include <vitrum/fem/mesh.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -145,31 +146,6 @@ namespace vitrum
         for (const auto &cell : tria.cell_iterators_on_level(0))
           append_tree<dim>(cell, tree);
         return tree;
-      }
-
-
-      /// The active cells in the order of the tree.
-      template <int dim>
-      void
-      collect_active(const typename DoFHandler<dim>::cell_iterator        &cell,
-                     std::vector<typename DoFHandler<dim>::cell_iterator> &out)
-      {
-        if (!cell->has_children())
-          out.push_back(cell);
-        else
-          for (unsigned int c = 0; c < cell->n_children(); ++c)
-            collect_active<dim>(cell->child(c), out);
-      }
-
-
-      template <int dim>
-      std::vector<typename DoFHandler<dim>::cell_iterator>
-      active_cells_in_tree_order(const DoFHandler<dim> &dof_handler)
-      {
-        std::vector<typename DoFHandler<dim>::cell_iterator> cells;
-        for (const auto &cell : dof_handler.cell_iterators_on_level(0))
-          collect_active<dim>(cell, cells);
-        return cells;
       }
 
 

@@ -235,6 +235,53 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      template <int dim>
+      void
+      collect_active(
+        const typename DoFHandler<dim>::cell_iterator               &cell,
+        std::vector<typename DoFHandler<dim>::active_cell_iterator> &out)
+      {
+        if (!cell->has_children())
+          out.emplace_back(cell);
+        else
+          for (unsigned int c = 0; c < cell->n_children(); ++c)
+            collect_active<dim>(cell->child(c), out);
+      }
+    } // namespace
+
+
+    template <int dim>
+    std::vector<typename DoFHandler<dim>::active_cell_iterator>
+    active_cells_in_tree_order(const DoFHandler<dim> &dof_handler)
+    {
+      std::vector<typename DoFHandler<dim>::active_cell_iterator> cells;
+      for (const auto &cell : dof_handler.cell_iterators_on_level(0))
+        collect_active<dim>(cell, cells);
+      return cells;
+    }
+
+
+    template <int dim>
+    std::vector<typename DoFHandler<dim>::active_cell_iterator>
+    locally_owned_cells(const DoFHandler<dim> &dof_handler)
+    {
+      std::vector<typename DoFHandler<dim>::active_cell_iterator> cells;
+      if (is_shared_mesh(dof_handler.get_triangulation()))
+        {
+          for (const auto &cell : active_cells_in_tree_order(dof_handler))
+            if (cell->is_locally_owned())
+              cells.push_back(cell);
+        }
+      else
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            cells.push_back(cell);
+      return cells;
+    }
+
+
     template <int dim>
     void
     make_mesh_constraints(const DoFHandler<dim>     &dof_handler,
@@ -461,6 +508,10 @@ namespace vitrum
   template void make_box_mesh<dim>(Triangulation<dim> &,                 \
                                    const MeshParameters &,               \
                                    bool);                                \
+  template std::vector<typename DoFHandler<dim>::active_cell_iterator>   \
+  active_cells_in_tree_order<dim>(const DoFHandler<dim> &);              \
+  template std::vector<typename DoFHandler<dim>::active_cell_iterator>   \
+                locally_owned_cells<dim>(const DoFHandler<dim> &);       \
   template void distribute_dofs<dim>(DoFHandler<dim> &,                  \
                                      const FiniteElement<dim> &);        \
   template void make_mesh_constraints<dim>(const DoFHandler<dim> &,      \

@@ -1055,10 +1055,8 @@ namespace vitrum
       o.in_glass.assign(K, 0);
       o.crystal_per_layer.assign(laminate.bilayers, 0);
       const double P = laminate.period();
-      for (const auto &cell : dof_handler.active_cell_iterators())
+      for (const auto &cell : fem::locally_owned_cells(dof_handler))
         {
-          if (!cell->is_locally_owned())
-            continue;
           fe_values.reinit(cell);
           fe_values.get_function_values(u, values);
           fe_values.get_function_gradients(u, gradients);

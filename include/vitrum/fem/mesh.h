@@ -106,6 +106,25 @@ namespace vitrum
     distribute_dofs(dealii::DoFHandler<dim>          &dof_handler,
                     const dealii::FiniteElement<dim> &fe);
 
+    /**
+     * The active cells in the order of the refinement tree: coarse cells in
+     * order, children depth first. Unlike the storage order, which depends
+     * on how the mesh was refined and coarsened, it depends on the mesh
+     * alone.
+     */
+    template <int dim>
+    std::vector<typename dealii::DoFHandler<dim>::active_cell_iterator>
+    active_cells_in_tree_order(const dealii::DoFHandler<dim> &dof_handler);
+
+    /**
+     * The locally owned active cells; on a shared mesh in tree order, so
+     * that sums over cells come out bit for bit the same on a mesh rebuilt
+     * from a checkpoint (p4est rebuilds its meshes in its own order).
+     */
+    template <int dim>
+    std::vector<typename dealii::DoFHandler<dim>::active_cell_iterator>
+    locally_owned_cells(const dealii::DoFHandler<dim> &dof_handler);
+
     /// Hanging-node and (if the box is periodic) periodicity constraints.
     template <int dim>
     void
