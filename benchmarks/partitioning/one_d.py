@@ -10,6 +10,7 @@ and prints the phase compositions and layer thicknesses at 1 h, the steps
 and the wall time of each, and the largest differences between the two.
 
   benchmarks/partitioning/one_d.py [--vitrum build/vitrum] [--ranks 1]
+                                   [--temperatures 623 773 873 973]
 """
 import argparse
 import csv
@@ -56,20 +57,25 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--vitrum", default=os.path.join(SOURCE, "build", "vitrum"))
     parser.add_argument("--ranks", type=int, default=1)
-    parser.add_argument("--temperature", type=float, default=623)
+    parser.add_argument("--temperatures", type=float, nargs="+", default=[623])
     args = parser.parse_args()
+    for temperature in args.temperatures:
+        compare(args, temperature)
+
+
+def compare(args, temperature):
     with tempfile.TemporaryDirectory() as tmp:
-        results = {name: run(args.vitrum, args.ranks, extra, args.temperature, tmp, name)
+        results = {name: run(args.vitrum, args.ranks, extra, temperature, tmp, name)
                    for name, extra in (("strip", ""), ("1D", ONE_D))}
     strip, line = results["strip"][0][-1], results["1D"][0][-1]
     keys = ([k for k in strip if k.startswith("glass_") and k != "glass_thickness"]
             + [k for k in strip if k.startswith("crystal_") and k != "crystal_thickness"]
             + ["crystal_thickness", "glass_thickness"])
-    print(f"{args.temperature:g} K, 1 h, {args.ranks} rank(s)")
-    print(f"  {'':18s} {'strip':>10s} {'1D':>10s} {'1D - strip':>12s}")
+    print(f"{temperature:g} K, 1 h, {args.ranks} rank(s)")
+    print(f"  {'':24s} {'strip':>10s} {'1D':>10s} {'1D - strip':>12s}")
     for k in keys:
         unit = "nm" if k.endswith("thickness") else "at.%"
-        print(f"  {k + ' (' + unit + ')':18s} {strip[k]:10.4f} {line[k]:10.4f} "
+        print(f"  {k + ' (' + unit + ')':24s} {strip[k]:10.4f} {line[k]:10.4f} "
               f"{line[k] - strip[k]:12.3e}")
     for name, (phases, series, wall) in results.items():
         last = series[-1]
@@ -78,7 +84,9 @@ def main():
               f"(in the run {last['wall_time']:.2f} s)")
     worst = max(abs(line[k] - strip[k]) for k in keys)
     print(f"  largest difference at 1 h: {worst:.3e} (at.% or nm); "
-          f"speed-up {results['strip'][2] / results['1D'][2]:.2f}x")
+          f"speed-up {results['strip'][2] / results['1D'][2]:.2f}x (whole program), "
+          f"{results['strip'][1][-1]['wall_time'] / results['1D'][1][-1]['wall_time']:.2f}x "
+          f"(in the run)", flush=True)
 
 
 if __name__ == "__main__":
