@@ -99,7 +99,9 @@ namespace vitrum
      * by their support points (lexicographically, then by component) within
      * each rank's range, so the numbering depends on the mesh alone and not
      * on the history of cell indices: a mesh rebuilt from a checkpoint gets
-     * the same numbering, and the restarted run the same round-off.
+     * the same numbering, and the restarted run the same round-off. (The
+     * ranks' ranges follow from the partition, which must depend on the
+     * mesh alone too: z-order does, as in ParallelMesh<1>.)
      */
     template <int dim>
     void
