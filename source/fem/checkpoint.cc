@@ -313,7 +313,22 @@ namespace vitrum
       const auto *distributed
         = dynamic_cast<const parallel::distributed::Triangulation<dim> *>(tria);
       if (distributed == nullptr)
-        save_shared(temporary, dof_handler, vectors, root);
+        {
+          // Only rank 0 writes: pass its failure to all ranks, so that none
+          // waits at the barrier below for a rank that has thrown.
+          std::string error;
+          try
+            {
+              save_shared(temporary, dof_handler, vectors, root);
+            }
+          catch (const std::exception &e)
+            {
+              error = e.what();
+            }
+          error = Utilities::MPI::broadcast(comm, error, 0);
+          if (!error.empty())
+            throw SolverError(error);
+        }
       else if constexpr (dim > 1)
         {
           parallel::distributed::SolutionTransfer<dim, PETScVector> transfer(
