@@ -8,14 +8,21 @@
 #include <deal.II/lac/sparsity_tools.h>
 
 #include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/mapping_q1.h>
 
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_tools.h>
 
+#include <deal.II/lac/vector.h>
+
+#include <deal.II/numerics/solution_transfer.h>
+
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/mesh.h>
 
+#include <algorithm>
 #include <string>
+#include <tuple>
 
 namespace vitrum
 {
@@ -121,10 +128,39 @@ namespace vitrum
 
 
     template <int dim>
+    ParallelMesh<dim>::ParallelMesh(MPI_Comm comm)
+        : internal::ParallelMeshBase<dim>::type(
+          comm,
+          Triangulation<dim>::limit_level_difference_at_vertices)
+    {
+    }
+
+
+    template <>
+    ParallelMesh<1>::ParallelMesh(MPI_Comm comm)
+        : parallel::shared::Triangulation<1>(
+          comm,
+          Triangulation<1>::limit_level_difference_at_vertices,
+          /*allow_artificial_cells=*/false,
+          parallel::shared::Triangulation<1>::partition_zorder)
+    {
+    }
+
+
+    template <int dim>
+    bool
+    is_shared_mesh(const Triangulation<dim> &tria)
+    {
+      return dynamic_cast<const parallel::shared::Triangulation<dim> *>(&tria)
+             != nullptr;
+    }
+
+
+    template <int dim>
     void
-    make_box_mesh(parallel::distributed::Triangulation<dim> &tria,
-                  const MeshParameters                      &prm,
-                  const bool                                 refine_to_minimum)
+    make_box_mesh(Triangulation<dim>   &tria,
+                  const MeshParameters &prm,
+                  const bool            refine_to_minimum)
     {
       Point<dim>                p2;
       std::vector<unsigned int> repetitions(dim);
@@ -138,10 +174,12 @@ namespace vitrum
                                                 Point<dim>(),
                                                 p2,
                                                 /*colorize=*/true);
-      if (prm.periodic)
+      // A shared mesh needs no periodic neighbours: without artificial cells
+      // every rank sees both ends, and the constraints alone glue them.
+      if (prm.periodic && !is_shared_mesh(tria))
         {
           std::vector<GridTools::PeriodicFacePair<
-            typename parallel::distributed::Triangulation<dim>::cell_iterator>>
+            typename Triangulation<dim>::cell_iterator>>
             pairs;
           for (int d = 0; d < dim; ++d)
             GridTools::collect_periodic_faces(tria, 2 * d, 2 * d + 1, d, pairs);
@@ -149,6 +187,98 @@ namespace vitrum
         }
       if (refine_to_minimum)
         tria.refine_global(prm.minimum_level);
+    }
+
+
+    template <int dim>
+    void
+    distribute_dofs(DoFHandler<dim> &dof_handler, const FiniteElement<dim> &fe)
+    {
+      dof_handler.distribute_dofs(fe);
+      if (!is_shared_mesh(dof_handler.get_triangulation()))
+        return;
+      // Key of each owned DoF: support point, then component.
+      using Key            = std::tuple<std::vector<double>, unsigned int>;
+      const IndexSet owned = dof_handler.locally_owned_dofs();
+      std::vector<std::pair<Key, types::global_dof_index>> keys;
+      keys.reserve(owned.n_elements());
+      std::vector<bool>    seen(owned.n_elements(), false);
+      const auto          &unit_points = fe.get_unit_support_points();
+      const MappingQ1<dim> mapping;
+      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned() && !cell->is_ghost())
+            continue;
+          cell->get_dof_indices(dofs);
+          for (unsigned int i = 0; i < dofs.size(); ++i)
+            {
+              if (!owned.is_element(dofs[i])
+                  || seen[owned.index_within_set(dofs[i])])
+                continue;
+              seen[owned.index_within_set(dofs[i])] = true;
+              const Point<dim> p
+                = mapping.transform_unit_to_real_cell(cell, unit_points[i]);
+              std::vector<double> coordinates(p.begin_raw(), p.end_raw());
+              keys.emplace_back(Key(coordinates,
+                                    fe.system_to_component_index(i).first),
+                                dofs[i]);
+            }
+        }
+      AssertThrow(keys.size() == owned.n_elements(), ExcInternalError());
+      std::sort(keys.begin(), keys.end());
+      std::vector<types::global_dof_index> new_numbers(owned.n_elements());
+      for (unsigned int k = 0; k < keys.size(); ++k)
+        new_numbers[owned.index_within_set(keys[k].second)]
+          = owned.nth_index_in_set(k);
+      dof_handler.renumber_dofs(new_numbers);
+    }
+
+
+    namespace
+    {
+      template <int dim>
+      void
+      collect_active(
+        const typename DoFHandler<dim>::cell_iterator               &cell,
+        std::vector<typename DoFHandler<dim>::active_cell_iterator> &out)
+      {
+        if (!cell->has_children())
+          out.emplace_back(cell);
+        else
+          for (unsigned int c = 0; c < cell->n_children(); ++c)
+            collect_active<dim>(cell->child(c), out);
+      }
+    } // namespace
+
+
+    template <int dim>
+    std::vector<typename DoFHandler<dim>::active_cell_iterator>
+    active_cells_in_tree_order(const DoFHandler<dim> &dof_handler)
+    {
+      std::vector<typename DoFHandler<dim>::active_cell_iterator> cells;
+      for (const auto &cell : dof_handler.cell_iterators_on_level(0))
+        collect_active<dim>(cell, cells);
+      return cells;
+    }
+
+
+    template <int dim>
+    std::vector<typename DoFHandler<dim>::active_cell_iterator>
+    locally_owned_cells(const DoFHandler<dim> &dof_handler)
+    {
+      std::vector<typename DoFHandler<dim>::active_cell_iterator> cells;
+      if (is_shared_mesh(dof_handler.get_triangulation()))
+        {
+          for (const auto &cell : active_cells_in_tree_order(dof_handler))
+            if (cell->is_locally_owned())
+              cells.push_back(cell);
+        }
+      else
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            cells.push_back(cell);
+      return cells;
     }
 
 
@@ -196,6 +326,37 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// On a shared mesh each rank flagged its own cells: give every rank
+      /// all flags (1 refine, 2 coarsen), since all of them refine the mesh.
+      template <int dim>
+      void
+      synchronize_flags(const DoFHandler<dim> &dof_handler)
+      {
+        const auto &tria = dof_handler.get_triangulation();
+        const auto *shared
+          = dynamic_cast<const parallel::shared::Triangulation<dim> *>(&tria);
+        std::vector<unsigned int> flags(tria.n_active_cells(), 0);
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            flags[cell->active_cell_index()]
+              = cell->refine_flag_set() ? 1
+                                        : (cell->coarsen_flag_set() ? 2 : 0);
+        Utilities::MPI::sum(flags, shared->get_communicator(), flags);
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          {
+            cell->clear_refine_flag();
+            cell->clear_coarsen_flag();
+            if (flags[cell->active_cell_index()] == 1)
+              cell->set_refine_flag();
+            else if (flags[cell->active_cell_index()] == 2)
+              cell->set_coarsen_flag();
+          }
+      }
+    } // namespace
+
+
     template <int dim>
     void
     flag_cells_by_gradient(const DoFHandler<dim>            &dof_handler,
@@ -233,12 +394,14 @@ namespace vitrum
           if (level > prm.maximum_level)
             cell->set_coarsen_flag();
         }
+      if (is_shared_mesh(dof_handler.get_triangulation()))
+        synchronize_flags(dof_handler);
     }
 
 
     template <int dim>
     bool
-    any_cell_flagged(const parallel::distributed::Triangulation<dim> &tria)
+    any_cell_flagged(const parallel::TriangulationBase<dim> &tria)
     {
       bool any = false;
       for (const auto &cell : tria.active_cell_iterators())
@@ -249,90 +412,136 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      using PETScVector = PETScWrappers::MPI::Vector;
+
+      /// All entries of a vector ghosted on every DoF, as a serial vector.
+      dealii::Vector<double>
+      replicated(const PETScVector &v, const IndexSet &relevant)
+      {
+        AssertThrow(relevant.n_elements() == v.size(),
+                    ExcMessage("a vector of a shared mesh must be ghosted on "
+                               "every DoF"));
+        dealii::Vector<double> result(v.size());
+        for (const auto i : relevant)
+          result[i] = v(i);
+        return result;
+      }
+
+
+      /// refine_and_transfer on a shared mesh: every rank holds all cells
+      /// and all values, so the serial transfer works on replicated copies.
+      template <int dim>
+      void
+      refine_and_transfer_shared(Triangulation<dim>               &tria,
+                                 const DoFHandler<dim>            &dof_handler,
+                                 const std::vector<PETScVector>   &old,
+                                 const std::vector<PETScVector *> &states,
+                                 const std::function<void()>      &setup_dofs,
+                                 const IndexSet                   &owned_dofs,
+                                 MPI_Comm                          comm)
+      {
+        const IndexSet relevant
+          = DoFTools::extract_locally_relevant_dofs(dof_handler);
+        std::vector<dealii::Vector<double>> inputs;
+        for (const auto &v : old)
+          inputs.push_back(replicated(v, relevant));
+        SolutionTransfer<dim, dealii::Vector<double>> transfer(dof_handler);
+        tria.prepare_coarsening_and_refinement();
+        transfer.prepare_for_coarsening_and_refinement(inputs);
+        tria.execute_coarsening_and_refinement();
+        setup_dofs();
+        std::vector<dealii::Vector<double>> outputs(inputs.size(),
+                                                    dealii::Vector<double>(
+                                                      dof_handler.n_dofs()));
+        transfer.interpolate(inputs, outputs);
+        for (unsigned int k = 0; k < states.size(); ++k)
+          {
+            states[k]->reinit(owned_dofs, comm);
+            for (const auto i : owned_dofs)
+              (*states[k])(i) = outputs[k][i];
+            states[k]->compress(VectorOperation::insert);
+          }
+      }
+    } // namespace
+
+
     template <int dim>
     void
-    refine_and_transfer(parallel::distributed::Triangulation<dim> &tria,
-                        const DoFHandler<dim>                     &dof_handler,
-                        const std::vector<PETScWrappers::MPI::Vector> &old,
-                        std::vector<PETScWrappers::MPI::Vector *>      states,
-                        const std::function<void()> &setup_dofs,
-                        const IndexSet              &owned_dofs)
+    refine_and_transfer(parallel::TriangulationBase<dim> &tria,
+                        const DoFHandler<dim>            &dof_handler,
+                        const std::vector<PETScVector>   &old,
+                        std::vector<PETScVector *>        states,
+                        const std::function<void()>      &setup_dofs,
+                        const IndexSet                   &owned_dofs)
     {
-      using Vector = PETScWrappers::MPI::Vector;
-      std::vector<const Vector *> inputs;
-      for (const auto &v : old)
-        inputs.push_back(&v);
-      parallel::distributed::SolutionTransfer<dim, Vector> transfer(
-        dof_handler);
-      tria.prepare_coarsening_and_refinement();
-      transfer.prepare_for_coarsening_and_refinement(inputs);
-      tria.execute_coarsening_and_refinement();
-      setup_dofs();
-      for (auto *s : states)
-        s->reinit(owned_dofs, tria.get_communicator());
-      transfer.interpolate(states);
+      if (is_shared_mesh(tria))
+        return refine_and_transfer_shared(tria,
+                                          dof_handler,
+                                          old,
+                                          states,
+                                          setup_dofs,
+                                          owned_dofs,
+                                          tria.get_communicator());
+      if constexpr (dim > 1)
+        {
+          std::vector<const PETScVector *> inputs;
+          for (const auto &v : old)
+            inputs.push_back(&v);
+          parallel::distributed::SolutionTransfer<dim, PETScVector> transfer(
+            dof_handler);
+          tria.prepare_coarsening_and_refinement();
+          transfer.prepare_for_coarsening_and_refinement(inputs);
+          tria.execute_coarsening_and_refinement();
+          setup_dofs();
+          for (auto *s : states)
+            s->reinit(owned_dofs, tria.get_communicator());
+          transfer.interpolate(states);
+        }
     }
 
 
-    template void
-    make_box_mesh<2>(parallel::distributed::Triangulation<2> &,
-                     const MeshParameters &,
-                     bool);
-    template void
-    make_box_mesh<3>(parallel::distributed::Triangulation<3> &,
-                     const MeshParameters &,
-                     bool);
-    template void
-    make_mesh_constraints<2>(const DoFHandler<2> &,
-                             const MeshParameters &,
-                             AffineConstraints<double> &);
-    template void
-    make_mesh_constraints<3>(const DoFHandler<3> &,
-                             const MeshParameters &,
-                             AffineConstraints<double> &);
-    template void
-    setup_system<2>(const DoFHandler<2> &,
-                    const MeshParameters &,
-                    MPI_Comm,
-                    IndexSet &,
-                    IndexSet &,
-                    AffineConstraints<double> &,
-                    PETScWrappers::MPI::SparseMatrix &);
-    template void
-    setup_system<3>(const DoFHandler<3> &,
-                    const MeshParameters &,
-                    MPI_Comm,
-                    IndexSet &,
-                    IndexSet &,
-                    AffineConstraints<double> &,
-                    PETScWrappers::MPI::SparseMatrix &);
-    template void
-    flag_cells_by_gradient<2>(const DoFHandler<2> &,
-                              const PETScWrappers::MPI::Vector &,
-                              const std::vector<unsigned int> &,
-                              const MeshParameters &);
-    template void
-    flag_cells_by_gradient<3>(const DoFHandler<3> &,
-                              const PETScWrappers::MPI::Vector &,
-                              const std::vector<unsigned int> &,
-                              const MeshParameters &);
-    template bool
-    any_cell_flagged<2>(const parallel::distributed::Triangulation<2> &);
-    template void
-    refine_and_transfer<2>(parallel::distributed::Triangulation<2> &,
-                           const DoFHandler<2> &,
-                           const std::vector<PETScWrappers::MPI::Vector> &,
-                           std::vector<PETScWrappers::MPI::Vector *>,
-                           const std::function<void()> &,
-                           const IndexSet &);
-    template bool
-    any_cell_flagged<3>(const parallel::distributed::Triangulation<3> &);
-    template void
-    refine_and_transfer<3>(parallel::distributed::Triangulation<3> &,
-                           const DoFHandler<3> &,
-                           const std::vector<PETScWrappers::MPI::Vector> &,
-                           std::vector<PETScWrappers::MPI::Vector *>,
-                           const std::function<void()> &,
-                           const IndexSet &);
+#define VITRUM_MESH_INSTANTIATE(dim)                                     \
+  template class ParallelMesh<dim>;                                      \
+  template bool is_shared_mesh<dim>(const Triangulation<dim> &);         \
+  template void make_box_mesh<dim>(Triangulation<dim> &,                 \
+                                   const MeshParameters &,               \
+                                   bool);                                \
+  template std::vector<typename DoFHandler<dim>::active_cell_iterator>   \
+  active_cells_in_tree_order<dim>(const DoFHandler<dim> &);              \
+  template std::vector<typename DoFHandler<dim>::active_cell_iterator>   \
+                locally_owned_cells<dim>(const DoFHandler<dim> &);       \
+  template void distribute_dofs<dim>(DoFHandler<dim> &,                  \
+                                     const FiniteElement<dim> &);        \
+  template void make_mesh_constraints<dim>(const DoFHandler<dim> &,      \
+                                           const MeshParameters &,       \
+                                           AffineConstraints<double> &); \
+  template void setup_system<dim>(const DoFHandler<dim> &,               \
+                                  const MeshParameters &,                \
+                                  MPI_Comm,                              \
+                                  IndexSet &,                            \
+                                  IndexSet &,                            \
+                                  AffineConstraints<double> &,           \
+                                  PETScWrappers::MPI::SparseMatrix &);   \
+  template void flag_cells_by_gradient<dim>(                             \
+    const DoFHandler<dim> &,                                             \
+    const PETScWrappers::MPI::Vector &,                                  \
+    const std::vector<unsigned int> &,                                   \
+    const MeshParameters &);                                             \
+  template bool any_cell_flagged<dim>(                                   \
+    const parallel::TriangulationBase<dim> &);                           \
+  template void refine_and_transfer<dim>(                                \
+    parallel::TriangulationBase<dim> &,                                  \
+    const DoFHandler<dim> &,                                             \
+    const std::vector<PETScWrappers::MPI::Vector> &,                     \
+    std::vector<PETScWrappers::MPI::Vector *>,                           \
+    const std::function<void()> &,                                       \
+    const IndexSet &);
+
+    VITRUM_MESH_INSTANTIATE(1)
+    VITRUM_MESH_INSTANTIATE(2)
+    VITRUM_MESH_INSTANTIATE(3)
+#undef VITRUM_MESH_INSTANTIATE
   } // namespace fem
 } // namespace vitrum

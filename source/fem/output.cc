@@ -138,6 +138,8 @@ namespace vitrum
 
 
     template void
+    FieldWriter::write<1>(DataOut<1> &, double);
+    template void
     FieldWriter::write<2>(DataOut<2> &, double);
     template void
     FieldWriter::write<3>(DataOut<3> &, double);

@@ -689,7 +689,7 @@ namespace vitrum
       std::vector<Vector *> pointers;
       for (auto &s : states)
         pointers.push_back(&s);
-      fem::load_checkpoint_vectors(dof_handler, pointers);
+      fem::load_checkpoint_vectors(output_prm.directory, dof_handler, pointers);
 
       time             = state.get_double("time");
       step             = static_cast<unsigned int>(state.get_double("step"));

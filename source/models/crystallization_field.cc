@@ -1164,7 +1164,9 @@ namespace vitrum
                          + state.get_string("model") + "'");
       setup_dofs();
       eta.reinit(owned_dofs, comm);
-      fem::load_checkpoint_vectors(dof_handler, std::vector<Vector *>{&eta});
+      fem::load_checkpoint_vectors(output_prm.directory,
+                                   dof_handler,
+                                   std::vector<Vector *>{&eta});
       time       = state.get_double("time");
       step       = static_cast<unsigned int>(state.get_double("step"));
       last_dt    = state.get_double("last dt");

@@ -301,8 +301,7 @@ namespace vitrum
         , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
         , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
         , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-        , triangulation(comm,
-                        Triangulation<dim>::limit_level_difference_at_vertices)
+        , triangulation(comm)
         , fe(FE_Q<dim>(1), 2 * (material.n_components() - 1) + 1)
         , dof_handler(triangulation)
         , solver(comm)
@@ -331,6 +330,10 @@ namespace vitrum
       if (!mesh_prm.periodic)
         throw InputError("Mesh/Periodic must be true for a laminate (it is "
                          "periodic laterally and along the stack)");
+      if (dim == 1 && laminate.roughness > 0)
+        throw InputError("Laminate/Interface roughness must be 0 in "
+                         "Dimension = 1 (a 1D laminate has flat interfaces); "
+                         "use Dimension = 2 or 3 for rough ones");
     }
 
 
@@ -358,7 +361,7 @@ namespace vitrum
     Partitioning<dim>::setup_dofs()
     {
       TimerOutput::Scope scope(timer, "setup dofs");
-      dof_handler.distribute_dofs(fe);
+      fem::distribute_dofs(dof_handler, fe);
       fem::setup_system(dof_handler,
                         mesh_prm,
                         comm,
@@ -1052,10 +1055,8 @@ namespace vitrum
       o.in_glass.assign(K, 0);
       o.crystal_per_layer.assign(laminate.bilayers, 0);
       const double P = laminate.period();
-      for (const auto &cell : dof_handler.active_cell_iterators())
+      for (const auto &cell : fem::locally_owned_cells(dof_handler))
         {
-          if (!cell->is_locally_owned())
-            continue;
           fe_values.reinit(cell);
           fe_values.get_function_values(u, values);
           fe_values.get_function_gradients(u, gradients);
@@ -1310,7 +1311,7 @@ namespace vitrum
       std::vector<Vector *> pointers;
       for (auto &s : states)
         pointers.push_back(&s);
-      fem::load_checkpoint_vectors(dof_handler, pointers);
+      fem::load_checkpoint_vectors(output_prm.directory, dof_handler, pointers);
 
       const auto count = [&](const std::string &key) {
         return static_cast<unsigned int>(state.get_double(key));
@@ -1621,6 +1622,7 @@ namespace vitrum
     }
 
 
+    template class Partitioning<1>;
     template class Partitioning<2>;
     template class Partitioning<3>;
   } // namespace models

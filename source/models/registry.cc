@@ -18,15 +18,58 @@ namespace vitrum
   {
     namespace
     {
+      /// Dimension = 1 is refused with a message naming the model.
+      void
+      require_two_or_three(const std::string &model, const int dim)
+      {
+        if (dim < 2)
+          throw InputError("Dimension = " + std::to_string(dim)
+                           + ": Model = " + model
+                           + " runs in Dimension = 2 or 3 (only Model = "
+                             "partitioning also runs in 1D)");
+      }
+
+
       template <template <int> class ModelClass>
       std::unique_ptr<Model>
-      create_for_dimension(dealii::ParameterHandler &prm,
-                           MPI_Comm                  comm,
-                           const int                 dim)
+      create_in_2d_or_3d(dealii::ParameterHandler &prm,
+                         MPI_Comm                  comm,
+                         const int                 dim)
       {
         if (dim == 2)
           return std::make_unique<ModelClass<2>>(prm, comm);
         return std::make_unique<ModelClass<3>>(prm, comm);
+      }
+
+
+      std::unique_ptr<Model>
+      create_cahn_hilliard(dealii::ParameterHandler &prm,
+                           MPI_Comm                  comm,
+                           const int                 dim)
+      {
+        require_two_or_three("cahn hilliard", dim);
+        return create_in_2d_or_3d<CahnHilliard>(prm, comm, dim);
+      }
+
+
+      std::unique_ptr<Model>
+      create_nanomolding(dealii::ParameterHandler &prm,
+                         MPI_Comm                  comm,
+                         const int                 dim)
+      {
+        require_two_or_three("nanomolding", dim);
+        return create_in_2d_or_3d<Nanomolding>(prm, comm, dim);
+      }
+
+
+      std::unique_ptr<Model>
+      create_partitioning(dealii::ParameterHandler &prm,
+                          MPI_Comm                  comm,
+                          const int                 dim)
+      {
+        if (dim == 1)
+          return std::make_unique<Partitioning<1>>(prm, comm);
+        return create_in_2d_or_3d<Partitioning>(prm, comm, dim);
       }
 
       void
@@ -47,8 +90,9 @@ namespace vitrum
         prm.enter_subsection("Crystallization");
         const std::string mode = prm.get("Mode");
         prm.leave_subsection();
+        require_two_or_three("crystallization", dim);
         if (mode == "phase field")
-          return create_for_dimension<CrystallizationField>(prm, comm, dim);
+          return create_in_2d_or_3d<CrystallizationField>(prm, comm, dim);
         return std::make_unique<Crystallization>(prm, comm, dim);
       }
     } // namespace
@@ -62,13 +106,13 @@ namespace vitrum
             "binary Cahn-Hilliard spinodal decomposition and coarsening "
             "(PFHub benchmark 1)",
             &CahnHilliardParameters::declare_parameters,
-            &create_for_dimension<CahnHilliard>},
+            &create_cahn_hilliard},
            {"partitioning",
             "element partitioning between crystal and glass layers of a "
             "nanolaminate during an anneal (multi-component Cahn-Hilliard "
             "with a crystal/glass phase field)",
             &declare_partitioning_parameters,
-            &create_for_dimension<Partitioning>},
+            &create_partitioning},
            {"crystallization",
             "crystallization of a glass along a temperature schedule: "
             "mean field (nucleation and growth rates from the thermodynamic "
@@ -82,7 +126,7 @@ namespace vitrum
             "Stokes flow (Taylor-Hood, axisymmetric or 3D) with a moving "
             "front, interface diffusion along the wall, wire composition",
             &declare_nanomolding_parameters,
-            &create_for_dimension<Nanomolding>}};
+            &create_nanomolding}};
       return models;
     }
 
@@ -123,8 +167,10 @@ namespace vitrum
                         "The physics to run (vitrum --help lists them).");
       prm.declare_entry("Dimension",
                         "2",
-                        dealii::Patterns::Integer(2, 3),
-                        "Space dimension of the run.");
+                        dealii::Patterns::Integer(1, 3),
+                        "Space dimension of the run: 2 or 3 for every "
+                        "model, 1 also for partitioning (a laminate along "
+                        "x).");
       prm.enter_subsection("Temperature");
       prm.declare_entry(
         "Schedule",

@@ -178,6 +178,16 @@ BAD_INPUTS = {
                             ["Minimum refinement level", "Maximum refinement level"]),
     "bad expression": ("subsection Cahn-Hilliard\n set Initial concentration = 0.5 + cos(\nend\n",
                        ["Initial concentration"]),
+    "1D cahn hilliard": ("set Model = cahn hilliard\nset Dimension = 1\n",
+                         ["Dimension = 1", "cahn hilliard", "2 or 3"]),
+    "1D nanomolding": ("set Model = nanomolding\nset Dimension = 1\n",
+                       ["Dimension = 1", "nanomolding", "2 or 3"]),
+    "1D crystallization": ("set Model = crystallization\nset Dimension = 1\n",
+                           ["Dimension = 1", "crystallization", "2 or 3"]),
+    "1D rough laminate": ("set Model = partitioning\nset Dimension = 1\n"
+                          "subsection Laminate\n set Interface roughness = 0.5\nend\n",
+                          ["Interface roughness", "Dimension = 1"]),
+    "dimension 4": ("set Dimension = 4\n", ["Dimension", "4"]),
 }
 
 
@@ -271,11 +281,11 @@ def check_partitioning_conservation(tmp):
     assert gain > 1, "Ni did not move into the glass"
 
 
-def check_partitioning_ranks(tmp):
+def check_partitioning_ranks(tmp, name="laminate_small"):
     for d in ("a", "b"):
         os.makedirs(os.path.join(tmp, d))
-    one, p1 = partitioning_case(os.path.join(tmp, "a"), "laminate_small", n_ranks=1)
-    two, p2 = partitioning_case(os.path.join(tmp, "b"), "laminate_small", n_ranks=2)
+    one, p1 = partitioning_case(os.path.join(tmp, "a"), name, n_ranks=1)
+    two, p2 = partitioning_case(os.path.join(tmp, "b"), name, n_ranks=2)
     assert len(one) == len(two), f"{len(one)} vs {len(two)} steps"
     assert all(a["dofs"] == b["dofs"] for a, b in zip(one, two)), "meshes differ"
     worst = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(one, two))
@@ -286,14 +296,14 @@ def check_partitioning_ranks(tmp):
     assert worst <= 1e-8 and worst_phase <= 1e-8
 
 
-def check_partitioning_restart(tmp):
+def check_partitioning_restart(tmp, name="laminate_small"):
     n = 12
     for d in ("full", "split"):
         os.makedirs(os.path.join(tmp, d))
     steps = "subsection Time stepping\n set Maximum number of steps = {}\nend"
-    full, _ = partitioning_case(os.path.join(tmp, "full"), "laminate_small", steps.format(2 * n))
+    full, _ = partitioning_case(os.path.join(tmp, "full"), name, steps.format(2 * n))
     split_dir = os.path.join(tmp, "split")
-    partitioning_case(split_dir, "laminate_small", steps.format(n))
+    partitioning_case(split_dir, name, steps.format(n))
     prm = write_prm(split_dir, os.path.join(split_dir, "case.prm"), steps.format(2 * n),
                     name="resume.prm")
     print(run(2, "--resume", prm).stdout)
@@ -305,10 +315,9 @@ def check_partitioning_restart(tmp):
     assert worst <= 1e-12
 
 
-def check_partitioning_sine(tmp):
+def check_partitioning_sine(tmp, extra=""):
     """Frozen phase field, ideal binary: a sine decays as exp(-D k^2 t)."""
-    import math
-    partitioning_case(tmp, "sine_decay", n_ranks=2)
+    partitioning_case(tmp, "sine_decay", extra, n_ranks=2)
     k = 2 * math.pi / 40.0   # 1/nm
     D = 1.0                  # nm^2/s
     worst = 0
@@ -345,6 +354,90 @@ CHECKS.update({
     "partitioning-restart": check_partitioning_restart,
     "partitioning-sine": check_partitioning_sine,
     "partitioning-hot": check_partitioning_hot,
+})
+
+
+# --- partitioning in 1D ---------------------------------------------------
+
+def check_partitioning_1d_conservation(tmp):
+    """1D laminate: conservation, G descending, Ni into the glass, outputs."""
+    rows, phases = partitioning_case(tmp, "laminate_1d")
+    assert_conserving_and_descending(rows)
+    gain = phases[-1]["glass_Ni"] - phases[0]["glass_Ni"]
+    print(f"glass Ni: {phases[0]['glass_Ni']:.2f} -> {phases[-1]['glass_Ni']:.2f} at.%")
+    assert gain > 1, "Ni did not move into the glass"
+    cells = [r["cells"] for r in rows]
+    print(f"cells: {cells[0]:.0f} at the start (30 coarse), {min(cells):.0f} .. {max(cells):.0f}")
+    assert cells[0] > 30, "the interfaces were not refined"
+    assert len(set(cells)) > 1, "the mesh did not adapt during the run"
+    out = os.path.join(tmp, "out")
+    for name in ("fields.pvd", "fields_00001.pvtu", "profiles/profile_0001.csv",
+                 "checkpoint/mesh_tree.txt", "checkpoint/cell_values.bin"):
+        assert os.path.exists(os.path.join(out, name)), f"no {name}"
+    pieces = [f for f in os.listdir(out) if f.startswith("fields_00001.") and f.endswith(".vtu")]
+    assert len(pieces) == 2, f"{len(pieces)} .vtu pieces for 2 ranks"
+
+
+def check_partitioning_1d_restart(tmp):
+    """As partitioning-restart in 1D, but bit for bit: every number of the time
+    series and phase tables (except wall times) equal. A 2-rank checkpoint
+    also resumes on 1 rank."""
+    check_partitioning_restart(tmp, "laminate_1d")
+    n = 12
+    full = read_csv(os.path.join(tmp, "full", "out"))
+    split = read_csv(os.path.join(tmp, "split", "out"))
+    differing = {k for a, b in zip(full, split) for k in a if k != "wall_time" and a[k] != b[k]}
+    # The final checkpoints hold the solution vectors in binary.
+    for name in ("phases.csv", "checkpoint/mesh_tree.txt", "checkpoint/cell_values.bin"):
+        with open(os.path.join(tmp, "full", "out", name), "rb") as f1, \
+                open(os.path.join(tmp, "split", "out", name), "rb") as f2:
+            if f1.read() != f2.read():
+                differing.add(name)
+    print(f"columns or files that differ after the restart: {sorted(differing)}")
+    assert not differing, "the restart is not bit for bit"
+    other = os.path.join(tmp, "other")
+    os.makedirs(other)
+    steps = "subsection Time stepping\n set Maximum number of steps = {}\nend"
+    partitioning_case(other, "laminate_1d", steps.format(n), n_ranks=2)
+    prm = write_prm(other, os.path.join(other, "case.prm"), steps.format(2 * n),
+                    name="resume.prm")
+    print(run(1, "--resume", prm).stdout)
+    split = read_csv(os.path.join(other, "out"))
+    assert len(split) == len(full), f"{len(split)} / {len(full)} rows"
+    worst = max(max(relative(a[k], b[k]) for k in ("time", "free_energy", "mean_Ni"))
+                for a, b in zip(full, split))
+    print(f"largest relative difference, {2 * n} steps on 2 ranks vs {n} on 2 + "
+          f"restart on 1 + {n}: {worst:.3e}")
+    assert worst <= 1e-8
+
+
+def check_partitioning_1d_strip(tmp):
+    """The 1D laminate and the quasi-1D strip solve the same equations."""
+    for d in ("line", "strip"):
+        os.makedirs(os.path.join(tmp, d))
+    line, p1 = partitioning_case(os.path.join(tmp, "line"), "bilayer_1d")
+    strip, p2 = partitioning_case(os.path.join(tmp, "strip"), "bilayer_1d",
+                                  "set Dimension = 2\nsubsection Mesh\n set Domain size = 0.5, 30\n"
+                                  " set Coarse cells = 1, 60\nend\n")
+    assert len(line) == len(strip), f"{len(line)} vs {len(strip)} steps"
+    worst_t = max(relative(a["time"], b["time"]) for a, b in zip(line, strip))
+    worst_g = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(line, strip))
+    keys = [k for k in p1[0] if k.startswith(("glass_", "crystal_"))]
+    worst_phase = max(abs(a[k] - b[k]) / 100 for a, b in zip(p1, p2) for k in keys)
+    print(f"1D vs strip over {len(line) - 1} steps to t = {line[-1]['time']:.3e} s: "
+          f"largest relative difference of t {worst_t:.3e}, of G {worst_g:.3e}; "
+          f"of a phase composition or thickness {worst_phase:.3e}")
+    # Measured: t identical, G 6e-15, phases 2e-13: Newton's tolerance.
+    assert worst_t <= 1e-14, "the step sequences differ"
+    assert worst_g <= 1e-10 and worst_phase <= 1e-10
+
+CHECKS.update({
+    "partitioning-1d-conservation": check_partitioning_1d_conservation,
+    "partitioning-1d-ranks": lambda tmp: check_partitioning_ranks(tmp, "laminate_1d"),
+    "partitioning-1d-restart": check_partitioning_1d_restart,
+    "partitioning-1d-strip": check_partitioning_1d_strip,
+    "partitioning-1d-sine": lambda tmp: check_partitioning_sine(
+        tmp, "set Dimension = 1\nsubsection Mesh\n set Coarse cells = 80\nend\n"),
 })
 
 

@@ -3,7 +3,7 @@
 
 #include <deal.II/base/parameter_handler.h>
 
-#include <deal.II/distributed/tria.h>
+#include <deal.II/grid/tria.h>
 
 #include <deal.II/dofs/dof_handler.h>
 
@@ -66,6 +66,12 @@ namespace vitrum
      * Write mesh, vectors and state to <directory>/checkpoint. It is written
      * to a temporary folder first and renamed, so a crash while writing
      * leaves the previous checkpoint intact. The vectors must be ghosted.
+     *
+     * A p4est mesh is saved by p4est. A shared mesh (1D) is saved as its
+     * refinement tree (one bit per cell, coarse cells in order, children
+     * depth first) and the vectors as the DoF values of each active cell in
+     * the same order, in binary: independent of cell and DoF numbers, so the
+     * run can be resumed exactly on any number of ranks.
      */
     template <int dim>
     void
@@ -81,17 +87,18 @@ namespace vitrum
 
     /// Load the refined mesh into `tria`, which must hold the same coarse
     /// mesh (and periodicity) as the run that wrote it; return the state.
+    /// A shared mesh is refined level by level along the saved tree.
     template <int dim>
     CheckpointState
-    load_checkpoint_mesh(
-      const std::string                                 &directory,
-      dealii::parallel::distributed::Triangulation<dim> &tria);
+    load_checkpoint_mesh(const std::string          &directory,
+                         dealii::Triangulation<dim> &tria);
 
     /// After the DoFHandler is set up on the loaded mesh: the vectors
     /// (fully distributed, sized by the caller), in the order saved.
     template <int dim>
     void
     load_checkpoint_vectors(
+      const std::string                                       &directory,
       const dealii::DoFHandler<dim>                           &dof_handler,
       const std::vector<dealii::PETScWrappers::MPI::Vector *> &vectors);
   } // namespace fem

@@ -3,9 +3,12 @@
 
 #include <deal.II/base/parameter_handler.h>
 
+#include <deal.II/distributed/shared_tria.h>
 #include <deal.II/distributed/tria.h>
 
 #include <deal.II/dofs/dof_handler.h>
+
+#include <deal.II/fe/fe.h>
 
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
@@ -42,13 +45,87 @@ namespace vitrum
     };
 
 
+    namespace internal
+    {
+      template <int dim>
+      struct ParallelMeshBase
+      {
+        using type = dealii::parallel::distributed::Triangulation<dim>;
+      };
+
+      template <>
+      struct ParallelMeshBase<1>
+      {
+        using type = dealii::parallel::shared::Triangulation<1>;
+      };
+    } // namespace internal
+
+
+    /**
+     * The parallel mesh of a model that runs in 1D, 2D and 3D (level
+     * differences limited at vertices). In 2D and 3D it is p4est's
+     * distributed mesh. p4est has no 1D, so in 1D it is a shared mesh: every
+     * rank holds all cells (a 1D mesh is small) and owns a contiguous piece
+     * of them (z-order partition); there are no artificial cells, so every
+     * DoF is a ghost DoF on every rank. flag_cells_by_gradient() makes the
+     * refinement flags agree on all ranks, refine_and_transfer() and the
+     * checkpoint functions handle both kinds.
+     */
+    template <int dim>
+    class ParallelMesh : public internal::ParallelMeshBase<dim>::type
+    {
+    public:
+      explicit ParallelMesh(MPI_Comm comm);
+    };
+
+
+    /// Whether every rank holds the whole mesh (a shared mesh), so that
+    /// vectors ghosted on the locally relevant DoFs hold every DoF.
+    template <int dim>
+    bool
+    is_shared_mesh(const dealii::Triangulation<dim> &tria);
+
+
     /// The coarse box mesh, with periodic faces glued if asked, refined
     /// globally to the minimum level.
     template <int dim>
     void
-    make_box_mesh(dealii::parallel::distributed::Triangulation<dim> &tria,
-                  const MeshParameters                              &prm,
-                  bool refine_to_minimum = true);
+    make_box_mesh(dealii::Triangulation<dim> &tria,
+                  const MeshParameters       &prm,
+                  bool                        refine_to_minimum = true);
+
+    /**
+     * Distribute the DoFs of `fe`. On a shared mesh they are then numbered
+     * by their support points (lexicographically, then by component) within
+     * each rank's range, so the numbering depends on the mesh alone and not
+     * on the history of cell indices: a mesh rebuilt from a checkpoint gets
+     * the same numbering, and the restarted run the same round-off. (The
+     * ranks' ranges follow from the partition, which must depend on the
+     * mesh alone too: z-order does, as in ParallelMesh<1>.)
+     */
+    template <int dim>
+    void
+    distribute_dofs(dealii::DoFHandler<dim>          &dof_handler,
+                    const dealii::FiniteElement<dim> &fe);
+
+    /**
+     * The active cells in the order of the refinement tree: coarse cells in
+     * order, children depth first. Unlike the storage order, which depends
+     * on how the mesh was refined and coarsened, it depends on the mesh
+     * alone.
+     */
+    template <int dim>
+    std::vector<typename dealii::DoFHandler<dim>::active_cell_iterator>
+    active_cells_in_tree_order(const dealii::DoFHandler<dim> &dof_handler);
+
+    /**
+     * The locally owned active cells; on a shared mesh in tree order, so
+     * that sums over cells come out bit for bit the same on a mesh rebuilt
+     * from a checkpoint (p4est rebuilds its meshes in its own order).
+     */
+    template <int dim>
+    std::vector<typename dealii::DoFHandler<dim>::active_cell_iterator>
+    locally_owned_cells(const dealii::DoFHandler<dim> &dof_handler);
 
     /// Hanging-node and (if the box is periodic) periodicity constraints.
     template <int dim>
@@ -79,6 +156,8 @@ namespace vitrum
      * Refine where eta_K > refine threshold, coarsen where it is below the
      * coarsen threshold, within the level limits. Each flag depends on the
      * cell alone, so the mesh does not depend on the number of MPI ranks.
+     * On a shared mesh the flags of the owned cells are then copied to all
+     * ranks, which must refine alike.
      */
     template <int dim>
     void
@@ -91,20 +170,20 @@ namespace vitrum
     /// Whether a cell on any rank carries a refine or coarsen flag.
     template <int dim>
     bool
-    any_cell_flagged(
-      const dealii::parallel::distributed::Triangulation<dim> &tria);
+    any_cell_flagged(const dealii::parallel::TriangulationBase<dim> &tria);
 
     /**
      * Refine and coarsen by the flags and carry vectors over: `old` are
      * ghosted copies of the states on the old mesh; setup_dofs() rebuilds
      * DoFs (and `owned_dofs`) on the new mesh; each of `states` is then
      * resized to the new owned DoFs and interpolated. Constraints are left
-     * to the caller.
+     * to the caller. On a shared mesh the vectors must hold every DoF (they
+     * do when ghosted on the locally relevant DoFs).
      */
     template <int dim>
     void
     refine_and_transfer(
-      dealii::parallel::distributed::Triangulation<dim>     &tria,
+      dealii::parallel::TriangulationBase<dim>              &tria,
       const dealii::DoFHandler<dim>                         &dof_handler,
       const std::vector<dealii::PETScWrappers::MPI::Vector> &old,
       std::vector<dealii::PETScWrappers::MPI::Vector *>      states,

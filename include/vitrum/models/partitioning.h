@@ -39,9 +39,9 @@ namespace vitrum
     /**
      * A periodic stack of crystal/glass bilayers (subsection "Laminate"):
      * the initial state of a partitioning run. Layers are normal to the
-     * last axis (y in 2D, z in 3D); each bilayer is half a glass layer, a
-     * crystal layer, and half a glass layer, so every layer is whole in the
-     * periodic stack. Lengths in nm, compositions in at.%.
+     * last axis (x in 1D, y in 2D, z in 3D); each bilayer is half a glass
+     * layer, a crystal layer, and half a glass layer, so every layer is whole
+     * in the periodic stack. Lengths in nm, compositions in at.%.
      */
     struct LaminateParameters
     {
@@ -104,6 +104,7 @@ namespace vitrum
      * between the phases. Fully implicit (BDF2/backward Euler) with Newton
      * and a parallel direct solver, adaptive steps along a temperature
      * schedule, meshes refined at the interfaces. Lengths in nm inside.
+     * Runs in 1D (the laminate along x, on a shared mesh), 2D and 3D.
      */
     template <int dim>
     class Partitioning : public Model
@@ -209,14 +210,14 @@ namespace vitrum
       dealii::ConditionalOStream  pcout;
       mutable dealii::TimerOutput timer;
 
-      dealii::parallel::distributed::Triangulation<dim> triangulation;
-      dealii::FESystem<dim>                             fe;
-      dealii::DoFHandler<dim>                           dof_handler;
-      dealii::IndexSet                                  owned_dofs;
-      dealii::IndexSet                                  relevant_dofs;
-      dealii::AffineConstraints<double>                 constraints;
-      dealii::PETScWrappers::MPI::SparseMatrix          jacobian;
-      Vector                                            residual;
+      fem::ParallelMesh<dim>                   triangulation;
+      dealii::FESystem<dim>                    fe;
+      dealii::DoFHandler<dim>                  dof_handler;
+      dealii::IndexSet                         owned_dofs;
+      dealii::IndexSet                         relevant_dofs;
+      dealii::AffineConstraints<double>        constraints;
+      dealii::PETScWrappers::MPI::SparseMatrix jacobian;
+      Vector                                   residual;
       Vector              evolving_mask;   ///< 1 on x and phi, 0 on w
       std::vector<Vector> component_masks; ///< 1 on x_a, one per a
       fem::DirectSolver   solver;
