@@ -856,7 +856,7 @@ def check_nanomolding_crystallization(tmp):
                     + "subsection Nanomolding\n subsection Crystallization\n"
                     f"  set Kinetics file = {kin_path}\n  set Threshold = 0.5\n end\nend\n")
     stdout = run(0, prm).stdout
-    print(stdout.strip().splitlines()[-1] if stdout.strip() else "")
+    print("".join(line + "\n" for line in stdout.splitlines() if "crystallizes" in line or "amorphous" in line))
     steps = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(os.path.join(out, "time_series.csv")))]
     segs = [{k: float(v) for k, v in r.items()}
             for r in csv.DictReader(open(os.path.join(out, "wire_crystallization_segments.csv")))]
