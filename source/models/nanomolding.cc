@@ -1160,15 +1160,33 @@ namespace vitrum
       const rheology::WireComposition &wire,
       const double                     t)
     {
-      TimerOutput::Scope                       scope(timer, "crystallization");
-      const rheology::MoldingMaterial         &mat = *material;
-      const kinetics::KineticsMaterial        &kin = *kinetics;
+      TimerOutput::Scope scope(timer, "crystallization");
+      report_cross_sections(wire, crystallize_slices(wire, t));
+    }
+
+
+    template <int dim>
+    kinetics::SegmentCrystallizationSettings
+    Nanomolding<dim>::crystallization_settings() const
+    {
       kinetics::SegmentCrystallizationSettings settings;
       settings.interface_area_per_volume
         = prm.wall_nucleation ? 4. / prm.diameter : 0.;
       settings.threshold            = prm.crystallization_threshold;
       settings.max_temperature_step = prm.max_temperature_step;
-      const double T_end            = temperature.value(t);
+      return settings;
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    Nanomolding<dim>::crystallize_slices(const rheology::WireComposition &wire,
+                                         const double t) const
+    {
+      const rheology::MoldingMaterial  &mat      = *material;
+      const kinetics::KineticsMaterial &kin      = *kinetics;
+      const auto                        settings = crystallization_settings();
+      const double                      T_end    = temperature.value(t);
 
       // the wire's fractions in the element order of the kinetics file
       const auto to_kinetics = [&](const std::vector<double> &x) {
@@ -1181,11 +1199,8 @@ namespace vitrum
         return y;
       };
 
-      const bool         root     = Utilities::MPI::this_mpi_process(comm) == 0;
-      const auto         segments = wire.segments();
-      const unsigned int N        = wire.n_tubes();
-
-      // every slice of every streamtube: its own composition and age
+      const auto               segments = wire.segments();
+      const unsigned int       N        = wire.n_tubes();
       std::vector<std::string> columns
         = {"tube", "r_inner", "r_outer", "z_bottom", "z_top"};
       for (const auto &e : mat.elements)
@@ -1199,10 +1214,11 @@ namespace vitrum
                             "time_to_threshold",
                             "crystalline"})
         columns.push_back(c);
-      base::CsvWriter     csv(output_prm.directory
+      base::CsvWriter csv(output_prm.directory
                             + "/wire_crystallization_segments.csv",
                           columns,
-                          root);
+                          Utilities::MPI::this_mpi_process(comm) == 0);
+      // every slice of every streamtube: its own composition and age
       std::vector<double> X(segments.size());
       for (unsigned int j = 0; j < segments.size(); ++j)
         {
@@ -1234,27 +1250,40 @@ namespace vitrum
                       double(c.fraction >= settings.threshold)});
           csv.add_row(row);
         }
+      return X;
+    }
 
-      // along the wire: cross-section means (what a line scan sees)
-      columns = {"z_bottom", "z_top", "z_over_L"};
-      for (const auto &e : mat.elements)
+
+    template <int dim>
+    void
+    Nanomolding<dim>::report_cross_sections(
+      const rheology::WireComposition &wire,
+      const std::vector<double>       &X) const
+    {
+      const auto               settings = crystallization_settings();
+      const auto               segments = wire.segments();
+      const unsigned int       N        = wire.n_tubes();
+      const unsigned int       K        = material->elements.size();
+      std::vector<std::string> columns  = {"z_bottom", "z_top", "z_over_L"};
+      for (const auto &e : material->elements)
         columns.push_back(e);
       for (const char *c : {"fraction", "crystalline"})
         columns.push_back(c);
-      base::CsvWriter     profile(output_prm.directory
+      base::CsvWriter profile(output_prm.directory
                                 + "/wire_crystallization.csv",
                               columns,
-                              root);
+                              Utilities::MPI::this_mpi_process(comm) == 0);
+      // cross-section means (what a line scan sees), root first
       const double        L = wire.length();
       std::vector<double> thickness, fraction;
       double              X_max = 0, z_max = 0, crystalline = 0;
       for (const auto &c : wire.cross_sections())
         {
-          std::vector<double> x(mat.elements.size(), 0.);
+          std::vector<double> x(K, 0.);
           double              X_mean = 0;
           for (const unsigned int j : c.segment)
             {
-              for (unsigned int k = 0; k < x.size(); ++k)
+              for (unsigned int k = 0; k < K; ++k)
                 x[k] += segments[j].x[k] / N;
               X_mean += X[j] / N;
             }
@@ -1273,7 +1302,7 @@ namespace vitrum
       const double onset = kinetics::crystallization_onset(thickness,
                                                            fraction,
                                                            settings.threshold);
-      pcout << "Crystallization along the wire (" << kin.name
+      pcout << "Crystallization along the wire (" << kinetics->name
             << ", X >= " << settings.threshold << ", wall area per volume "
             << settings.interface_area_per_volume * 1e-9 << " 1/nm, " << N
             << " streamtubes):\n  ";

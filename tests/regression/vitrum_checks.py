@@ -742,12 +742,21 @@ def check_nanomolding_bad_input(tmp):
     with open(bad_material, "w") as f:
         f.write("set Name = x\nset Elements = Ni, Pd\nset Composition = Ni: 50, Pd: 50\n"
                 "set Atomic volume = 0\n")
+    bad_kinetics = os.path.join(tmp, "bad_kinetics.prm")
+    with open(bad_kinetics, "w") as f:
+        f.write("set Molar volume = 9\nset Elements = Ni, Cu\nsubsection Driving force\n"
+                " set Model = Thompson-Spaepen\n set Composition variable = Ni/(Ni+Cu)\n"
+                " set Liquidus temperature table = 0: 900, 1: 1000\nend\n")
     cases = [("set Dimension = 3\n", "Study"),
              (in_section("Nanomolding", {"Pressure": "1.25 bar"}), "Pressure"),
              (in_section("Nanomolding", {"Viscous flow": "false", "Interface diffusion": "false"}),
               "Interface diffusion"),
              (in_section("Nanomolding", {"Material file": bad_material}), "Atomic volume"),
-             (in_section("Nanomolding", {"Study": "stokes", "Mesh file": "/no/such.msh"}), "Mesh file")]
+             (in_section("Nanomolding", {"Study": "stokes", "Mesh file": "/no/such.msh"}), "Mesh file"),
+             ("subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = /no/such.prm\n"
+              " end\nend\n", "Kinetics file"),
+             ("subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = "
+              + bad_kinetics + "\n end\nend\n", "Cu")]
     for i, (extra, word) in enumerate(cases):
         prm = write_prm(tmp, base, extra, name=f"bad{i}.prm")
         result = run(0, prm, expect_success=False)

@@ -17,6 +17,7 @@
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/kinetics/kinetics_material.h>
+#include <vitrum/kinetics/segment_crystallization.h>
 #include <vitrum/models/model.h>
 #include <vitrum/rheology/molding.h>
 
@@ -206,6 +207,20 @@ namespace vitrum
       /// where the wire crystallizes.
       void
       mark_crystallization(const rheology::WireComposition &wire, double t);
+
+      kinetics::SegmentCrystallizationSettings
+      crystallization_settings() const;
+
+      /// X of every slice of `wire` at time t (segments() order);
+      /// writes wire_crystallization_segments.csv.
+      std::vector<double>
+      crystallize_slices(const rheology::WireComposition &wire, double t) const;
+
+      /// Cross-section means of composition and X along the wire
+      /// (wire_crystallization.csv) and where it crystallizes (printed).
+      void
+      report_cross_sections(const rheology::WireComposition &wire,
+                            const std::vector<double>       &X) const;
       void
       run_mms();
       void
