@@ -414,12 +414,20 @@ namespace vitrum
       m.diffusion.Q       = prm.get_double("Diffusion activation energy") * 1e3;
       m.jump_distance     = prm.get_double("Jump distance") * 1e-9;
       const std::string viscosity_file = prm.get("Viscosity material file");
-      if (m.viscous_transport)
-        m.viscosity = viscosity_file.empty()
-                        ? rheology::ViscosityLaw::parse(prm)
-                        : rheology::MoldingMaterial::read(
+      if (m.viscous_transport && viscosity_file.empty())
+        m.viscosity = rheology::ViscosityLaw::parse(prm);
+      else if (m.viscous_transport)
+        try
+          {
+            m.viscosity = rheology::MoldingMaterial::read(
                             find_file(viscosity_file, filename))
                             .viscosity;
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(
+              filename + ": Transport/Viscosity material file: " + e.what());
+          }
       prm.leave_subsection();
       return m;
     }
