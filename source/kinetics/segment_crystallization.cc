@@ -30,22 +30,27 @@ namespace vitrum
       }
 
       /// The times at which the history is sampled: the ends, the schedule's
-      /// breakpoints in between and enough points on ramps.
+      /// breakpoints and `extra` in between, and enough points on ramps.
       std::vector<double>
       history_times(const base::Schedule &T,
                     const double          t0,
                     const double          t1,
+                    const double          extra,
                     const double          dT_max)
       {
-        std::vector<double> knots = {t0};
+        std::vector<double> knots = {t0, t1};
         for (const double b : T.breakpoints())
           if (b > t0 && b < t1)
             knots.push_back(b);
-        knots.push_back(t1);
+        if (extra > t0 && extra < t1)
+          knots.push_back(extra);
+        std::sort(knots.begin(), knots.end());
         std::vector<double> times = {t0};
         for (unsigned int i = 1; i < knots.size(); ++i)
           {
-            const double       a = knots[i - 1], b = knots[i];
+            const double a = knots[i - 1], b = knots[i];
+            if (!(b > a))
+              continue;
             const double       dT = std::abs(T.value(b) - T.value(a));
             const unsigned int n
               = std::max(1., std::ceil(dT / std::max(dT_max, 1e-12)));
@@ -69,6 +74,7 @@ namespace vitrum
                         const std::vector<double>            &x,
                         const base::Schedule                 &temperature,
                         const double                          t_start,
+                        const double                          t_interface,
                         const double                          t_end,
                         const double                          T_ref,
                         const SegmentCrystallizationSettings &s)
@@ -86,8 +92,18 @@ namespace vitrum
         return result;
 
       JmakIntegrator jmak(s.dimension);
-      const auto     times
-        = history_times(temperature, t_start, t_end, s.max_temperature_step);
+      const auto     times = history_times(temperature,
+                                       t_start,
+                                       t_end,
+                                       t_interface,
+                                       s.max_temperature_step);
+      // the interface term of a step starting at or after t_interface
+      const auto nucleation = [&](const Rates &r, const double step_start) {
+        return volume_nucleation_rate(r,
+                                      step_start >= t_interface
+                                        ? s.interface_area_per_volume
+                                        : 0.);
+      };
       Rates r0 = finite_rates(material, x, temperature.value(t_start));
       for (unsigned int i = 1; i < times.size(); ++i)
         {
@@ -95,8 +111,8 @@ namespace vitrum
             = finite_rates(material, x, temperature.value(times[i]));
           const double h = times[i] - times[i - 1];
           jmak.step(h,
-                    volume_nucleation_rate(r0, s.interface_area_per_volume),
-                    volume_nucleation_rate(r1, s.interface_area_per_volume),
+                    nucleation(r0, times[i - 1]),
+                    nucleation(r1, times[i - 1]),
                     r0.growth,
                     r1.growth);
           result.radius += 0.5 * h * (r0.growth + r1.growth);

@@ -1206,6 +1206,7 @@ namespace vitrum
       for (const auto &e : mat.elements)
         columns.push_back(e);
       for (const char *c : {"born",
+                            "entered",
                             "age",
                             "nucleation_rate",
                             "growth_rate",
@@ -1228,6 +1229,7 @@ namespace vitrum
                                             to_kinetics(s.x),
                                             temperature,
                                             s.born,
+                                            s.entered,
                                             t,
                                             T_end,
                                             settings);
@@ -1241,6 +1243,7 @@ namespace vitrum
           row.insert(row.end(), s.x.begin(), s.x.end());
           row.insert(row.end(),
                      {s.born,
+                      s.entered,
                       t - s.born,
                       c.nucleation,
                       c.growth,

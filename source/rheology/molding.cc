@@ -274,7 +274,7 @@ namespace vitrum
           tubes[i].clear();
           lengths[i] = 0;
           if (L0 > 0)
-            push_top(i, {L0, feedstock, 0.});
+            push_top(i, {L0, feedstock, 0., 0.});
         }
     }
 
@@ -284,7 +284,8 @@ namespace vitrum
     {
       auto &tube = tubes[i];
       if (!tube.empty() && tube.back().x == slice.x
-          && tube.back().born == slice.born)
+          && tube.back().born == slice.born
+          && tube.back().entered == slice.entered)
         tube.back().thickness += slice.thickness;
       else
         tube.push_back(slice);
@@ -303,21 +304,17 @@ namespace vitrum
       const double L_new = length() + std::max(0., viscous_length) + tip;
       // what reaches the front: the wall deposit plus what the fast tubes
       // carry beyond it (volumes per cross-section area, per element)
-      std::vector<double> pool   = tip_lengths;
-      double              volume = tip;
-      double              born   = tip > 0 ? time : 0.;
+      std::vector<double> pool    = tip_lengths;
+      double              volume  = tip;
+      double              born    = tip > 0 ? time : 0.;
+      double              entered = tip > 0 ? time : 0.;
       for (unsigned int i = 0; i < N; ++i)
         {
           auto        &tube = tubes[i];
           const double s    = tube_speed(i) * viscous_length;
           if (s > 0)
             {
-              // feedstock entering at the root joins a feedstock root slice
-              if (!tube.empty() && tube.front().x == feedstock
-                  && tube.front().born == 0.)
-                tube.front().thickness += s;
-              else
-                tube.push_front({s, feedstock, 0.});
+              tube.push_front({s, feedstock, 0., time});
               lengths[i] += s;
             }
           for (double excess = lengths[i] - L_new; excess > 0 && !tube.empty();)
@@ -328,7 +325,10 @@ namespace vitrum
                 pool[k] += take / N * top.x[k];
               volume += take / N;
               if (!(tip > 0))
-                born = std::max(born, top.born);
+                {
+                  born    = std::max(born, top.born);
+                  entered = std::max(entered, top.entered);
+                }
               top.thickness -= take;
               lengths[i] -= take;
               excess -= take;
@@ -343,7 +343,7 @@ namespace vitrum
         x[k] = pool[k] / volume;
       for (unsigned int i = 0; i < N; ++i)
         if (L_new - lengths[i] > 1e-15 * L_new)
-          push_top(i, {L_new - lengths[i], x, born});
+          push_top(i, {L_new - lengths[i], x, born, entered});
     }
 
 
@@ -363,7 +363,7 @@ namespace vitrum
           double z = 0;
           for (const auto &s : tubes[i])
             {
-              list.push_back({i, z, s.thickness, s.born, s.x});
+              list.push_back({i, z, s.thickness, s.born, s.entered, s.x});
               z += s.thickness;
             }
         }

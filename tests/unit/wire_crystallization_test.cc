@@ -165,7 +165,7 @@ TEST(SegmentCrystallization, IsothermalIsTheClosedFormForEveryAge)
   s.interface_area_per_volume = 2e8; // 4/d, d = 20 nm
   for (const double born : {0., 10., 25.})
     {
-      const auto   c = crystallize_segment(m, {}, hold, born, 30., T, s);
+      const auto   c = crystallize_segment(m, {}, hold, born, born, 30., T, s);
       const double X = jmak_constant_rates(I + 2e8 * Is, U, 30. - born, 3);
       EXPECT_NEAR(c.fraction, X, 1e-12) << born;
       EXPECT_NEAR(c.radius, U * (30. - born), 1e-20);
@@ -175,14 +175,39 @@ TEST(SegmentCrystallization, IsothermalIsTheClosedFormForEveryAge)
                   1e-9);
     }
   // by hand: X = 1 - exp(-pi/3 I U^3 t^4), well inside (0, 1)
-  const double X30 = crystallize_segment(m, {}, hold, 0, 30, T, s).fraction;
+  const double X30 = crystallize_segment(m, {}, hold, 0, 0, 30, T, s).fraction;
   EXPECT_NEAR(
     X30,
     1 - std::exp(-M_PI / 3 * (I + 2e8 * Is) * std::pow(U, 3) * 810000.),
     1e-12);
   EXPECT_GT(X30, 0.3);
   EXPECT_LT(X30, 0.9);
-  EXPECT_EQ(crystallize_segment(m, {}, hold, 30, 30, T, s).fraction, 0.);
+  EXPECT_EQ(crystallize_segment(m, {}, hold, 30, 30, 30, T, s).fraction, 0.);
+}
+
+
+TEST(SegmentCrystallization, WallActsOnlyFromPoreEntry)
+{
+  // glass since 0, on the wall since 12 s: nuclei on the wall only later
+  const auto     m = arrhenius(100, 50);
+  const double   T = 700, RT = gas_constant * T;
+  const Schedule hold = Schedule::constant(T, Quantity::temperature());
+  const double I = 1e20 * std::exp(-1e5 / RT), Is = 3e12 * std::exp(-1e5 / RT);
+  const double U = 2e-3 * std::exp(-5e4 / RT);
+  SegmentCrystallizationSettings s;
+  s.interface_area_per_volume = 2e8;
+  const double X = crystallize_segment(m, {}, hold, 0, 12, 30, T, s).fraction;
+  // X_ext = (pi/3) U^3 [I t^4 + S_v I_s (t - 12)^4]
+  EXPECT_NEAR(X,
+              1
+                - std::exp(
+                  -M_PI / 3 * std::pow(U, 3)
+                  * (I * std::pow(30., 4) + 2e8 * Is * std::pow(18., 4))),
+              1e-12);
+  EXPECT_LT(X, crystallize_segment(m, {}, hold, 0, 0, 30, T, s).fraction);
+  // an entry before the glass formed changes nothing
+  EXPECT_EQ(crystallize_segment(m, {}, hold, 5, 0, 30, T, s).fraction,
+            crystallize_segment(m, {}, hold, 5, 5, 30, T, s).fraction);
 }
 
 
@@ -198,8 +223,9 @@ TEST(SegmentCrystallization, RampConvergesAndAgesFromTheirBirth)
   coarse.max_temperature_step = 1;
   fine.max_temperature_step   = 0.01;
   const double Xc
-    = crystallize_segment(m, {}, T, 50, 200, 700, coarse).fraction;
-  const double Xf = crystallize_segment(m, {}, T, 50, 200, 700, fine).fraction;
+    = crystallize_segment(m, {}, T, 50, 50, 200, 700, coarse).fraction;
+  const double Xf
+    = crystallize_segment(m, {}, T, 50, 50, 200, 700, fine).fraction;
   EXPECT_GT(Xf, 0);
   EXPECT_NEAR(Xc / Xf, 1., 1e-4);
   // growth radius by hand: int U dt over the ramp (50..100 s) and the hold
@@ -211,11 +237,11 @@ TEST(SegmentCrystallization, RampConvergesAndAgesFromTheirBirth)
       const double t = 50 + 50. * (i + 0.5) / n;
       R += 50. / n * 2e-3 * std::exp(-8e4 / (gas_constant * (600 + t)));
     }
-  EXPECT_NEAR(crystallize_segment(m, {}, T, 50, 200, 700, fine).radius / R,
+  EXPECT_NEAR(crystallize_segment(m, {}, T, 50, 50, 200, 700, fine).radius / R,
               1.,
               1e-6);
   // older is more crystalline
-  EXPECT_GT(crystallize_segment(m, {}, T, 0, 200, 700, coarse).fraction, Xc);
+  EXPECT_GT(crystallize_segment(m, {}, T, 0, 0, 200, 700, coarse).fraction, Xc);
 }
 
 
@@ -233,18 +259,22 @@ TEST(WireComposition, SegmentsKnowWhenTheirGlassFormed)
   vitrum::rheology::WireComposition wire({0.5, 0.5});
   wire.reset(1.);
   wire.add(0., {0.9, 0.1}, 10.); // wall layer at the tip at t = 10 s
-  wire.add(2., {0., 0.}, 20.);   // feedstock at the root: glass since 0
+  wire.add(2., {0., 0.}, 20.);   // feedstock at the root at t = 20 s
   wire.add(0., {0.8, 0.2}, 30.);
   const auto s = wire.segments();
-  ASSERT_EQ(s.size(), 3u); // the root feedstock slices merge
-  EXPECT_EQ(s[2].tube, 0u);
-  EXPECT_NEAR(s[0].thickness, 3., 1e-14);
-  EXPECT_EQ(s[0].born, 0.);
-  EXPECT_NEAR(s[1].bottom, 3., 1e-14);
-  EXPECT_EQ(s[1].born, 10.);
-  EXPECT_NEAR(s[1].x[0], 0.9, 1e-14);
-  EXPECT_NEAR(s[2].bottom, 4., 1e-14);
-  EXPECT_EQ(s[2].born, 30.);
+  ASSERT_EQ(s.size(), 4u);
+  EXPECT_EQ(s[3].tube, 0u);
+  EXPECT_NEAR(s[0].thickness, 2., 1e-14); // the inflow: glass since 0,
+  EXPECT_EQ(s[0].born, 0.);               // in the pore since 20 s
+  EXPECT_EQ(s[0].entered, 20.);
+  EXPECT_NEAR(s[1].bottom, 2., 1e-14); // the initial plug
+  EXPECT_EQ(s[1].entered, 0.);
+  EXPECT_NEAR(s[2].bottom, 3., 1e-14);
+  EXPECT_EQ(s[2].born, 10.);
+  EXPECT_EQ(s[2].entered, 10.);
+  EXPECT_NEAR(s[2].x[0], 0.9, 1e-14);
+  EXPECT_NEAR(s[3].bottom, 4., 1e-14);
+  EXPECT_EQ(s[3].born, 30.);
 }
 
 
@@ -267,12 +297,13 @@ TEST(WireComposition, PoiseuilleTubesOvertakeAndFountainAtTheFront)
   // at 2.5 the axis tube is still feedstock
   EXPECT_NEAR(wire.composition_at(2.5)[0], (0.5 + 3.) / 4, 1e-14);
   EXPECT_NEAR(wire.composition_at(0.5)[0], 0.5, 1e-14);
-  // cuts at the feedstock/A boundaries 1.25, 1.75, 2.25, 2.75 of the tubes
+  // cuts at the inflow/plug boundaries 1.75, 1.25, 0.75, 0.25 and the
+  // feedstock/A boundaries 2.75, 2.25, 1.75, 1.25 of the tubes
   const auto c = wire.cross_sections();
-  ASSERT_EQ(c.size(), 5u);
-  EXPECT_NEAR(c[1].bottom, 1.25, 1e-14);
-  EXPECT_NEAR(c[4].bottom, 2.75, 1e-14);
-  EXPECT_NEAR(c[4].top, 3., 1e-14);
+  ASSERT_EQ(c.size(), 7u);
+  EXPECT_NEAR(c[1].bottom, 0.25, 1e-14);
+  EXPECT_NEAR(c[6].bottom, 2.75, 1e-14);
+  EXPECT_NEAR(c[6].top, 3., 1e-14);
   const auto s = wire.segments();
   for (const auto &cs : c)
     for (unsigned int i = 0; i < 4; ++i)

@@ -36,21 +36,25 @@ namespace vitrum
 
     /**
      * JMAK crystallized fraction of a glass of fixed composition x that has
-     * existed from t_start to t_end at the temperature T(t) of a schedule:
-     * JmakIntegrator steps between the schedule's breakpoints, ramps cut
-     * into steps of at most max_temperature_step, with the nucleation
-     * rate per volume I = I_hom + S_v I_het and the growth rate U of
-     * KineticsMaterial::rates(x, T) at both ends of each step (exact for
-     * constant rates, so an isothermal history gives
-     * X = 1 - exp(-g I U^d t^(d+1)/(d+1)) with t = t_end - t_start).
-     * Also returns the rates and the isothermal time to the threshold
-     * at T_ref.
+     * existed from t_start to t_end at the temperature T(t) of a schedule,
+     * with the interface (e.g. a pore wall) present from t_interface on:
+     * JmakIntegrator steps between the schedule's breakpoints and
+     * t_interface, ramps cut into steps of at most max_temperature_step,
+     * with the nucleation rate per volume I = I_hom + S_v I_het (the second
+     * term only after t_interface) and the growth rate U of
+     * KineticsMaterial::rates(x, T) at both ends of each step. Exact for
+     * piecewise-constant rates: an isothermal history gives
+     * X = 1 - exp(-(g/(d+1)) U^d [I_hom t^(d+1) + S_v I_het t_i^(d+1)])
+     * with t = t_end - t_start and t_i = t_end - max(t_start, t_interface).
+     * Also returns the rates (with the interface) and the isothermal time
+     * to the threshold at T_ref.
      */
     SegmentCrystallization
     crystallize_segment(const KineticsMaterial               &material,
                         const std::vector<double>            &x,
                         const base::Schedule                 &temperature,
                         double                                t_start,
+                        double                                t_interface,
                         double                                t_end,
                         double                                T_ref,
                         const SegmentCrystallizationSettings &settings);

@@ -121,10 +121,13 @@ namespace vitrum
      * fast diffusers at the tip. Bulk interdiffusion is neglected (about
      * (D t)^1/2 ~ 1-2 nm near Tg from the Stokes-Einstein diffusivity).
      *
-     * Each slice remembers when its glass formed: feedstock (the initial plug
-     * and what the flow brings) at t = 0, since it has been at the molding
-     * temperature in the reservoir from the start; deposited or mixed
-     * material at the time it was laid down at the front.
+     * Each slice remembers when its glass formed and since when it has been
+     * in the pore (on the pore wall): feedstock formed at t = 0, since it
+     * has been at the molding temperature in the reservoir from the start,
+     * and entered with the initial plug (t = 0) or when the flow brought it;
+     * deposited material formed and entered when it was laid down at the
+     * front, a mixture of deposit and feedstock too; a mixture of feedstock
+     * only keeps the latest times of its parts.
      */
     class WireComposition
     {
@@ -136,6 +139,7 @@ namespace vitrum
         double              bottom;    ///< m from the root
         double              thickness; ///< m
         double              born;      ///< s, when its glass formed
+        double              entered;   ///< s, since when it is in the pore
         std::vector<double> x;
       };
 
@@ -198,6 +202,7 @@ namespace vitrum
         double              thickness;
         std::vector<double> x;
         double              born;
+        double              entered;
       };
       std::vector<double> feedstock;
       /// per tube, root first
