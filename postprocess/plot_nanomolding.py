@@ -7,6 +7,11 @@
   plot_nanomolding.py map     OUT/mechanism_map.csv      -> d_c vs T
   plot_nanomolding.py wire    A/wire_composition.csv:LABEL B/...:LABEL
                                                          -> Ni/(Ni+Pd) along wires
+  plot_nanomolding.py crystallization A/wire_crystallization.csv:LABEL ...
+                              [--out FILE.png] [--threshold 0.5]
+                                                         -> Ni/(Ni+Pd) and the
+                          crystallized fraction X along wires (cross-section
+                          means), crystalline stretches shaded
 Also imported by benchmarks/nanomolding/study.py.
 """
 import csv
@@ -140,6 +145,36 @@ def plot_wires(specs, out="wire_composition.png", a="Ni", b="Pd"):
     return out
 
 
+def plot_wire_crystallization(specs, out="wire_crystallization.png", threshold=0.5, a="Ni", b="Pd"):
+    """Composition and crystallized fraction from root to tip of each wire."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True)
+    for n, spec in enumerate(specs):
+        path, label = spec.split(":", 1) if ":" in spec else (spec, spec)
+        rows = read(path)
+        L = rows[-1]["z_top"]
+        z, share, X = [], [], []
+        for r in rows:
+            z += [r["z_bottom"] / L, r["z_top"] / L]
+            share += [100 * r[a] / (r[a] + r[b])] * 2
+            X += [max(r["fraction"], 1e-12)] * 2
+        colour = f"C{n}"
+        top.plot(z, share, color=colour, label=f"{label} (L = {L * 1e9:.0f} nm)")
+        bottom.semilogy(z, X, color=colour)
+        for r in rows:
+            if r["crystalline"]:
+                bottom.axvspan(r["z_bottom"] / L, r["z_top"] / L, color=colour, alpha=0.15, lw=0)
+    top.set_ylabel(f"{a} / ({a} + {b}) (%)")
+    top.set_ylim(0, 100)
+    top.legend(fontsize=8)
+    bottom.axhline(threshold, color="gray", lw=1, ls="--")
+    bottom.set_ylim(1e-12, 2)
+    bottom.set_ylabel("crystallized fraction X")
+    bottom.set_xlabel("position along the wire z / L (root 0, tip 1)")
+    fig.tight_layout()
+    fig.savefig(out, dpi=150)
+    return out
+
+
 if __name__ == "__main__":
     kind, path = sys.argv[1], sys.argv[2]
     if kind == "length":
@@ -148,5 +183,13 @@ if __name__ == "__main__":
         print(plot_length_vs_diameter(path))
     elif kind == "wire":
         print(plot_wires(sys.argv[2:]))
+    elif kind == "crystallization":
+        args, options = sys.argv[2:], {"--out": "wire_crystallization.png", "--threshold": "0.5"}
+        for key in list(options):
+            if key in args:
+                i = args.index(key)
+                options[key] = args[i + 1]
+                del args[i:i + 2]
+        print(plot_wire_crystallization(args, options["--out"], float(options["--threshold"])))
     else:
         print(plot_mechanism_map(path))

@@ -2,6 +2,9 @@
 """Nanomolding studies in one command each (they run vitrum, write CSV, plot).
 
   study.py single --T 297 --p 1.25 --t 36000 --d 60       L(t) of one pore
+  study.py single --d 20 --kinetics parameter_files/materials/Ni45Pd35P16B4-kinetics.prm
+                                                           ... and where its wire
+                                                           crystallizes
   study.py sweep  --T 297 --p 1.25 --t 36000              L(d), crossover d_c
   study.py map    --T 267,277,287,297,307,317,327          d_c(T) map
   study.py map    --conditions seeds                       d_c(T) at the published
@@ -51,6 +54,7 @@ subsection Nanomolding
   set Pressure = {p} GPa
   set Capillarity = {str(args.capillarity).lower()}
   set Shear thinning = {str(args.shear_thinning).lower()}
+  set Wire tubes = {args.tubes}
 {extra}end
 subsection Output
   set Directory = {directory}
@@ -61,6 +65,8 @@ end
     result = subprocess.run([args.vitrum, prm], capture_output=True, text=True, env=env)
     if result.returncode != 0:
         sys.exit(f"vitrum failed on {prm}:\n{result.stdout}\n{result.stderr}")
+    with open(os.path.join(directory, "vitrum.log"), "w") as f:
+        f.write(result.stdout)
     with open(os.path.join(directory, "time_series.csv")) as f:
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
@@ -115,6 +121,8 @@ def main():
     parser.add_argument("--capillarity", action="store_true")
     parser.add_argument("--shear-thinning", action="store_true")
     parser.add_argument("--vitrum", default=os.path.join(SOURCE, "build/vitrum"))
+    parser.add_argument("--tubes", type=int, default=16, help="streamtubes of the wire record (1 = plug)")
+    parser.add_argument("--kinetics", default="", help="kinetics file: mark crystallization along the wire")
     parser.add_argument("--out", default="nanomolding_study")
     args = parser.parse_args()
     args.diameters = [float(x) for x in args.diameters.split(",")]
@@ -123,9 +131,18 @@ def main():
 
     if args.study == "single":
         T = float(args.T)
-        run_vitrum(args, args.out, T, args.p, args.t, args.d)
+        extra = ""
+        if args.kinetics:
+            kinetics = os.path.abspath(args.kinetics) if os.path.exists(args.kinetics) else args.kinetics
+            extra = f"  subsection Crystallization\n    set Kinetics file = {kinetics}\n  end\n"
+        run_vitrum(args, args.out, T, args.p, args.t, args.d, extra)
         png = plot_nanomolding.plot_length_vs_time(os.path.join(args.out, "time_series.csv"), args.d)
         print(f"L(t): {args.out}/time_series.csv, {png}; wire: {args.out}/wire_composition.csv")
+        if args.kinetics:
+            with open(os.path.join(args.out, "vitrum.log")) as f:
+                print("".join(line for line in f if "crystalliz" in line or "amorphous" in line), end="")
+            print(f"crystallization: {args.out}/wire_crystallization.csv (cross sections), "
+                  "wire_crystallization_segments.csv (every slice of every streamtube)")
     elif args.study == "sweep":
         T = float(args.T)
         rows, dc, dmin = sweep(args, T, args.p, args.t, args.out)

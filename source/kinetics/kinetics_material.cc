@@ -5,6 +5,7 @@
 #include <vitrum/kinetics/growth.h>
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
+#include <vitrum/rheology/molding.h>
 
 #include <algorithm>
 #include <cmath>
@@ -27,6 +28,12 @@ namespace vitrum
       declare(ParameterHandler &prm)
       {
         prm.declare_entry("Name", "", P::Anything(), "Name of the glass.");
+        prm.declare_entry("Elements",
+                          "",
+                          P::Anything(),
+                          "Without a thermodynamic file: element symbols, "
+                          "comma separated, in which compositions are given "
+                          "(needed by a 'Composition variable').");
         prm.declare_entry("Thermodynamic material file",
                           "",
                           P::Anything(),
@@ -70,6 +77,24 @@ namespace vitrum
                           "1000",
                           P::Double(1),
                           "Thompson-Spaepen T_l (K).");
+        prm.declare_entry("Composition variable",
+                          "",
+                          P::Anything(),
+                          "Thompson-Spaepen with composition: the variable r "
+                          "the tables are given against, e.g. 'Ni/(Ni+Pd)' "
+                          "(element symbols of 'Elements'); empty = the "
+                          "constants above.");
+        prm.declare_entry("Liquidus temperature table",
+                          "",
+                          P::Anything(),
+                          "T_l(r) as 'r: K, r: K, ...', linear in between, "
+                          "constant beyond the ends; empty = 'Liquidus "
+                          "temperature'.");
+        prm.declare_entry("Melting enthalpy table",
+                          "",
+                          P::Anything(),
+                          "dH_f(r) as 'r: kJ/mol, ...', likewise; empty = "
+                          "'Melting enthalpy'.");
         prm.leave_subsection();
 
         prm.enter_subsection("Nucleation");
@@ -147,6 +172,14 @@ namespace vitrum
                           "0.3",
                           P::Double(0.01, 10),
                           "Atomic jump distance and diameter a (nm).");
+        prm.declare_entry(
+          "Viscosity material file",
+          "",
+          P::Anything(),
+          "Mechanism = viscosity: a molding material file (e.g. "
+          "Ni45Pd35P16B4.prm) whose Viscosity subsection is used, so "
+          "crystallization and flow share one law; empty = the Viscosity "
+          "subsection here. Relative names as for the thermodynamic file.");
         rheology::ViscosityLaw::declare_parameters(prm);
         prm.leave_subsection();
       }
@@ -228,6 +261,54 @@ namespace vitrum
           }
         return c;
       }
+
+      /// The tables of a composition-dependent Thompson-Spaepen estimate.
+      void
+      read_composition_dependence(KineticsMaterial  &m,
+                                  const std::string &variable,
+                                  const std::string &T_l_table,
+                                  const std::string &dH_table,
+                                  const std::string &filename)
+      {
+        const std::string where = filename + ": Driving force/";
+        if (trim(variable).empty())
+          {
+            if (!trim(T_l_table).empty() || !trim(dH_table).empty())
+              throw InputError(where
+                               + "a Liquidus temperature or Melting enthalpy "
+                                 "table needs a 'Composition variable'");
+            return;
+          }
+        if (m.driving_force_model
+            != KineticsMaterial::DrivingForceModel::thompson_spaepen)
+          throw InputError(where
+                           + "Composition variable: only with Model = "
+                             "Thompson-Spaepen (a database has its own "
+                             "composition dependence)");
+        if (m.elements.empty())
+          throw InputError(filename
+                           + ": Composition variable needs 'Elements'");
+        m.composition_variable
+          = CompositionRatio::parse(variable,
+                                    m.elements,
+                                    where + "Composition variable");
+        m.liquidus_table
+          = PiecewiseLinear::parse(T_l_table,
+                                   1.,
+                                   where + "Liquidus temperature table");
+        m.melting_enthalpy_table
+          = PiecewiseLinear::parse(dH_table,
+                                   1e3,
+                                   where + "Melting enthalpy table");
+        for (const double T : m.liquidus_table.y)
+          if (!(T > 0))
+            throw InputError(where
+                             + "Liquidus temperature table: T_l must be > 0 K");
+        for (const double h : m.melting_enthalpy_table.y)
+          if (!(h >= 0))
+            throw InputError(where
+                             + "Melting enthalpy table: dH_f must be >= 0");
+      }
     } // namespace
 
 
@@ -266,7 +347,13 @@ namespace vitrum
       m.liquidus_temperature        = prm.get_double("Liquidus temperature");
       const std::string competitors = prm.get("Competitors");
       const std::string compounds   = prm.get("Compounds");
+      const std::string variable    = prm.get("Composition variable");
+      const std::string T_l_table   = prm.get("Liquidus temperature table");
+      const std::string dH_table    = prm.get("Melting enthalpy table");
       prm.leave_subsection();
+      m.elements = split(prm.get("Elements"), ',');
+      m.elements.erase(std::remove(m.elements.begin(), m.elements.end(), ""),
+                       m.elements.end());
 
       if (m.driving_force_model == DrivingForceModel::database)
         {
@@ -276,6 +363,7 @@ namespace vitrum
                                "'Thermodynamic material file'");
           m.thermo = std::make_shared<const thermo::Material>(
             thermo::Material::read(find_file(thermo_file, filename)));
+          m.elements = m.thermo->elements;
           if (m.molar_volume == 0)
             m.molar_volume = m.thermo->molar_volume;
           for (const std::string &c : split(competitors, ','))
@@ -292,6 +380,8 @@ namespace vitrum
                              + ": Driving force: no Competitors and no "
                                "Compounds; at least one crystal is needed");
         }
+
+      read_composition_dependence(m, variable, T_l_table, dH_table, filename);
 
       if (!(m.molar_volume > 0))
         throw InputError(filename
@@ -323,8 +413,21 @@ namespace vitrum
       m.diffusion.D0      = prm.get_double("Diffusivity prefactor");
       m.diffusion.Q       = prm.get_double("Diffusion activation energy") * 1e3;
       m.jump_distance     = prm.get_double("Jump distance") * 1e-9;
-      if (m.viscous_transport)
+      const std::string viscosity_file = prm.get("Viscosity material file");
+      if (m.viscous_transport && viscosity_file.empty())
         m.viscosity = rheology::ViscosityLaw::parse(prm);
+      else if (m.viscous_transport)
+        try
+          {
+            m.viscosity = rheology::MoldingMaterial::read(
+                            find_file(viscosity_file, filename))
+                            .viscosity;
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(
+              filename + ": Transport/Viscosity material file: " + e.what());
+          }
       prm.leave_subsection();
       return m;
     }
@@ -350,7 +453,7 @@ namespace vitrum
         {
           DrivingForce df;
           df.value
-            = thompson_spaepen(melting_enthalpy, liquidus_temperature, T);
+            = thompson_spaepen(melting_enthalpy_at(x), liquidus_at(x), T);
           df.nucleus = x;
           return {df};
         }
@@ -370,6 +473,37 @@ namespace vitrum
       for (const Compound &c : compounds)
         forces.push_back(compound_driving_force(thermo->glass, c, x, T));
       return forces;
+    }
+
+
+    double
+    KineticsMaterial::liquidus_at(const std::vector<double> &x) const
+    {
+      if (liquidus_table.empty())
+        return liquidus_temperature;
+      check_size(x);
+      return liquidus_table.value(composition_variable.value(x));
+    }
+
+
+    double
+    KineticsMaterial::melting_enthalpy_at(const std::vector<double> &x) const
+    {
+      if (melting_enthalpy_table.empty())
+        return melting_enthalpy;
+      check_size(x);
+      return melting_enthalpy_table.value(composition_variable.value(x));
+    }
+
+
+    void
+    KineticsMaterial::check_size(const std::vector<double> &x) const
+    {
+      if (x.size() != elements.size())
+        throw InputError("kinetics file " + name
+                         + ": the glass composition has "
+                         + std::to_string(x.size()) + " fractions, the file "
+                         + std::to_string(elements.size()) + " elements");
     }
 
 

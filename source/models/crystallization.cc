@@ -35,6 +35,9 @@ namespace vitrum
       double
       temperature_at_fraction(const Samples &s, const double X)
       {
+        // Already past X where the samples start: no crossing to report.
+        if (s.empty() || s.front().fraction >= X)
+          return std::nan("");
         for (std::size_t i = 1; i < s.size(); ++i)
           if (s[i].fraction >= X)
             {
@@ -76,7 +79,9 @@ namespace vitrum
                         P::Anything(),
                         "at.% of the elements of the thermodynamic file, "
                         "'El: value, ...' (normalized; missing = 0). Ignored "
-                        "with the Thompson-Spaepen driving force.");
+                        "with the Thompson-Spaepen driving force unless the "
+                        "kinetics file lists its Elements (composition "
+                        "variable).");
       prm.declare_entry(
         "Composition history",
         "",
@@ -230,6 +235,18 @@ namespace vitrum
           = thermo::parse_composition(prm.composition_text,
                                       "Crystallization/Glass composition",
                                       *material.database());
+      else if (!material.elements.empty())
+        {
+          // a composition-dependent estimate without a database: the
+          // kinetics file's own element list
+          thermo::Material names;
+          names.name     = material.name;
+          names.elements = material.elements;
+          composition
+            = thermo::parse_composition(prm.composition_text,
+                                        "Crystallization/Glass composition",
+                                        names);
+        }
       handler.enter_subsection("Temperature");
       temperature = base::Schedule::parse(handler.get("Schedule"),
                                           base::Quantity::temperature());

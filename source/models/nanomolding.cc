@@ -1,5 +1,6 @@
 #include <vitrum/base/csv_writer.h>
 #include <vitrum/base/exceptions.h>
+#include <vitrum/kinetics/segment_crystallization.h>
 #include <vitrum/models/nanomolding.h>
 #include <vitrum/models/stokes_mms.h>
 
@@ -21,6 +22,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -269,6 +271,42 @@ namespace vitrum
                         "5",
                         Patterns::Integer(0, 10),
                         "Study = mms: last global refinement.");
+      prm.declare_entry(
+        "Wire tubes",
+        "16",
+        Patterns::Integer(1, 1000),
+        "Study = filling: streamtubes of equal area across the pore in which "
+        "the wire's composition is advected with the Poiseuille profile; "
+        "what outruns the front is mixed with the wall-layer deposit "
+        "(fountain flow) and laid down in the lagging outer tubes. 1 = plug "
+        "flow (feedstock at the root, wall-layer material stacked at the "
+        "tip).");
+      prm.enter_subsection("Crystallization");
+      prm.declare_entry("Kinetics file",
+                        "",
+                        Patterns::Anything(),
+                        "Study = filling: a kinetics material file (e.g. "
+                        "parameter_files/materials/Ni45Pd35P16B4-kinetics.prm)"
+                        "; each slice of the wire is crystallized (JMAK) with "
+                        "its composition from the time its glass formed to "
+                        "the end (wire_crystallization.csv). Empty = off.");
+      prm.declare_entry("Threshold",
+                        "0.5",
+                        Patterns::Double(1e-6, 0.999999),
+                        "Crystallized fraction X at which a slice counts as "
+                        "crystalline, and of the isothermal time t_x.");
+      prm.declare_entry("Wall nucleation",
+                        "true",
+                        Patterns::Bool(),
+                        "Heterogeneous nucleation on the pore wall: the "
+                        "interface rate of the kinetics file times the wall "
+                        "area per volume 4/d.");
+      prm.declare_entry("Maximum temperature step",
+                        "1",
+                        Patterns::Double(1e-3, 100),
+                        "Largest temperature change (K) of one JMAK step on "
+                        "temperature ramps.");
+      prm.leave_subsection();
       prm.leave_subsection();
     }
 
@@ -301,6 +339,15 @@ namespace vitrum
       mesh_refinements     = h.get_integer("Mesh refinements");
       coarsest_level       = h.get_integer("Coarsest level");
       finest_level         = h.get_integer("Finest level");
+      wire_tubes           = h.get_integer("Wire tubes");
+      h.enter_subsection("Crystallization");
+      kinetics_file = h.get("Kinetics file");
+      kinetics_file
+        = kinetics_file.empty() ? kinetics_file : resolve_path(kinetics_file);
+      crystallization_threshold = h.get_double("Threshold");
+      wall_nucleation           = h.get_bool("Wall nucleation");
+      max_temperature_step      = h.get_double("Maximum temperature step");
+      h.leave_subsection();
       h.leave_subsection();
       if (finest_level < coarsest_level)
         throw InputError("Nanomolding/Finest level ("
@@ -367,6 +414,29 @@ namespace vitrum
       if (prm.study == "filling" || prm.study == "stokes")
         material = std::make_unique<rheology::MoldingMaterial>(
           rheology::MoldingMaterial::read(prm.material_file));
+      if (prm.study == "filling" && !prm.kinetics_file.empty())
+        {
+          try
+            {
+              kinetics = std::make_unique<kinetics::KineticsMaterial>(
+                kinetics::KineticsMaterial::read(prm.kinetics_file));
+            }
+          catch (const InputError &e)
+            {
+              throw InputError(
+                std::string("Nanomolding/Crystallization/Kinetics file: ")
+                + e.what());
+            }
+          for (const std::string &e : kinetics->elements)
+            if (std::find(material->elements.begin(),
+                          material->elements.end(),
+                          e)
+                == material->elements.end())
+              throw InputError(
+                "Nanomolding/Crystallization/Kinetics file: element " + e
+                + " of " + prm.kinetics_file + " is not in the material file "
+                + prm.material_file);
+        }
     }
 
 
@@ -898,7 +968,7 @@ namespace vitrum
                           columns,
                           root);
 
-      rheology::WireComposition wire(mat.composition);
+      rheology::WireComposition wire(mat.composition, prm.wire_tubes);
       double L = prm.initial_length * d, t = 0, L2_law = L * L;
       double viscous_length = 0, diffusive_length = 0;
       wire.reset(L);
@@ -994,7 +1064,7 @@ namespace vitrum
               for (unsigned int k = 0; k < K; ++k)
                 tip[k] = dL * (1 - share_visc) * Q[k] / Qs;
             }
-          wire.add(dL * share_visc, tip);
+          wire.add(dL * share_visc, tip, t + 0.5 * dt);
           viscous_length += dL * share_visc;
           diffusive_length += dL * (1 - share_visc);
           // the same history integrated with the analytic coefficients
@@ -1077,8 +1147,176 @@ namespace vitrum
       for (unsigned int k = 0; k < K; ++k)
         pcout << " " << mat.elements[k] << " " << 100 * mean[k];
       pcout << " at.%" << std::endl;
+      if (kinetics)
+        mark_crystallization(wire, t);
       if (prm.viscous_flow)
         write_fields("final");
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::mark_crystallization(
+      const rheology::WireComposition &wire,
+      const double                     t)
+    {
+      TimerOutput::Scope scope(timer, "crystallization");
+      report_cross_sections(wire, crystallize_slices(wire, t));
+    }
+
+
+    template <int dim>
+    kinetics::SegmentCrystallizationSettings
+    Nanomolding<dim>::crystallization_settings() const
+    {
+      kinetics::SegmentCrystallizationSettings settings;
+      settings.interface_area_per_volume
+        = prm.wall_nucleation ? 4. / prm.diameter : 0.;
+      settings.threshold            = prm.crystallization_threshold;
+      settings.max_temperature_step = prm.max_temperature_step;
+      return settings;
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    Nanomolding<dim>::crystallize_slices(const rheology::WireComposition &wire,
+                                         const double t) const
+    {
+      const rheology::MoldingMaterial  &mat      = *material;
+      const kinetics::KineticsMaterial &kin      = *kinetics;
+      const auto                        settings = crystallization_settings();
+      const double                      T_end    = temperature.value(t);
+
+      // the wire's fractions in the element order of the kinetics file
+      const auto to_kinetics = [&](const std::vector<double> &x) {
+        if (kin.elements.empty())
+          return x;
+        std::vector<double> y;
+        for (const std::string &e : kin.elements)
+          y.push_back(x[std::find(mat.elements.begin(), mat.elements.end(), e)
+                        - mat.elements.begin()]);
+        return y;
+      };
+
+      const auto               segments = wire.segments();
+      const unsigned int       N        = wire.n_tubes();
+      std::vector<std::string> columns
+        = {"tube", "r_inner", "r_outer", "z_bottom", "z_top"};
+      for (const auto &e : mat.elements)
+        columns.push_back(e);
+      for (const char *c : {"born",
+                            "entered",
+                            "age",
+                            "nucleation_rate",
+                            "growth_rate",
+                            "grain_radius",
+                            "fraction",
+                            "time_to_threshold",
+                            "crystalline"})
+        columns.push_back(c);
+      base::CsvWriter csv(output_prm.directory
+                            + "/wire_crystallization_segments.csv",
+                          columns,
+                          Utilities::MPI::this_mpi_process(comm) == 0);
+      // every slice of every streamtube: its own composition and age
+      std::vector<double> X(segments.size());
+      for (unsigned int j = 0; j < segments.size(); ++j)
+        {
+          const auto                            &s = segments[j];
+          const kinetics::SegmentCrystallization c
+            = kinetics::crystallize_segment(kin,
+                                            to_kinetics(s.x),
+                                            temperature,
+                                            s.born,
+                                            s.entered,
+                                            t,
+                                            T_end,
+                                            settings);
+          X[j] = c.fraction;
+          std::vector<double> row
+            = {double(s.tube),
+               0.5 * prm.diameter * std::sqrt(double(s.tube) / N),
+               0.5 * prm.diameter * std::sqrt(double(s.tube + 1) / N),
+               s.bottom,
+               s.bottom + s.thickness};
+          row.insert(row.end(), s.x.begin(), s.x.end());
+          row.insert(row.end(),
+                     {s.born,
+                      s.entered,
+                      t - s.born,
+                      c.nucleation,
+                      c.growth,
+                      c.radius,
+                      c.fraction,
+                      c.time_to_threshold,
+                      double(c.fraction >= settings.threshold)});
+          csv.add_row(row);
+        }
+      return X;
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::report_cross_sections(
+      const rheology::WireComposition &wire,
+      const std::vector<double>       &X) const
+    {
+      const auto               settings = crystallization_settings();
+      const auto               segments = wire.segments();
+      const unsigned int       N        = wire.n_tubes();
+      const unsigned int       K        = material->elements.size();
+      std::vector<std::string> columns  = {"z_bottom", "z_top", "z_over_L"};
+      for (const auto &e : material->elements)
+        columns.push_back(e);
+      for (const char *c : {"fraction", "crystalline"})
+        columns.push_back(c);
+      base::CsvWriter profile(output_prm.directory
+                                + "/wire_crystallization.csv",
+                              columns,
+                              Utilities::MPI::this_mpi_process(comm) == 0);
+      // cross-section means (what a line scan sees), root first
+      const double        L = wire.length();
+      std::vector<double> thickness, fraction;
+      double              X_max = 0, z_max = 0, crystalline = 0;
+      for (const auto &c : wire.cross_sections())
+        {
+          std::vector<double> x(K, 0.);
+          double              X_mean = 0;
+          for (const unsigned int j : c.segment)
+            {
+              for (unsigned int k = 0; k < K; ++k)
+                x[k] += segments[j].x[k] / N;
+              X_mean += X[j] / N;
+            }
+          const bool          done = X_mean >= settings.threshold;
+          std::vector<double> row
+            = {c.bottom, c.top, 0.5 * (c.bottom + c.top) / L};
+          row.insert(row.end(), x.begin(), x.end());
+          row.insert(row.end(), {X_mean, double(done)});
+          profile.add_row(row);
+          thickness.push_back(c.top - c.bottom);
+          fraction.push_back(X_mean);
+          crystalline += done ? c.top - c.bottom : 0.;
+          if (X_mean > X_max)
+            X_max = X_mean, z_max = 0.5 * (c.bottom + c.top);
+        }
+      const double onset = kinetics::crystallization_onset(thickness,
+                                                           fraction,
+                                                           settings.threshold);
+      pcout << "Crystallization along the wire (" << kinetics->name
+            << ", X >= " << settings.threshold << ", wall area per volume "
+            << settings.interface_area_per_volume * 1e-9 << " 1/nm, " << N
+            << " streamtubes):\n  ";
+      if (onset >= 0)
+        pcout << "the wire crystallizes beyond z = " << onset * 1e9
+              << " nm (z/L = " << onset / L << "); crystalline share "
+              << crystalline / L << std::endl;
+      else
+        pcout << "the wire stays amorphous; largest X = " << X_max
+              << " at z = " << z_max * 1e9 << " nm (z/L = " << z_max / L << ")"
+              << std::endl;
     }
 
 

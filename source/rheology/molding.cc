@@ -249,66 +249,186 @@ namespace vitrum
     } // namespace filling
 
 
-    WireComposition::WireComposition(std::vector<double> feedstock)
+    WireComposition::WireComposition(std::vector<double> feedstock,
+                                     const unsigned int  n)
         : feedstock(std::move(feedstock))
+        , tubes(std::max(1u, n))
+        , lengths(std::max(1u, n), 0.)
     {
+    }
+
+
+    double
+    WireComposition::tube_speed(const unsigned int i) const
+    {
+      const double N = tubes.size();
+      return 2. * (1. - (2. * i + 1.) / (2. * N));
     }
 
 
     void
     WireComposition::reset(const double L0)
     {
-      slices.clear();
-      if (L0 > 0)
-        slices.push_back({L0, feedstock});
+      for (unsigned int i = 0; i < tubes.size(); ++i)
+        {
+          tubes[i].clear();
+          lengths[i] = 0;
+          if (L0 > 0)
+            push_top(i, {L0, feedstock, 0., 0.});
+        }
+    }
+
+
+    void
+    WireComposition::push_top(const unsigned int i, const Slice &slice)
+    {
+      auto &tube = tubes[i];
+      if (!tube.empty() && tube.back().x == slice.x
+          && tube.back().born == slice.born
+          && tube.back().entered == slice.entered)
+        tube.back().thickness += slice.thickness;
+      else
+        tube.push_back(slice);
+      lengths[i] += slice.thickness;
     }
 
 
     void
     WireComposition::add(const double               viscous_length,
-                         const std::vector<double> &tip_lengths)
+                         const std::vector<double> &tip_lengths,
+                         const double               time)
     {
-      if (viscous_length > 0)
-        {
-          // feedstock entering at the root joins a feedstock root slice
-          if (!slices.empty() && slices.front().x == feedstock)
-            slices.front().thickness += viscous_length;
-          else
-            slices.push_front({viscous_length, feedstock});
-        }
-      const double tip
+      const unsigned int N = tubes.size();
+      const double       tip
         = std::accumulate(tip_lengths.begin(), tip_lengths.end(), 0.);
-      if (tip > 0)
+      const double L_new = length() + std::max(0., viscous_length) + tip;
+      // what reaches the front: the wall deposit plus what the fast tubes
+      // carry beyond it (volumes per cross-section area, per element)
+      std::vector<double> pool    = tip_lengths;
+      double              volume  = tip;
+      double              born    = tip > 0 ? time : 0.;
+      double              entered = tip > 0 ? time : 0.;
+      for (unsigned int i = 0; i < N; ++i)
         {
-          std::vector<double> x(tip_lengths.size());
-          for (unsigned int k = 0; k < x.size(); ++k)
-            x[k] = tip_lengths[k] / tip;
-          slices.push_back({tip, x});
+          auto        &tube = tubes[i];
+          const double s    = tube_speed(i) * viscous_length;
+          if (s > 0)
+            {
+              tube.push_front({s, feedstock, 0., time});
+              lengths[i] += s;
+            }
+          for (double excess = lengths[i] - L_new; excess > 0 && !tube.empty();)
+            {
+              Slice       &top  = tube.back();
+              const double take = std::min(excess, top.thickness);
+              for (unsigned int k = 0; k < pool.size(); ++k)
+                pool[k] += take / N * top.x[k];
+              volume += take / N;
+              if (!(tip > 0))
+                {
+                  born    = std::max(born, top.born);
+                  entered = std::max(entered, top.entered);
+                }
+              top.thickness -= take;
+              lengths[i] -= take;
+              excess -= take;
+              if (top.thickness <= 1e-15 * L_new)
+                tube.pop_back();
+            }
         }
+      if (!(volume > 0))
+        return;
+      std::vector<double> x(pool.size());
+      for (unsigned int k = 0; k < x.size(); ++k)
+        x[k] = pool[k] / volume;
+      for (unsigned int i = 0; i < N; ++i)
+        if (L_new - lengths[i] > 1e-15 * L_new)
+          push_top(i, {L_new - lengths[i], x, born, entered});
     }
 
 
     double
     WireComposition::length() const
     {
-      double L = 0;
-      for (const auto &s : slices)
-        L += s.thickness;
-      return L;
+      return *std::max_element(lengths.begin(), lengths.end());
+    }
+
+
+    std::vector<WireComposition::Segment>
+    WireComposition::segments() const
+    {
+      std::vector<Segment> list;
+      for (unsigned int i = 0; i < tubes.size(); ++i)
+        {
+          double z = 0;
+          for (const auto &s : tubes[i])
+            {
+              list.push_back({i, z, s.thickness, s.born, s.entered, s.x});
+              z += s.thickness;
+            }
+        }
+      return list;
+    }
+
+
+    std::vector<WireComposition::CrossSection>
+    WireComposition::cross_sections() const
+    {
+      const auto          segs = segments();
+      const double        L    = length();
+      std::vector<double> cuts = {0., L};
+      for (const auto &s : segs)
+        if (s.bottom > 0)
+          cuts.push_back(s.bottom);
+      std::sort(cuts.begin(), cuts.end());
+      std::vector<double> z = {cuts[0]};
+      for (const double c : cuts)
+        if (c > z.back() + 1e-12 * L)
+          z.push_back(c);
+      z.back() = L;
+
+      // first segment index of each tube
+      std::vector<unsigned int> first(tubes.size() + 1, 0);
+      for (unsigned int i = 0; i < tubes.size(); ++i)
+        first[i + 1] = first[i] + tubes[i].size();
+      std::vector<unsigned int> at(first.begin(), first.end() - 1);
+      std::vector<CrossSection> list;
+      for (unsigned int j = 0; j + 1 < z.size(); ++j)
+        {
+          const double mid = 0.5 * (z[j] + z[j + 1]);
+          CrossSection c{z[j], z[j + 1], {}};
+          for (unsigned int i = 0; i < tubes.size(); ++i)
+            {
+              while (at[i] + 1 < first[i + 1]
+                     && segs[at[i]].bottom + segs[at[i]].thickness < mid)
+                ++at[i];
+              c.segment.push_back(at[i]);
+            }
+          list.push_back(c);
+        }
+      return list;
     }
 
 
     std::vector<double>
     WireComposition::composition_at(const double z) const
     {
-      double bottom = 0;
-      for (const auto &s : slices)
+      std::vector<double> mean(feedstock.size(), 0.);
+      for (const auto &tube : tubes)
         {
-          if (z < bottom + s.thickness)
-            return s.x;
-          bottom += s.thickness;
+          double                     bottom = 0;
+          const std::vector<double> *x      = &feedstock;
+          for (const auto &s : tube)
+            {
+              x = &s.x;
+              if (z < bottom + s.thickness)
+                break;
+              bottom += s.thickness;
+            }
+          for (unsigned int k = 0; k < mean.size(); ++k)
+            mean[k] += (*x)[k] / tubes.size();
         }
-      return slices.empty() ? feedstock : slices.back().x;
+      return mean;
     }
 
 
@@ -316,12 +436,18 @@ namespace vitrum
     WireComposition::mean_composition() const
     {
       std::vector<double> mean(feedstock.size(), 0.);
-      const double        L = length();
-      if (!(L > 0))
+      double              volume = 0;
+      for (const auto &tube : tubes)
+        for (const auto &s : tube)
+          {
+            volume += s.thickness;
+            for (unsigned int k = 0; k < mean.size(); ++k)
+              mean[k] += s.thickness * s.x[k];
+          }
+      if (!(volume > 0))
         return feedstock;
-      for (const auto &s : slices)
-        for (unsigned int k = 0; k < mean.size(); ++k)
-          mean[k] += s.thickness * s.x[k] / L;
+      for (double &m : mean)
+        m /= volume;
       return mean;
     }
   } // namespace rheology

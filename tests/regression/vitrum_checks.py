@@ -923,24 +923,34 @@ def check_nanomolding_crossover(tmp):
 
 
 def check_nanomolding_composition(tmp):
-    """The fast diffuser (Ni) enriches the tip of thin wires, thick ones stay uniform."""
-    def wire(dn):
-        sub = os.path.join(tmp, f"d{dn}")
+    """The fast diffuser (Ni) enriches the tip of thin wires, thick ones stay
+    uniform: a Ni-rich cap in the plug record (1 tube), spread thinly over
+    the outer streamtubes with the Poiseuille profile (16 tubes)."""
+    def wire(dn, tubes):
+        sub = os.path.join(tmp, f"d{dn}_{tubes}")
         os.makedirs(sub)
-        nanomolding_case(sub, "filling_small", in_section("Nanomolding", {"Pore diameter": dn}), n_ranks=1)
+        nanomolding_case(sub, "filling_small", in_section("Nanomolding", {"Pore diameter": dn, "Wire tubes": tubes}),
+                         n_ranks=1)
         with open(os.path.join(sub, "out", "wire_composition.csv")) as f:
             return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
     def ni_share(row):
         return row["Ni"] / (row["Ni"] + row["Pd"])
-    thin, thick = wire(15), wire(250)
     feed = 45 / 80
-    print(f"15 nm: Ni/(Ni+Pd) root {ni_share(thin[0]):.3f}, tip {ni_share(thin[-1]):.3f}; "
-          f"250 nm: root {ni_share(thick[0]):.3f}, tip {ni_share(thick[-1]):.3f}")
-    assert ni_share(thin[-1]) > feed + 0.2, "thin wire: no Ni enrichment at the tip"
-    assert ni_share(thin[-1]) > ni_share(thin[0]), "thin wire: tip not richer than root"
-    uniform = sum(abs(r["Ni"] - 0.45) < 0.005 for r in thick) / len(thick)
-    print(f"250 nm: fraction of the wire within 0.5 at.% of the feedstock Ni: {uniform:.3f}")
-    assert uniform >= 0.95, "thick wire not uniform"
+    for tubes in (1, 16):
+        thin, thick = wire(15, tubes), wire(250, tubes)
+        print(f"{tubes} tubes: 15 nm: Ni/(Ni+Pd) root {ni_share(thin[0]):.3f}, tip {ni_share(thin[-1]):.3f}; "
+              f"250 nm: root {ni_share(thick[0]):.3f}, tip {ni_share(thick[-1]):.3f}")
+        assert ni_share(thin[-1]) > feed + 0.2, "thin wire: no Ni enrichment at the tip"
+        assert ni_share(thin[-1]) > ni_share(thin[0]), "thin wire: tip not richer than root"
+        assert abs(ni_share(thin[0]) - feed) < 1e-9, "thin wire: root is not feedstock"
+        uniform = sum(abs(r["Ni"] - 0.45) < 0.005 for r in thick) / len(thick)
+        worst = max(abs(r["Ni"] - 0.45) for r in thick)
+        print(f"250 nm: fraction of the wire within 0.5 at.% of the feedstock Ni: {uniform:.3f}, "
+              f"largest deviation {100 * worst:.2f} at.%")
+        if tubes == 1:
+            assert uniform >= 0.95, "thick wire not uniform"
+        else:
+            assert worst < 0.01, "thick wire: Ni deviates by more than 1 at.% with streamtubes"
 
 
 def check_nanomolding_ranks(tmp):
@@ -974,12 +984,21 @@ def check_nanomolding_bad_input(tmp):
     with open(bad_material, "w") as f:
         f.write("set Name = x\nset Elements = Ni, Pd\nset Composition = Ni: 50, Pd: 50\n"
                 "set Atomic volume = 0\n")
+    bad_kinetics = os.path.join(tmp, "bad_kinetics.prm")
+    with open(bad_kinetics, "w") as f:
+        f.write("set Molar volume = 9\nset Elements = Ni, Cu\nsubsection Driving force\n"
+                " set Model = Thompson-Spaepen\n set Composition variable = Ni/(Ni+Cu)\n"
+                " set Liquidus temperature table = 0: 900, 1: 1000\nend\n")
     cases = [("set Dimension = 3\n", "Study"),
              (in_section("Nanomolding", {"Pressure": "1.25 bar"}), "Pressure"),
              (in_section("Nanomolding", {"Viscous flow": "false", "Interface diffusion": "false"}),
               "Interface diffusion"),
              (in_section("Nanomolding", {"Material file": bad_material}), "Atomic volume"),
-             (in_section("Nanomolding", {"Study": "stokes", "Mesh file": "/no/such.msh"}), "Mesh file")]
+             (in_section("Nanomolding", {"Study": "stokes", "Mesh file": "/no/such.msh"}), "Mesh file"),
+             ("subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = /no/such.prm\n"
+              " end\nend\n", "Kinetics file"),
+             ("subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = "
+              + bad_kinetics + "\n end\nend\n", "Cu")]
     for i, (extra, word) in enumerate(cases):
         prm = write_prm(tmp, base, extra, name=f"bad{i}.prm")
         result = run(0, prm, expect_success=False)
@@ -1015,6 +1034,142 @@ def check_nanomolding_shear_thinning(tmp):
 
 
 CHECKS["nanomolding-shear-thinning"] = check_nanomolding_shear_thinning
+
+
+def read_prm_entries(path):
+    """The `set` entries of a parameter file as {"Sub/Sub/Key": value}."""
+    values, section = {}, []
+    with open(path) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if line.startswith("subsection"):
+                section.append(line.split(None, 1)[1])
+            elif line == "end":
+                section.pop()
+            elif line.startswith("set"):
+                key, value = line[3:].split("=", 1)
+                values["/".join(section + [key.strip()])] = value.strip()
+    return values
+
+
+def table(text, scale=1.0):
+    return [(float(a), float(b) * scale) for a, b in (item.split(":") for item in text.split(","))]
+
+
+def interpolate(points, r):
+    if r <= points[0][0]:
+        return points[0][1]
+    for (r0, y0), (r1, y1) in zip(points, points[1:]):
+        if r <= r1:
+            return y0 + (y1 - y0) * (r - r0) / (r1 - r0)
+    return points[-1][1]
+
+
+def wire_rates(kin, mat, x, T, d):
+    """I (per volume, wall nucleation on 4/d) and U of a Thompson-Spaepen,
+    viscosity-limited kinetics file, written out from the formulas."""
+    NA, R = 6.02214076e23, 8.314462618
+    r = x["Ni"] / (x["Ni"] + x["Pd"])
+    Tl = interpolate(table(kin["Driving force/Liquidus temperature table"]), r)
+    dH = interpolate(table(kin["Driving force/Melting enthalpy table"], 1e3), r)
+    dg = dH * (Tl - T) / Tl * 2 * T / (Tl + T)
+    Vm = float(kin["Molar volume"]) * 1e-6
+    a = float(kin["Transport/Jump distance"]) * 1e-9
+    T0, D_vft = float(mat["Viscosity/VFT temperature"]), float(mat["Viscosity/VFT strength D"])
+    Tk, Q = float(mat["Viscosity/Kink temperature"]), float(mat["Viscosity/Arrhenius activation energy"]) * EV
+    vft = lambda t: float(mat["Viscosity/Eta infinity"]) * math.exp(D_vft * T0 / (t - T0))  # noqa: E731
+    eta = vft(T) if T >= Tk else vft(Tk) * math.exp(Q / KB * (1 / T - 1 / Tk))
+    D = KB * T / (3 * math.pi * eta * a)
+    sigma = float(kin["Nucleation/Interface energy"])
+    W = 16 * math.pi * sigma ** 3 / (3 * (dg / Vm) ** 2)
+    theta = math.radians(float(kin["Nucleation/Contact angle"]))
+    f = (2 + math.cos(theta)) * (1 - math.cos(theta)) ** 2 / 4
+    n_v = float(kin["Nucleation/Site fraction"]) * NA / Vm
+    n_s = float(kin["Nucleation/Interface site fraction"]) * (NA / Vm) ** (2 / 3)
+    I = n_v * D / a ** 2 * math.exp(-W / (KB * T)) + 4 / d * n_s * D / a ** 2 * math.exp(-f * W / (KB * T))
+    U = D / a * (1 - math.exp(-dg / (R * T)))
+    return I, U
+
+
+def check_nanomolding_crystallization(tmp):
+    """A 20 nm wire molded by interface diffusion alone (plug record): a
+    feedstock plug with a Ni-rich deposit on it. Isothermal, so each slice
+    has constant rates: its X must be 1 - exp(-pi/3 I U^3 age^4) with I, U
+    from the formulas and its age from the step that deposited it; the
+    crystalline slices are the Ni-rich ones older than t_x, and the
+    reported onset is the first of them."""
+    kin_path = os.path.join(ARGS.source, "tests/regression/nanomolding/step_kinetics.prm")
+    d, t_end, T = 20e-9, 36000.0, 570.15
+    out = os.path.join(tmp, "out")
+    prm = write_prm(tmp, os.path.join(ARGS.source, "tests/regression/nanomolding/filling_small.prm"),
+                    f"subsection Output\n set Directory = {out}\nend\n" + in_section(
+                        "Nanomolding", {"Pore diameter": 20, "Viscous flow": "false", "Wire tubes": 1})
+                    + "subsection Nanomolding\n subsection Crystallization\n"
+                    f"  set Kinetics file = {kin_path}\n  set Threshold = 0.5\n end\nend\n")
+    stdout = run(0, prm).stdout
+    print("".join(line + "\n" for line in stdout.splitlines() if "crystallizes" in line or "amorphous" in line))
+    steps = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(os.path.join(out, "time_series.csv")))]
+    segs = [{k: float(v) for k, v in r.items()}
+            for r in csv.DictReader(open(os.path.join(out, "wire_crystallization_segments.csv")))]
+    prof = [{k: float(v) for k, v in r.items()}
+            for r in csv.DictReader(open(os.path.join(out, "wire_crystallization.csv")))]
+    kin = read_prm_entries(kin_path)
+    mat = read_prm_entries(os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm"))
+    assert len(segs) == len(steps) + 1, f"{len(segs)} slices for {len(steps)} steps (expected plug + one per step)"
+    assert len(prof) == len(segs), "one tube: the profile is the slices"
+    worst, onset, t_prev, L_prev = 0.0, None, 0.0, 0.5 * d  # after the initial plug
+    for i, s in enumerate(segs):
+        born = 0.0 if i == 0 else 0.5 * (t_prev + steps[i - 1]["time"])
+        if i > 0:
+            thick = steps[i - 1]["length"] - L_prev
+            assert abs((s["z_top"] - s["z_bottom"]) - thick) <= 1e-9 * d, f"slice {i}: thickness"
+            t_prev, L_prev = steps[i - 1]["time"], steps[i - 1]["length"]
+        assert abs(s["born"] - born) <= 1e-9 * t_end, f"slice {i}: born {s['born']} vs {born}"
+        I, U = wire_rates(kin, mat, s, T, d)
+        assert relative(s["nucleation_rate"], I) <= 1e-9 and relative(s["growth_rate"], U) <= 1e-9, \
+            f"slice {i}: rates {s['nucleation_rate']}, {s['growth_rate']} vs {I}, {U}"
+        age = t_end - born
+        X = -math.expm1(-math.pi / 3 * I * U ** 3 * age ** 4)
+        worst = max(worst, abs(s["fraction"] - X))
+        t_x = (math.log(2) / (math.pi / 3 * I * U ** 3)) ** 0.25
+        assert relative(s["time_to_threshold"], t_x) <= 1e-9, f"slice {i}: t_x"
+        assert (s["crystalline"] == 1) == (age >= t_x), f"slice {i}: crystalline flag"
+        assert prof[i]["crystalline"] == s["crystalline"]
+        if onset is None and age >= t_x:
+            onset = s["z_bottom"]
+    n_cryst = sum(s["crystalline"] for s in segs)
+    print(f"{len(segs)} slices, largest |X - X_JMAK| = {worst:.2e}; crystalline slices {n_cryst:.0f}; "
+          f"feedstock X = {segs[0]['fraction']:.2e}, t_x feedstock {segs[0]['time_to_threshold']:.3g} s, "
+          f"tip {segs[-1]['time_to_threshold']:.3g} s")
+    assert worst <= 1e-6, "X differs from the analytic JMAK value"
+    assert segs[0]["crystalline"] == 0, "the feedstock plug should stay amorphous"
+    assert 0 < n_cryst < len(segs) - 1, "the test should crystallize some, not all, deposited slices"
+    assert onset is not None
+    assert f"crystallizes beyond z = {onset * 1e9:.4g}" in stdout.replace("\n", " "), \
+        f"onset {onset * 1e9:.6g} nm not reported: {stdout[-400:]}"
+
+
+def check_nanomolding_crystallization_ranks(tmp):
+    """Streamtubes and crystallization marking on 1 and 2 ranks: same files."""
+    kin_path = os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4-kinetics.prm")
+    tables = []
+    for n in (1, 2):
+        sub = os.path.join(tmp, f"np{n}")
+        os.makedirs(sub)
+        nanomolding_case(sub, "filling_small", in_section("Time stepping", {"End time": 3000})
+                         + in_section("Nanomolding", {"Pore diameter": 40, "Wire tubes": 8})
+                         + f"subsection Nanomolding\n subsection Crystallization\n"
+                         f"  set Kinetics file = {kin_path}\n end\nend\n", n_ranks=n)
+        with open(os.path.join(sub, "out", "wire_crystallization_segments.csv")) as f:
+            tables.append([{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)])
+    assert len(tables[0]) == len(tables[1]) > 8, "different numbers of slices"
+    diff = max(relative(a[k], b[k]) for a, b in zip(*tables) for k in a)
+    print(f"{len(tables[0])} slices; largest relative difference between 1 and 2 ranks: {diff:.2e}")
+    assert diff <= 1e-8, "1 and 2 ranks disagree"
+
+
+CHECKS["nanomolding-crystallization"] = check_nanomolding_crystallization
+CHECKS["nanomolding-crystallization-ranks"] = check_nanomolding_crystallization_ranks
 
 
 def main():

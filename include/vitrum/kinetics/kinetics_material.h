@@ -1,6 +1,7 @@
 #ifndef vitrum_kinetics_kinetics_material_h
 #define vitrum_kinetics_kinetics_material_h
 
+#include <vitrum/kinetics/composition_dependence.h>
 #include <vitrum/kinetics/driving_force.h>
 #include <vitrum/rheology/viscosity.h>
 #include <vitrum/thermo/material.h>
@@ -49,6 +50,10 @@ namespace vitrum
 
       std::string name;
 
+      /// Element order of the compositions x passed in: the database's, or
+      /// the file's `Elements` (empty: rates do not depend on x).
+      std::vector<std::string> elements;
+
       /// Rates at composition x (all K mole fractions, or empty without a
       /// database) and temperature T (K).
       Rates
@@ -87,6 +92,20 @@ namespace vitrum
       std::vector<Compound>    compounds;
       double                   melting_enthalpy     = 0; ///< J/mol
       double                   liquidus_temperature = 0; ///< K
+      /// Thompson-Spaepen with composition: T_l and dH_f as tables over a
+      /// composition variable (empty tables: the constants above).
+      CompositionRatio composition_variable;
+      PiecewiseLinear  liquidus_table;         ///< K
+      PiecewiseLinear  melting_enthalpy_table; ///< J/mol
+
+      /// T_l (K) of the glass x: the table at its composition variable, or
+      /// the constant.
+      double
+      liquidus_at(const std::vector<double> &x) const;
+
+      /// dH_f (J/mol) of the glass x, likewise.
+      double
+      melting_enthalpy_at(const std::vector<double> &x) const;
 
       // Nucleation and growth: classical (from dg and D) or Arrhenius
       // (rate = prefactor exp(-Q/RT), for analytic checks).
@@ -110,6 +129,10 @@ namespace vitrum
 
     private:
       std::shared_ptr<const thermo::Material> thermo;
+
+      /// InputError unless x has one fraction per element.
+      void
+      check_size(const std::vector<double> &x) const;
     };
 
   } // namespace kinetics

@@ -16,6 +16,8 @@
 #include <vitrum/base/schedule.h>
 #include <vitrum/fem/output.h>
 #include <vitrum/fem/time_stepping.h>
+#include <vitrum/kinetics/kinetics_material.h>
+#include <vitrum/kinetics/segment_crystallization.h>
 #include <vitrum/models/model.h>
 #include <vitrum/rheology/molding.h>
 
@@ -60,6 +62,12 @@ namespace vitrum
       unsigned int mesh_refinements = 0;
       unsigned int coarsest_level   = 2;
       unsigned int finest_level     = 5;
+      unsigned int wire_tubes       = 16;
+      // crystallization along the wire (subsection Crystallization)
+      std::string kinetics_file; ///< empty: not marked
+      double      crystallization_threshold = 0.5;
+      bool        wall_nucleation           = true;
+      double      max_temperature_step      = 1.; ///< K
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -136,15 +144,16 @@ namespace vitrum
         bool                          nonlinear = false;
       };
 
-      MPI_Comm                                   comm;
-      NanomoldingParameters                      prm;
-      std::unique_ptr<rheology::MoldingMaterial> material;
-      base::Schedule                             temperature;
-      base::Schedule                             pressure;
-      fem::TimeSteppingParameters                time_prm;
-      fem::OutputParameters                      output_prm;
-      dealii::ConditionalOStream                 pcout;
-      dealii::TimerOutput                        timer;
+      MPI_Comm                                    comm;
+      NanomoldingParameters                       prm;
+      std::unique_ptr<rheology::MoldingMaterial>  material;
+      std::unique_ptr<kinetics::KineticsMaterial> kinetics;
+      base::Schedule                              temperature;
+      base::Schedule                              pressure;
+      fem::TimeSteppingParameters                 time_prm;
+      fem::OutputParameters                       output_prm;
+      dealii::ConditionalOStream                  pcout;
+      dealii::TimerOutput                         timer;
 
       dealii::parallel::distributed::Triangulation<dim> triangulation;
       dealii::FESystem<dim>                             fe;
@@ -192,6 +201,26 @@ namespace vitrum
 
       void
       run_filling();
+
+      /// JMAK fraction of every slice of the wire from its composition and
+      /// age at the end time t: wire_crystallization.csv and the position
+      /// where the wire crystallizes.
+      void
+      mark_crystallization(const rheology::WireComposition &wire, double t);
+
+      kinetics::SegmentCrystallizationSettings
+      crystallization_settings() const;
+
+      /// X of every slice of `wire` at time t (segments() order);
+      /// writes wire_crystallization_segments.csv.
+      std::vector<double>
+      crystallize_slices(const rheology::WireComposition &wire, double t) const;
+
+      /// Cross-section means of composition and X along the wire
+      /// (wire_crystallization.csv) and where it crystallizes (printed).
+      void
+      report_cross_sections(const rheology::WireComposition &wire,
+                            const std::vector<double>       &X) const;
       void
       run_mms();
       void

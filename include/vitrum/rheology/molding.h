@@ -103,34 +103,84 @@ namespace vitrum
 
 
     /**
-     * The composition along a molded wire, as a stack of slices from the
-     * root (z = 0, at the pore entrance) to the tip (z = L).
+     * The composition along a molded wire, root (z = 0, at the pore
+     * entrance) to tip (z = L), in N streamtubes of equal area across the
+     * pore, each a stack of slices.
      *
-     * The wire's material moves as a plug with the viscous flux (the bulk
-     * composition is advected with the flow): what the flow brings in enters
-     * at the root with the feedstock composition and pushes everything
-     * ahead. What the wall layer brings is deposited at the tip with the
-     * composition of the wall fluxes. So viscous filling keeps the feedstock
-     * composition and diffusive filling puts the fast diffusers at the tip.
+     * The bulk composition is advected with the flow. The flow in the pore
+     * is Poiseuille, u(r) = 2 U (1 - r^2 / R^2) with U the mean (viscous)
+     * speed, so tube i (r^2/R^2 from i/N to (i+1)/N) moves at
+     * s_i U, s_i = 2 (1 - (2i + 1) / (2N)) (mean of u over the tube; the s_i
+     * average to 1). What the flow brings enters every tube at the root
+     * with the feedstock composition. The front moves at U + U_wall, where
+     * U_wall is the wall-layer deposit. Tubes faster than the front carry
+     * their material up to it; there it is mixed with the wall-layer
+     * deposit (fountain flow at the front) and the mixture is laid down in
+     * the tubes that lag behind the front. N = 1 is plug flow: viscous
+     * filling keeps the feedstock composition and the wall layer stacks its
+     * fast diffusers at the tip. Bulk interdiffusion is neglected (about
+     * (D t)^1/2 ~ 1-2 nm near Tg from the Stokes-Einstein diffusivity).
+     *
+     * Each slice remembers when its glass formed and since when it has been
+     * in the pore (on the pore wall): feedstock formed at t = 0, since it
+     * has been at the molding temperature in the reservoir from the start,
+     * and entered with the initial plug (t = 0) or when the flow brought it;
+     * deposited material formed and entered when it was laid down at the
+     * front, a mixture of deposit and feedstock too; a mixture of feedstock
+     * only keeps the latest times of its parts.
      */
     class WireComposition
     {
     public:
-      explicit WireComposition(std::vector<double> feedstock);
+      /// One slice of one tube as seen from outside.
+      struct Segment
+      {
+        unsigned int        tube;
+        double              bottom;    ///< m from the root
+        double              thickness; ///< m
+        double              born;      ///< s, when its glass formed
+        double              entered;   ///< s, since when it is in the pore
+        std::vector<double> x;
+      };
+
+      /// A stretch [bottom, top] of the wire over which every tube is one
+      /// segment: segment[i] is the index into segments() of tube i's.
+      struct CrossSection
+      {
+        double                    bottom;
+        double                    top;
+        std::vector<unsigned int> segment;
+      };
+
+      explicit WireComposition(std::vector<double> feedstock,
+                               unsigned int        tubes = 1);
 
       /// Start with a plug of feedstock of length L0 (m).
       void
       reset(double L0);
 
       /// One step: a viscous volume per area (m) enters at the root, the
-      /// given volumes per area of each element (m) arrive at the tip.
+      /// given volumes per area of each element (m) arrive at the tip, as
+      /// glass formed at `time` (s).
       void
-      add(double viscous_length, const std::vector<double> &tip_lengths);
+      add(double                     viscous_length,
+          const std::vector<double> &tip_lengths,
+          double                     time = 0.);
 
       double
       length() const;
 
-      /// Composition at distance z (m) from the root.
+      unsigned int
+      n_tubes() const
+      {
+        return tubes.size();
+      }
+
+      /// Speed of tube i in units of the mean flow speed.
+      double
+      tube_speed(unsigned int i) const;
+
+      /// Cross-section mean composition at distance z (m) from the root.
       std::vector<double>
       composition_at(double z) const;
 
@@ -138,15 +188,30 @@ namespace vitrum
       std::vector<double>
       mean_composition() const;
 
+      /// All slices, tube by tube (axis first), root first in each.
+      std::vector<Segment>
+      segments() const;
+
+      /// The wire cut where any tube changes segment, root first.
+      std::vector<CrossSection>
+      cross_sections() const;
+
     private:
       struct Slice
       {
         double              thickness;
         std::vector<double> x;
+        double              born;
+        double              entered;
       };
       std::vector<double> feedstock;
-      /// root first
-      std::deque<Slice> slices;
+      /// per tube, root first
+      std::vector<std::deque<Slice>> tubes;
+      std::vector<double>            lengths;
+
+      /// Append (or merge into the last slice) at the top of tube i.
+      void
+      push_top(unsigned int i, const Slice &slice);
     };
   } // namespace rheology
 } // namespace vitrum
