@@ -799,18 +799,8 @@ def nanomolding_case(directory, name, extra="", n_ranks=2, table="time_series.cs
 
 def molding_material():
     """Omega, delta, Q_I and the composition-weighted D_I0 of the Ni glass file."""
-    values, section = {}, []
-    path = os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm")
-    with open(path) as f:
-        for line in f:
-            line = line.split("#")[0].strip()
-            if line.startswith("subsection"):
-                section.append(line.split(None, 1)[1])
-            elif line == "end":
-                section.pop()
-            elif line.startswith("set"):
-                key, value = line[3:].split("=", 1)
-                values["/".join(section + [key.strip()])] = value.strip()
+    values = read_prm_entries(os.path.join(ARGS.source,
+                                           "parameter_files/materials/Ni45Pd35P16B4.prm"))
     x = {k.split(":")[0].strip(): float(k.split(":")[1]) / 100 for k in values["Composition"].split(",")}
     D0 = {k.split(":")[0].strip(): float(k.split(":")[1])
           for k in values["Interface diffusion/Prefactors"].split(",")}
