@@ -102,7 +102,8 @@ def main():
                 write_prm(prm, dim, seed, out, not a.plain, a.courant, a.stop)
                 start = time.time()
                 cmd = ["mpirun", "--allow-run-as-root", "-np", str(a.ranks), a.vitrum, prm]
-                subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
+                with open(out + ".log", "w") as log:  # summary and timer table
+                    subprocess.run(cmd, check=True, env=env, stdout=log)
                 wall = time.time() - start
             else:
                 wall = float("nan")
