@@ -9,7 +9,7 @@ JMAK law X = 1 - exp(-(pi/3) I U^(d-1) t^(d+1)).
 Usage (from the repository root, after building):
     benchmarks/crystallization_field/kjma_seeds.py [--dims 2 3] [--seeds 4] [--first-seed 1]
         [--vitrum build/vitrum] [--ranks 2] [--output output/kjma_seeds]
-        [--plain] [--courant 0.25] [--stop 0.75] [--no-run]
+        [--plain] [--courant 0.25] [--stop 0.75] [--scale 1] [--no-run]
 """
 import argparse
 import math
@@ -32,8 +32,18 @@ CASES = {
 GROWTH = 1e-9
 
 
-def write_prm(path, dim, seed, out, curvature_free=True, courant=0.25, stop=0.75):
-    case = CASES[dim]
+def scaled_case(dim, scale):
+    """Lengths (domain, crystal sizes) times `scale` at the same l and h:
+    I / scale^(d+1) keeps the number of crystals, t_half grows by `scale`."""
+    case = dict(CASES[dim])
+    case["size"] = [scale * s for s in case["size"]]
+    case["coarse"] = [round(scale * c) for c in case["coarse"]]
+    case["rate"] = case["rate"] / scale ** (dim + 1)
+    return case
+
+
+def write_prm(path, dim, seed, out, curvature_free=True, courant=0.25, stop=0.75, scale=1.0):
+    case = scaled_case(dim, scale)
     with open(path, "w") as f:
         f.write(f"""set Model = crystallization
 set Dimension = {dim}
@@ -90,6 +100,8 @@ def main():
                    help="plain Allen-Cahn (Curvature-free growth = false)")
     p.add_argument("--courant", type=float, default=0.25)
     p.add_argument("--stop", type=float, default=0.75, help="Stop at crystal fraction")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="crystal sizes and domain times this, relative to l and h")
     a = p.parse_args()
     os.makedirs(a.output, exist_ok=True)
     env = dict(os.environ, OMP_NUM_THREADS="1")
@@ -99,7 +111,7 @@ def main():
             out = os.path.join(a.output, f"{dim}d_seed{seed}")
             if not a.no_run:
                 prm = os.path.join(a.output, f"{dim}d_seed{seed}.prm")
-                write_prm(prm, dim, seed, out, not a.plain, a.courant, a.stop)
+                write_prm(prm, dim, seed, out, not a.plain, a.courant, a.stop, a.scale)
                 start = time.time()
                 cmd = ["mpirun", "--allow-run-as-root", "-np", str(a.ranks), a.vitrum, prm]
                 with open(out + ".log", "w") as log:  # summary and timer table
@@ -107,7 +119,8 @@ def main():
                 wall = time.time() - start
             else:
                 wall = float("nan")
-            r = analysis.analyse(out, CASES[dim]["rate"], GROWTH, CASES[dim]["size"])
+            case = scaled_case(dim, a.scale)
+            r = analysis.analyse(out, case["rate"], GROWTH, case["size"])
             rows.append((seed, r, wall))
             print(f"{dim}D seed {seed}: nuclei drawn {r['drawn']} (expected "
                   f"{r['expected_drawn']:.1f}), t_half run {r['t_half']:.3f} s "
