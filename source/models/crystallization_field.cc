@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 namespace vitrum
@@ -179,14 +180,25 @@ namespace vitrum
                         "phase-field critical radius (d-1) l/r; below 1 the "
                         "glass stays stable without nuclei.");
       prm.declare_entry(
+        "Curvature-free growth",
+        "true",
+        Patterns::Bool(),
+        "true: a counter term removes the curvature slow-down of the "
+        "Allen-Cahn front (kinetics::GrowthFront::normal), so every crystal "
+        "grows at U whatever its size, R = U * age as in Avrami's theory; a "
+        "nucleus is drawn at its birth (position, phantom or not) and placed "
+        "once it has grown to the Nucleus radius. false: plain Allen-Cahn, "
+        "dR/dt = U (1 - (d-1) l/(r R)), nuclei placed at birth.");
+      prm.declare_entry(
         "Nucleus radius",
         "0",
         Patterns::Double(0),
-        "Radius of a new nucleus, nm; 0 = 2.1 times the phase-field critical "
-        "radius (d-1) l/r. At that size the head start of a placed nucleus "
-        "and the curvature slow-down of its first growth cancel for crystals "
-        "about ten critical radii across, so crystals keep the size U * age "
-        "that Avrami's theory assumes. Must exceed 1.25 (d-1) l/r.");
+        "Radius of a nucleus when it is placed on the mesh, nm. Curvature-free "
+        "growth: 0 = 3 l, at least 2 l (smaller ones are not resolved). "
+        "Otherwise: 0 = 2.1 times the phase-field critical radius (d-1) l/r, "
+        "where the head start of a placed nucleus and the curvature slow-down "
+        "of its first growth cancel for crystals about ten critical radii "
+        "across; at least 1.25 (d-1) l/r.");
       prm.declare_entry("Courant number",
                         "0.2",
                         Patterns::Double(0.001, 2),
@@ -261,6 +273,7 @@ namespace vitrum
       front.width    = prm.get_double("Interface width");
       front.ratio    = prm.get_double("Relaxation ratio");
       nucleus_radius = prm.get_double("Nucleus radius");
+      curvature_free = prm.get_bool("Curvature-free growth");
       courant        = prm.get_double("Courant number");
       seed           = prm.get_integer("Random seed");
       initial_nuclei = prm.get_integer("Initial nuclei");
@@ -271,16 +284,24 @@ namespace vitrum
 
       const double critical = front.critical_radius(dim);
       if (nucleus_radius == 0)
-        nucleus_radius = 2.1 * critical;
-      if (nucleus_radius < 1.25 * critical)
+        nucleus_radius = curvature_free ? 3 * front.width : 2.1 * critical;
+      if (curvature_free && nucleus_radius < 2 * front.width)
+        throw InputError("Crystallization field/Nucleus radius ("
+                         + std::to_string(nucleus_radius)
+                         + " nm) must be at least twice the Interface width ("
+                         + std::to_string(front.width)
+                         + " nm) with Curvature-free growth, or the nucleus "
+                           "is not resolved; raise it or lower the width");
+      if (!curvature_free && nucleus_radius < 1.25 * critical)
         throw InputError(
           "Crystallization field/Nucleus radius ("
           + std::to_string(nucleus_radius)
           + " nm) must be at least 1.25 times the phase-field critical radius "
             "(d-1) l/r = "
           + std::to_string(critical)
-          + " nm, or nuclei shrink or grow too slowly; raise it or the "
-            "Relaxation ratio, or lower the Interface width");
+          + " nm without Curvature-free growth, or nuclei shrink or grow too "
+            "slowly; raise it or the Relaxation ratio, or lower the Interface "
+            "width");
       if (!(front.width > 0))
         throw InputError(
           "Crystallization field/Interface width must be > 0 nm");
@@ -651,6 +672,42 @@ namespace vitrum
 
     template <int dim>
     double
+    CrystallizationField<dim>::integrate_sharp_fraction() const
+    {
+      // The sharp crystal volume, vol(eta > 1/2): the integral of eta counts
+      // the curved diffuse edge with a bias (pi^3 l^2 / 3 per disc, 4 pi^3
+      // l^2 R / 3 per sphere). A Q1 function lies between its vertex values
+      // on a box, so only cells whose vertex values straddle 1/2 are sampled
+      // (on a sub-grid of 8^dim midpoints).
+      const Vector         current = ghosted(eta);
+      const QIterated<dim> sub_grid(QMidpoint<1>(), 8);
+      FEValues<dim> fe_values(fe, sub_grid, update_values | update_JxW_values);
+      std::vector<double>    values(sub_grid.size());
+      dealii::Vector<double> nodal(fe.n_dofs_per_cell());
+      double                 crystal = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          {
+            cell->get_dof_values(current, nodal);
+            const auto [low, high]
+              = std::minmax_element(nodal.begin(), nodal.end());
+            if (*low > 0.5)
+              crystal += cell->measure();
+            else if (*high > 0.5)
+              {
+                fe_values.reinit(cell);
+                fe_values.get_function_values(current, values);
+                for (unsigned int q = 0; q < values.size(); ++q)
+                  if (values[q] > 0.5)
+                    crystal += fe_values.JxW(q);
+              }
+          }
+      return Utilities::MPI::sum(crystal, comm) / domain_volume();
+    }
+
+
+    template <int dim>
+    double
     CrystallizationField<dim>::periodic_distance(const Point<dim> &p,
                                                  const Point<dim> &q) const
     {
@@ -789,7 +846,9 @@ namespace vitrum
       const std::vector<Nucleus<dim>> &nuclei)
     {
       TimerOutput::Scope scope(*timer, "mesh adaptation");
-      const double       reach = nucleus_radius + 5 * front.width;
+      double             reach = 0;
+      for (const auto &n : nuclei)
+        reach = std::max(reach, n.radius + 5 * front.width);
       for (unsigned int round = 0; round < mesh_prm.maximum_level; ++round)
         {
           bool any = false;
@@ -815,8 +874,8 @@ namespace vitrum
 
 
     template <int dim>
-    void
-    CrystallizationField<dim>::place_nuclei(
+    std::vector<Nucleus<dim>>
+    CrystallizationField<dim>::record_nuclei(
       const std::vector<Nucleus<dim>> &sampled)
     {
       // Phantoms (nuclei that fell inside a crystal) are only recorded.
@@ -839,6 +898,84 @@ namespace vitrum
                 ++n_interface_nuclei;
             }
         }
+      return nuclei;
+    }
+
+
+    template <int dim>
+    std::vector<Nucleus<dim>>
+    CrystallizationField<dim>::grow_pending(std::vector<Nucleus<dim>> born,
+                                            const double              dt)
+    {
+      // Without the counter term a nucleus goes on the mesh at its birth,
+      // with the nucleus radius.
+      if (!curvature_free)
+        {
+          for (auto &n : born)
+            n.radius = nucleus_radius;
+          return born;
+        }
+      // Curvature-free growth: R = U (t - t_birth) from the birth on (U at
+      // the nucleus's height in the middle of each step); placed once that
+      // reaches the nucleus radius, with R, so that from then on the
+      // phase-field crystal has Avrami's size.
+      const RateSnapshot &middle = rates_at(time - 0.5 * dt);
+      for (auto &n : pending)
+        n.radius += local_rates(middle, n.centre[dim - 1]).growth * dt;
+      for (auto &n : born)
+        {
+          n.radius = local_rates(middle, n.centre[dim - 1]).growth
+                     * std::max(0., time - n.time);
+          pending.push_back(n);
+        }
+      std::vector<Nucleus<dim>> ready, waiting;
+      for (const auto &n : pending)
+        (n.radius >= nucleus_radius * (1 - 1e-12) ? ready : waiting)
+          .push_back(n);
+      pending = std::move(waiting);
+      return ready;
+    }
+
+
+    template <int dim>
+    std::string
+    CrystallizationField<dim>::serialize_pending() const
+    {
+      std::ostringstream out;
+      out.precision(17);
+      for (const auto &n : pending)
+        {
+          out << n.time << ' ' << n.radius << ' ' << n.interface << ' '
+              << n.layer;
+          for (int d = 0; d < dim; ++d)
+            out << ' ' << n.centre[d];
+          out << '\n';
+        }
+      return out.str();
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::deserialize_pending(const std::string &text)
+    {
+      pending.clear();
+      std::istringstream in(text);
+      Nucleus<dim>       n;
+      while (in >> n.time >> n.radius >> n.interface >> n.layer)
+        {
+          for (int d = 0; d < dim; ++d)
+            in >> n.centre[d];
+          pending.push_back(n);
+        }
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::place_nuclei(
+      const std::vector<Nucleus<dim>> &nuclei)
+    {
       if (nuclei.empty())
         return;
       refine_around(nuclei);
@@ -863,7 +1000,7 @@ namespace vitrum
               for (const auto &n : nuclei)
                 value = std::max(value,
                                  front.profile(periodic_distance(p, n.centre)
-                                               - nucleus_radius));
+                                               - n.radius));
               eta[indices[i]] = value;
             }
         }
@@ -896,6 +1033,56 @@ namespace vitrum
 
     template <int dim>
     void
+    CrystallizationField<dim>::add_curvature_counter(
+      const FEValues<dim>    &fe_values,
+      const unsigned int      q,
+      const NodeData         &nodes,
+      const Tensor<1, dim>   &old_gradient,
+      FullMatrix<double>     &cell_matrix,
+      dealii::Vector<double> &cell_rhs) const
+    {
+      // Residual of node i gets - (U/l)_i D [(n . grad G, phi_i)
+      // + (G n, grad phi_i)], G the interpolated g(eta), Crank-Nicolson in
+      // time like the other terms (kinetics::GrowthFront::normal). The
+      // front normal n is taken at the start of the step: it hardly changes
+      // in a step (not at all for a growing sphere), and an implicit n would
+      // bring 1/|grad eta| into the Jacobian, which at the flat top of a
+      // small nucleus or where two crystals touch stalls Newton.
+      const double         theta = 0.5, D = front.diffusivity();
+      const double         JxW    = fe_values.JxW(q);
+      const unsigned int   n_dofs = cell_rhs.size();
+      const Tensor<1, dim> n      = front.normal(old_gradient);
+      double               G = 0, G_old = 0;
+      Tensor<1, dim>       grad_G, grad_G_old;
+      std::array<double, GeometryInfo<dim>::vertices_per_cell> phi, n_grad;
+      for (unsigned int j = 0; j < n_dofs; ++j)
+        {
+          phi[j]    = fe_values.shape_value(j, q);
+          n_grad[j] = n * fe_values.shape_grad(j, q);
+          G += nodes.slope[j] * phi[j];
+          G_old += nodes.slope_old[j] * phi[j];
+          grad_G += nodes.slope[j] * fe_values.shape_grad(j, q);
+          grad_G_old += nodes.slope_old[j] * fe_values.shape_grad(j, q);
+        }
+      const double n_grad_G = n * grad_G, n_grad_G_old = n * grad_G_old;
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        {
+          const double counter     = phi[i] * n_grad_G + G * n_grad[i];
+          const double counter_old = phi[i] * n_grad_G_old + G_old * n_grad[i];
+          cell_rhs(i) += D
+                         * (theta * nodes.rate[i] * counter
+                            + (1 - theta) * nodes.rate_old[i] * counter_old)
+                         * JxW;
+          const double scale = theta * nodes.rate[i] * D * JxW;
+          for (unsigned int j = 0; j < n_dofs; ++j)
+            cell_matrix(i, j) -= scale * nodes.dslope[j]
+                                 * (phi[i] * n_grad[j] + phi[j] * n_grad[i]);
+        }
+    }
+
+
+    template <int dim>
+    void
     CrystallizationField<dim>::assemble(const Vector       &iterate,
                                         const Vector       &old,
                                         const double        dt,
@@ -920,11 +1107,22 @@ namespace vitrum
       const double theta = 0.5;
       const double D     = front.diffusivity();
 
-      std::vector<double>                  values(n_q), old_values(n_q);
-      std::vector<Tensor<1, dim>>          gradients(n_q), old_gradients(n_q);
-      std::vector<double>                  rate(n_dofs), rate_old(n_dofs);
-      FullMatrix<double>                   cell_matrix(n_dofs, n_dofs);
-      dealii::Vector<double>               cell_rhs(n_dofs);
+      std::vector<double>         values(n_q), old_values(n_q);
+      std::vector<Tensor<1, dim>> gradients(n_q), old_gradients(n_q);
+      // Curvature-free growth: the profile slope g(eta) at the nodes is
+      // interpolated, so the counter term of a planar front integrates to
+      // zero exactly, also on the discrete level.
+      NodeData nodes;
+      for (auto *v : {&nodes.rate,
+                      &nodes.rate_old,
+                      &nodes.slope,
+                      &nodes.slope_old,
+                      &nodes.dslope})
+        v->resize(n_dofs);
+      std::vector<double>   &rate = nodes.rate, &rate_old = nodes.rate_old;
+      dealii::Vector<double> nodal(n_dofs), nodal_old(n_dofs);
+      FullMatrix<double>     cell_matrix(n_dofs, n_dofs);
+      dealii::Vector<double> cell_rhs(n_dofs);
       std::vector<types::global_dof_index> indices(n_dofs);
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -935,6 +1133,17 @@ namespace vitrum
           fe_values.get_function_values(previous, old_values);
           fe_values.get_function_gradients(current, gradients);
           fe_values.get_function_gradients(previous, old_gradients);
+          if (curvature_free)
+            {
+              cell->get_dof_values(current, nodal);
+              cell->get_dof_values(previous, nodal_old);
+              for (unsigned int j = 0; j < n_dofs; ++j)
+                {
+                  nodes.slope[j]     = front.profile_slope(nodal[j]);
+                  nodes.slope_old[j] = front.profile_slope(nodal_old[j]);
+                  nodes.dslope[j]    = front.profile_slope_derivative(nodal[j]);
+                }
+            }
           // The mobility U/l of the glass at each node (the dofs of Q1 are
           // the vertices); zero in a crystal layer. It multiplies the whole
           // right-hand side of node i, d eta_i/dt = (U/l)_i (D lap eta +
@@ -974,6 +1183,13 @@ namespace vitrum
                               * grad_i)
                          * JxW;
                 }
+              if (curvature_free)
+                add_curvature_counter(fe_values,
+                                      q,
+                                      nodes,
+                                      old_gradients[q],
+                                      cell_matrix,
+                                      cell_rhs);
             }
           cell->get_dof_indices(indices);
           constraints.distribute_local_to_global(cell_matrix,
@@ -1002,22 +1218,34 @@ namespace vitrum
           assemble(iterate, old, dt, before, after);
           {
             TimerOutput::Scope scope(*timer, "linear solve");
-            SolverControl control(500, 1e-10 * residual.l2_norm() + 1e-300);
+            // Inexact Newton: a residual cut by 1e-6 per iteration leaves
+            // Newton its fast convergence.
+            SolverControl control(500, 1e-6 * residual.l2_norm() + 1e-300);
             // Mass over dt dominates: Jacobi suffices and costs nothing to set
             // up.
             PETScWrappers::PreconditionJacobi preconditioner(jacobian);
             update = 0;
             // A mobility that varies from node to node (a composition
-            // history) makes the Jacobian unsymmetric: GMRES, else CG.
-            if (residual.l2_norm() > 0 && history)
+            // history) or the curvature counter term makes the Jacobian
+            // unsymmetric: GMRES, else CG.
+            // A failed solve makes the caller retry with half the step.
+            try
               {
-                PETScWrappers::SolverGMRES gmres(control);
-                gmres.solve(jacobian, update, residual, preconditioner);
+                if (residual.l2_norm() > 0 && (history || curvature_free))
+                  {
+                    PETScWrappers::SolverGMRES gmres(control);
+                    gmres.solve(jacobian, update, residual, preconditioner);
+                  }
+                else if (residual.l2_norm() > 0)
+                  {
+                    PETScWrappers::SolverCG cg(control);
+                    cg.solve(jacobian, update, residual, preconditioner);
+                  }
               }
-            else if (residual.l2_norm() > 0)
+            catch (const SolverControl::NoConvergence &)
               {
-                PETScWrappers::SolverCG cg(control);
-                cg.solve(jacobian, update, residual, preconditioner);
+                linear_iterations += control.last_step();
+                return false;
               }
             linear_iterations += std::max(0, int(control.last_step()));
           }
@@ -1079,7 +1307,8 @@ namespace vitrum
                     double(newton_iterations),
                     double(linear_iterations),
                     clock.elapsed_seconds(),
-                    I_s_max});
+                    I_s_max,
+                    sharp_fraction});
       std::vector<double> row = {double(step), time, T};
       for (const double v : layer_state())
         row.push_back(v);
@@ -1143,6 +1372,7 @@ namespace vitrum
       state.set("newton iterations", double(newton_iterations));
       state.set("linear iterations", double(linear_iterations));
       state.set("field records", fields.serialize());
+      state.set("pending nuclei", serialize_pending());
       const Vector current = ghosted(eta);
       fem::save_checkpoint(output_prm.directory,
                            dof_handler,
@@ -1185,7 +1415,9 @@ namespace vitrum
       linear_iterations
         = static_cast<unsigned int>(state.get_double("linear iterations"));
       fields.deserialize(state.get_string("field records"));
+      deserialize_pending(state.get_string("pending nuclei"));
       crystal_fraction = integrate_fraction();
+      sharp_fraction   = integrate_sharp_fraction();
     }
 
 
@@ -1221,7 +1453,8 @@ namespace vitrum
                                                        "newton_iterations",
                                                        "linear_iterations",
                                                        "wall_time",
-                                                       "interface_nucleation_rate"};
+                                                       "interface_nucleation_rate",
+                                                       "crystal_fraction_sharp"};
       const std::vector<std::string> nuclei_columns = {"step",
                                                        "birth_time",
                                                        "x_nm",
@@ -1267,8 +1500,9 @@ namespace vitrum
           fem::make_box_mesh(triangulation, mesh_prm);
           setup_dofs();
           eta.reinit(owned_dofs, comm);
-          place_nuclei(sample_initial_nuclei());
+          place_nuclei(grow_pending(record_nuclei(sample_initial_nuclei()), 0));
           crystal_fraction = integrate_fraction();
+          sharp_fraction   = integrate_sharp_fraction();
           report_step();
           write_fields();
         }
@@ -1304,10 +1538,11 @@ namespace vitrum
           auto nuclei = sample_nuclei(dt);
           for (const auto &n : sample_interface_nuclei(dt))
             nuclei.push_back(n);
-          place_nuclei(nuclei);
+          place_nuclei(grow_pending(record_nuclei(nuclei), dt));
           if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
             adapt_mesh();
           crystal_fraction = integrate_fraction();
+          sharp_fraction   = integrate_sharp_fraction();
           report_step();
           if (is_output_time(time)
               || (output_prm.output_every > 0
@@ -1330,10 +1565,12 @@ namespace vitrum
       pcout << "\nCrystallization field at t = " << time
             << " s, T = " << temperature.value(time) << " K:\n"
             << "  crystallized fraction " << crystal_fraction
+            << " (volume where eta > 1/2: " << sharp_fraction << ")"
             << ", remaining amorphous " << 1 - crystal_fraction << "\n"
             << "  nuclei placed " << n_nuclei << " (and " << n_phantoms
-            << " that fell inside crystals), steps " << step << ", DoFs "
-            << dof_handler.n_dofs() << "\n"
+            << " that fell inside crystals, " << pending.size()
+            << " not yet grown to the nucleus radius), steps " << step
+            << ", DoFs " << dof_handler.n_dofs() << "\n"
             << "  started in the bulk: " << n_nuclei - n_interface_nuclei
             << " placed (Poisson mean " << expected_bulk
             << "); at interfaces: " << n_interface_nuclei << " placed, "

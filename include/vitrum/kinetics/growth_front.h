@@ -1,6 +1,8 @@
 #ifndef vitrum_kinetics_growth_front_h
 #define vitrum_kinetics_growth_front_h
 
+#include <deal.II/base/tensor.h>
+
 #include <cmath>
 
 namespace vitrum
@@ -66,6 +68,48 @@ namespace vitrum
       critical_radius(const int dim) const
       {
         return (dim - 1) * width / ratio;
+      }
+
+      /// |grad eta| of the travelling-wave profile as a function of eta:
+      /// g(eta) = eta (1 - eta) / l.
+      double
+      profile_slope(const double eta) const
+      {
+        return eta * (1. - eta) / width;
+      }
+
+      /// g'(eta).
+      double
+      profile_slope_derivative(const double eta) const
+      {
+        return (1. - 2. * eta) / width;
+      }
+
+      /**
+       * Curvature-free growth. The Laplacian of a front's profile holds, on
+       * top of the normal second derivative that shapes the profile, the
+       * curvature part |grad eta| div n (n = grad eta / |grad eta|), which
+       * slows a crystal of radius R by (d - 1) l / (r R). Subtracting it,
+       * with |grad eta| taken as the profile's g(eta), makes every front move
+       * at U whatever its curvature (the counter term of Sun and Beckermann,
+       * J. Comput. Phys. 220 (2007) 626):
+       *
+       *   d eta/dt = (U / l) [ (l^2 / r) (lap eta - g(eta) div n) + f(eta) ].
+       *
+       * Its weak form needs first derivatives only:
+       *   -(g div n, psi) = (n . grad g, psi) + (g n, grad psi),
+       * which vanishes for a planar front. This returns the normal
+       * n = grad eta / sqrt(|grad eta|^2 + eps^2); eps = 2.5e-4 / l (a
+       * thousandth of the profile's steepest slope 1/(4 l)) keeps n bounded
+       * in the glass and in crystals, where g is zero anyway. (A larger eps
+       * would shorten n inside the front and bend the planar profile.)
+       */
+      template <int dim>
+      dealii::Tensor<1, dim>
+      normal(const dealii::Tensor<1, dim> &gradient) const
+      {
+        const double eps = 2.5e-4 / width;
+        return gradient / std::sqrt(gradient.norm_square() + eps * eps);
       }
     };
   } // namespace kinetics

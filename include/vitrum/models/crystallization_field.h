@@ -12,6 +12,10 @@
 #include <deal.II/dofs/dof_handler.h>
 
 #include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
 
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
@@ -73,6 +77,9 @@ namespace vitrum
       bool               phantom   = false; ///< fell inside a crystal
       bool               interface = false; ///< born on a laminate interface
       int                layer     = -1;    ///< glass layer index, or -1
+      /// Radius it has grown to since its birth (nm); placed on the mesh
+      /// with this radius.
+      double radius = 0.;
     };
 
 
@@ -121,11 +128,14 @@ namespace vitrum
       CrystallizationRates        rates;
       kinetics::GrowthFront       front;
       double                      nucleus_radius = 4.; ///< nm
+      bool                        curvature_free = true;
       double                      courant = 0.2; ///< front move per step / l
       unsigned int                seed    = 1;
-      unsigned int                initial_nuclei   = 0;
-      double                      stop_fraction    = 1.;
-      double                      newton_tolerance = 1e-8;
+      unsigned int                initial_nuclei = 0;
+      double                      stop_fraction  = 1.;
+      /// Largest Newton update (of eta) accepted as converged: Newton
+      /// converges quadratically, so the iterate it gives is ~1e-12 off.
+      double newton_tolerance = 1e-6;
 
       // Where the rates come from.
       bool                                          from_kinetics_file = false;
@@ -186,6 +196,7 @@ namespace vitrum
       unsigned int step                       = 0;
       double       last_dt                    = 0.;
       double       crystal_fraction           = 0.;
+      double       sharp_fraction             = 0.; ///< vol(eta > 1/2) / V
       unsigned int n_nuclei                   = 0;
       unsigned int n_phantoms                 = 0;
       unsigned int n_interface_nuclei         = 0; ///< placed, not phantoms
@@ -195,6 +206,9 @@ namespace vitrum
       double       expected_interface_density = 0; ///< per m^2 of a plane
       unsigned int newton_iterations          = 0;
       unsigned int linear_iterations          = 0;
+      /// Curvature-free growth: nuclei drawn but not yet grown to the
+      /// nucleus radius (the same list on every rank).
+      std::vector<Nucleus<dim>> pending;
 
       fem::FieldWriter                 fields;
       std::unique_ptr<base::CsvWriter> csv;
@@ -210,6 +224,8 @@ namespace vitrum
       domain_volume() const;
       double
       integrate_fraction() const;
+      double
+      integrate_sharp_fraction() const;
 
       /// Distance (nm) from p to the nearest periodic image of q.
       double
@@ -233,6 +249,14 @@ namespace vitrum
       std::vector<double>
       layer_state() const;
       /// Refine around the nuclei, then raise eta to their profiles.
+      std::vector<Nucleus<dim>>
+      record_nuclei(const std::vector<Nucleus<dim>> &sampled);
+      std::vector<Nucleus<dim>>
+      grow_pending(std::vector<Nucleus<dim>> born, double dt);
+      std::string
+      serialize_pending() const;
+      void
+      deserialize_pending(const std::string &text);
       void
       place_nuclei(const std::vector<Nucleus<dim>> &nuclei);
       void
@@ -248,6 +272,19 @@ namespace vitrum
                double              dt,
                const RateSnapshot &before,
                const RateSnapshot &after);
+      /// Per node of a cell: mobility U/l at both ends of the step, profile
+      /// slope g(eta) of the iterate and of the old step, g'(eta).
+      struct NodeData
+      {
+        std::vector<double> rate, rate_old, slope, slope_old, dslope;
+      };
+      void
+      add_curvature_counter(const dealii::FEValues<dim>  &fe_values,
+                            unsigned int                  q,
+                            const NodeData               &nodes,
+                            const dealii::Tensor<1, dim> &old_gradient,
+                            dealii::FullMatrix<double>   &cell_matrix,
+                            dealii::Vector<double>       &cell_rhs) const;
       bool
       solve_step(double dt);
       bool
