@@ -64,6 +64,11 @@ namespace vitrum
     void
     CheckpointState::set(const std::string &key, const std::string &value)
     {
+      // state.txt holds one line per key and one per value.
+      if (key.find('\n') != std::string::npos
+          || value.find('\n') != std::string::npos)
+        throw std::logic_error("checkpoint entry '" + key
+                               + "' must be a single line");
       values[key] = value;
     }
 

@@ -949,7 +949,7 @@ namespace vitrum
               << n.layer;
           for (int d = 0; d < dim; ++d)
             out << ' ' << n.centre[d];
-          out << '\n';
+          out << ' '; // one line: the state file holds one line per value
         }
       return out.str();
     }

@@ -606,7 +606,8 @@ def check_field_laminate(tmp):
 def check_field_restart(tmp):
     """Coupled to a composition history: 2N steps equal N steps, checkpoint,
     resume and N steps (crystal fraction, nuclei drawn, per-layer amorphous
-    fraction)."""
+    fraction), with drawn nuclei still waiting to be placed at the
+    checkpoint."""
     n = 10
     history = os.path.join(tmp, "history")
     write_laminate_history(history)
@@ -628,7 +629,12 @@ def check_field_restart(tmp):
     print(f"largest relative difference, {2 * n} steps vs {n} + restart + {n}: {worst:.3e}; "
           f"X = {a[-1]['crystal_fraction']:.4f}, nuclei {a[-1]['nuclei']:.0f}")
     assert worst <= 1e-12
-    assert a[-1]["nuclei"] > a[n]["nuclei"] > 0, "nuclei must appear before and after the restart"
+    drawn = read_table(full, "nuclei.csv")
+    waiting = sum(1 for d in drawn if d["birth_time"] < a[n]["time"] and d["phantom"] == 0)
+    print(f"at the checkpoint (t = {a[n]['time']}): {waiting} nuclei drawn, "
+          f"{a[n]['nuclei']:.0f} on the mesh")
+    assert waiting > a[n]["nuclei"], "the checkpoint must hold nuclei waiting to be placed"
+    assert a[-1]["nuclei"] > a[n]["nuclei"], "nuclei must be placed after the restart"
     with open(os.path.join(full, "nuclei.csv")) as x, open(os.path.join(split, "nuclei.csv")) as y:
         assert x.read() == y.read(), "nuclei.csv differs after the restart"
     la, lb = read_table(full, "layers.csv"), read_table(split, "layers.csv")
