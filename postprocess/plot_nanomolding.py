@@ -32,8 +32,8 @@ def read(path):
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
 
-def read_material(path):
-    """The entries of a molding material file that the filling laws need."""
+def read_prm_entries(path):
+    """The `set` entries of a parameter file as {"Sub/Sub/Key": value}."""
     values, section = {}, []
     with open(path) as f:
         for line in f:
@@ -45,6 +45,12 @@ def read_material(path):
             elif line.startswith("set"):
                 key, value = line[3:].split("=", 1)
                 values["/".join(section + [key.strip()])] = value.strip()
+    return values
+
+
+def read_material(path):
+    """The entries of a molding material file that the filling laws need."""
+    values = read_prm_entries(path)
     pairs = lambda s: {k.split(":")[0].strip(): float(k.split(":")[1]) for k in s.split(",")}  # noqa: E731
     x = pairs(values["Composition"])
     total = sum(x.values())
@@ -176,6 +182,8 @@ def plot_wire_crystallization(specs, out="wire_crystallization.png", threshold=0
 
 
 if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
     kind, path = sys.argv[1], sys.argv[2]
     if kind == "length":
         print(plot_length_vs_time(path, float(sys.argv[3])))

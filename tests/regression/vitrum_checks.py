@@ -1062,18 +1062,9 @@ CHECKS["nanomolding-shear-thinning"] = check_nanomolding_shear_thinning
 
 def read_prm_entries(path):
     """The `set` entries of a parameter file as {"Sub/Sub/Key": value}."""
-    values, section = {}, []
-    with open(path) as f:
-        for line in f:
-            line = line.split("#")[0].strip()
-            if line.startswith("subsection"):
-                section.append(line.split(None, 1)[1])
-            elif line == "end":
-                section.pop()
-            elif line.startswith("set"):
-                key, value = line[3:].split("=", 1)
-                values["/".join(section + [key.strip()])] = value.strip()
-    return values
+    sys.path.insert(0, os.path.join(ARGS.source, "postprocess"))
+    import plot_nanomolding
+    return plot_nanomolding.read_prm_entries(path)
 
 
 def table(text, scale=1.0):
