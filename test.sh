@@ -6,4 +6,4 @@ source scripts/setup.sh
 vitrum_install_packages
 vitrum_build
 cd build
-ctest --output-on-failure -j "$(nproc)"
+ctest --output-on-failure -j "$VITRUM_CORES"

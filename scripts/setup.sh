@@ -3,6 +3,10 @@
 # those missing), then configure and build into build/.
 set -euo pipefail
 
+# Cores, counted before OMP_NUM_THREADS=1 is exported below: GNU nproc obeys
+# OMP_NUM_THREADS and would then report 1.
+VITRUM_CORES="$(env -u OMP_NUM_THREADS nproc)"
+
 VITRUM_PACKAGES=(libdeal.ii-dev cmake g++ make googletest libgtest-dev
                  openmpi-bin python3-numpy python3-matplotlib python3-scipy
                  libopenblas0-pthread)
@@ -24,13 +28,13 @@ vitrum_install_packages() {
 vitrum_build() {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > build.log 2>&1 \
     || { cat build.log; return 1; }
-  cmake --build build -j "$(nproc)" >> build.log 2>&1 \
+  cmake --build build -j "$VITRUM_CORES" >> build.log 2>&1 \
     || { tail -50 build.log; return 1; }
   echo "vitrum: built build/vitrum (log in build.log)"
 }
 
 # One MPI rank per core; BLAS threads would compete with the ranks.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
-VITRUM_MPIRUN=(mpirun -np "$(nproc)" -x OMP_NUM_THREADS -x OPENBLAS_NUM_THREADS)
+VITRUM_MPIRUN=(mpirun -np "$VITRUM_CORES" -x OMP_NUM_THREADS -x OPENBLAS_NUM_THREADS)
 [ "$(id -u)" -eq 0 ] && VITRUM_MPIRUN+=(--allow-run-as-root)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
