@@ -500,8 +500,9 @@ namespace vitrum
       scan.threshold_temperature
         = temperature_at_fraction(scan.samples, prm.threshold);
       // A glass that never reaches the threshold has no Tx, however its
-      // (tiny) heat flow varies.
-      if (!std::isfinite(scan.threshold_temperature))
+      // (tiny) heat flow varies. One that starts past it (partly
+      // crystallized by the schedule) still shows the peak of the rest.
+      if (scan.samples.back().fraction < prm.threshold)
         {
           scan.peak.onset = scan.peak.peak = std::nan("");
           return scan;
