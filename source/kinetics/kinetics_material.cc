@@ -479,20 +479,26 @@ namespace vitrum
     double
     KineticsMaterial::liquidus_at(const std::vector<double> &x) const
     {
-      if (liquidus_table.empty())
-        return liquidus_temperature;
-      check_size(x);
-      return liquidus_table.value(composition_variable.value(x));
+      return tabulated(liquidus_table, liquidus_temperature, x);
     }
 
 
     double
     KineticsMaterial::melting_enthalpy_at(const std::vector<double> &x) const
     {
-      if (melting_enthalpy_table.empty())
-        return melting_enthalpy;
+      return tabulated(melting_enthalpy_table, melting_enthalpy, x);
+    }
+
+
+    double
+    KineticsMaterial::tabulated(const PiecewiseLinear     &table,
+                                const double               constant,
+                                const std::vector<double> &x) const
+    {
+      if (table.empty())
+        return constant;
       check_size(x);
-      return melting_enthalpy_table.value(composition_variable.value(x));
+      return table.value(composition_variable.value(x));
     }
 
 

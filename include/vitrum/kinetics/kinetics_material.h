@@ -133,6 +133,12 @@ namespace vitrum
       /// InputError unless x has one fraction per element.
       void
       check_size(const std::vector<double> &x) const;
+      /// The table's value at the composition variable of x, or the
+      /// constant when the file gives no table.
+      double
+      tabulated(const PiecewiseLinear     &table,
+                double                     constant,
+                const std::vector<double> &x) const;
     };
 
   } // namespace kinetics
