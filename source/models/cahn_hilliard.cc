@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace vitrum
@@ -231,7 +232,7 @@ namespace vitrum
                         Triangulation<dim>::limit_level_difference_at_vertices)
         , fe(FE_Q<dim>(mesh_prm.polynomial_degree), 2)
         , dof_handler(triangulation)
-        , solver(comm)
+        , solver(comm, solver_prm.direct_solver)
         , controller(time_prm)
         , fields(output_prm.directory, "fields", comm)
         , clock(time_prm.end_time)
@@ -366,6 +367,62 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /**
+       * The solution-independent parts of one cell's matrices for the
+       * scalar element: every cell of a level is the same rectangle (the
+       * mesh is a uniformly subdivided box, refined), so one set serves a
+       * whole level and assembly needs no FEValues per cell.
+       */
+      struct ReferenceCell
+      {
+        dealii::FullMatrix<double> mass, stiffness;
+        dealii::FullMatrix<double> values; ///< phi_k(x_q), n_q x n_scalar
+        std::vector<double>        JxW;
+      };
+
+
+      template <int dim>
+      ReferenceCell
+      reference_cell(dealii::FEValues<dim>           &fe_values,
+                     const std::vector<unsigned int> &scalar_index,
+                     const std::vector<unsigned int> &component)
+      {
+        const unsigned int n_q = fe_values.n_quadrature_points;
+        const unsigned int n_s = scalar_index.size() / 2;
+        ReferenceCell      ref;
+        ref.mass.reinit(n_s, n_s);
+        ref.stiffness.reinit(n_s, n_s);
+        ref.values.reinit(n_q, n_s);
+        ref.JxW.resize(n_q);
+        for (unsigned int q = 0; q < n_q; ++q)
+          {
+            ref.JxW[q] = fe_values.JxW(q);
+            for (unsigned int i = 0; i < scalar_index.size(); ++i)
+              {
+                if (component[i] != 0)
+                  continue;
+                const unsigned int k = scalar_index[i];
+                ref.values(q, k)     = fe_values.shape_value(i, q);
+                for (unsigned int j = 0; j < scalar_index.size(); ++j)
+                  if (component[j] == 0)
+                    {
+                      const unsigned int l = scalar_index[j];
+                      ref.mass(k, l) += fe_values.shape_value(i, q)
+                                        * fe_values.shape_value(j, q)
+                                        * ref.JxW[q];
+                      ref.stiffness(k, l) += fe_values.shape_grad(i, q)
+                                             * fe_values.shape_grad(j, q)
+                                             * ref.JxW[q];
+                    }
+              }
+          }
+        return ref;
+      }
+    } // namespace
+
+
     template <int dim>
     void
     CahnHilliard<dim>::assemble_newton_system(const Vector &iterate,
@@ -390,15 +447,26 @@ namespace vitrum
                               update_values | update_gradients
                                 | update_JxW_values);
       const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
-      const FEValuesExtractors::Scalar c_field(0), mu_field(1);
-
-      std::vector<double>         c(n_q), mu(n_q), history(n_q);
-      std::vector<Tensor<1, dim>> grad_c(n_q), grad_mu(n_q);
-      std::vector<double>         phi(n_dofs);
-      std::vector<Tensor<1, dim>> grad_phi(n_dofs);
-      std::vector<unsigned int>   component(n_dofs);
+      const unsigned int n_s = n_dofs / 2;
+      std::vector<unsigned int> component(n_dofs), scalar_index(n_dofs);
       for (unsigned int i = 0; i < n_dofs; ++i)
-        component[i] = fe.system_to_component_index(i).first;
+        {
+          component[i]    = fe.system_to_component_index(i).first;
+          scalar_index[i] = fe.system_to_component_index(i).second;
+        }
+      std::map<unsigned int, ReferenceCell> references;
+
+      // Mixed-form residual, c equation multiplied by dt:
+      //   c:  M (a0 c + history) + dt Mobility K mu
+      //   mu: M mu - (phi, f'(c)) - kappa K c
+      // Only f'(c) and f''(c) need quadrature; the rest is the level's
+      // mass and stiffness matrices applied to the cell's values.
+      dealii::Vector<double> local_state(n_dofs), local_history(n_dofs);
+      dealii::Vector<double> c(n_s), mu(n_s), dc_dt(n_s), force(n_s);
+      dealii::Vector<double> mass_dc_dt(n_s), stiff_mu(n_s), mass_mu(n_s),
+        stiff_c(n_s);
+      FullMatrix<double>  curvature_mass(n_s, n_s);
+      std::vector<double> df_JxW(n_q), d2f_JxW(n_q);
 
       FullMatrix<double>                   cell_matrix(n_dofs, n_dofs);
       dealii::Vector<double>               cell_rhs(n_dofs);
@@ -408,53 +476,82 @@ namespace vitrum
         {
           if (!cell->is_locally_owned())
             continue;
-          fe_values.reinit(cell);
-          fe_values[c_field].get_function_values(current, c);
-          fe_values[c_field].get_function_gradients(current, grad_c);
-          fe_values[mu_field].get_function_values(current, mu);
-          fe_values[mu_field].get_function_gradients(current, grad_mu);
-          fe_values[c_field].get_function_values(history_term, history);
+          auto reference = references.find(cell->level());
+          if (reference == references.end())
+            {
+              fe_values.reinit(cell);
+              reference
+                = references
+                    .emplace(cell->level(),
+                             reference_cell(fe_values, scalar_index, component))
+                    .first;
+            }
+          const ReferenceCell &ref = reference->second;
 
-          cell_matrix = 0;
-          cell_rhs    = 0;
+          cell->get_dof_values(current, local_state);
+          cell->get_dof_values(history_term, local_history);
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            if (component[i] == 0)
+              {
+                c(scalar_index[i])     = local_state(i);
+                dc_dt(scalar_index[i]) = a0 * local_state(i) + local_history(i);
+              }
+            else
+              mu(scalar_index[i]) = local_state(i);
+
           for (unsigned int q = 0; q < n_q; ++q)
             {
-              const double JxW   = fe_values.JxW(q);
-              const double dc_dt = a0 * c[q] + history[q];
-              const double df    = physics.well.df(c[q]);
-              const double d2f   = physics.well.d2f(c[q]);
-              for (unsigned int i = 0; i < n_dofs; ++i)
-                {
-                  phi[i]      = fe_values.shape_value(i, q);
-                  grad_phi[i] = fe_values.shape_grad(i, q);
-                }
-              for (unsigned int i = 0; i < n_dofs; ++i)
-                {
-                  const double r
-                    = component[i] == 0
-                        ? phi[i] * dc_dt
-                            + dt_mobility * (grad_phi[i] * grad_mu[q])
-                        : phi[i] * (mu[q] - df)
-                            - kappa * (grad_phi[i] * grad_c[q]);
-                  cell_rhs(i) -= r * JxW;
-                  if (!with_matrix)
-                    continue;
-                  for (unsigned int j = 0; j < n_dofs; ++j)
-                    {
-                      double value;
-                      if (component[i] == 0)
-                        value = component[j] == 0
-                                  ? a0 * phi[i] * phi[j]
-                                  : dt_mobility * (grad_phi[i] * grad_phi[j]);
-                      else
-                        value = component[j] == 0
-                                  ? -d2f * phi[i] * phi[j]
-                                      - kappa * (grad_phi[i] * grad_phi[j])
-                                  : phi[i] * phi[j];
-                      cell_matrix(i, j) += value * JxW;
-                    }
-                }
+              double c_q = 0;
+              for (unsigned int k = 0; k < n_s; ++k)
+                c_q += ref.values(q, k) * c(k);
+              df_JxW[q]  = physics.well.df(c_q) * ref.JxW[q];
+              d2f_JxW[q] = physics.well.d2f(c_q) * ref.JxW[q];
             }
+          for (unsigned int k = 0; k < n_s; ++k)
+            {
+              double sum = 0;
+              for (unsigned int q = 0; q < n_q; ++q)
+                sum += ref.values(q, k) * df_JxW[q];
+              force(k) = sum;
+            }
+          ref.mass.vmult(mass_dc_dt, dc_dt);
+          ref.stiffness.vmult(stiff_mu, mu);
+          ref.mass.vmult(mass_mu, mu);
+          ref.stiffness.vmult(stiff_c, c);
+          for (unsigned int i = 0; i < n_dofs; ++i)
+            {
+              const unsigned int k = scalar_index[i];
+              cell_rhs(i)          = component[i] == 0
+                                       ? -(mass_dc_dt(k) + dt_mobility * stiff_mu(k))
+                                       : -(mass_mu(k) - force(k) - kappa * stiff_c(k));
+            }
+
+          if (with_matrix)
+            {
+              for (unsigned int k = 0; k < n_s; ++k)
+                for (unsigned int l = 0; l < n_s; ++l)
+                  {
+                    double sum = 0;
+                    for (unsigned int q = 0; q < n_q; ++q)
+                      sum += ref.values(q, k) * ref.values(q, l) * d2f_JxW[q];
+                    curvature_mass(k, l) = sum;
+                  }
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                for (unsigned int j = 0; j < n_dofs; ++j)
+                  {
+                    const unsigned int k = scalar_index[i], l = scalar_index[j];
+                    if (component[i] == 0)
+                      cell_matrix(i, j) = component[j] == 0
+                                            ? a0 * ref.mass(k, l)
+                                            : dt_mobility * ref.stiffness(k, l);
+                    else
+                      cell_matrix(i, j) = component[j] == 0
+                                            ? -curvature_mass(k, l)
+                                                - kappa * ref.stiffness(k, l)
+                                            : ref.mass(k, l);
+                  }
+            }
+
           cell->get_dof_indices(dof_indices);
           if (with_matrix)
             constraints.distribute_local_to_global(cell_matrix,

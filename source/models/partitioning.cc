@@ -304,7 +304,7 @@ namespace vitrum
         , triangulation(comm)
         , fe(FE_Q<dim>(1), 2 * (material.n_components() - 1) + 1)
         , dof_handler(triangulation)
-        , solver(comm)
+        , solver(comm, solver_prm.direct_solver)
         , controller(time_prm)
         , fields(output_prm.directory, "fields", comm)
         , clock(time_prm.end_time)

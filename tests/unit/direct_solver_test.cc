@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
 namespace
 {
   constexpr unsigned int size = 3;
@@ -25,10 +28,106 @@ namespace
   }
 } // namespace
 
-// A Newton method that meets a singular Jacobian retries with a shorter step,
-// and so a new matrix: the failed factorization must not make that one fail
-// too (PETSc's MUMPS interface skipped every later factorization).
-TEST(DirectSolver, RecoversAfterASingularMatrix)
+namespace
+{
+  /// An unsymmetric tridiagonal matrix (1D convection-diffusion) whose
+  /// condition number grows with `stiffness`, and b = A x_exact.
+  struct TestSystem
+  {
+    dealii::IndexSet                         all;
+    dealii::PETScWrappers::MPI::SparseMatrix A;
+    dealii::PETScWrappers::MPI::Vector       exact, b;
+
+    TestSystem(const unsigned int n, const double stiffness)
+        : all(n)
+    {
+      const MPI_Comm comm = MPI_COMM_SELF;
+      all.add_range(0, n);
+      dealii::DynamicSparsityPattern pattern(n, n);
+      for (unsigned int i = 0; i < n; ++i)
+        for (unsigned int j = (i > 0 ? i - 1 : 0); j < std::min(n, i + 2); ++j)
+          pattern.add(i, j);
+      A.reinit(all, all, pattern, comm);
+      fill(stiffness, 0.3);
+      exact.reinit(all, comm);
+      b.reinit(all, comm);
+      for (unsigned int i = 0; i < n; ++i)
+        exact(i) = std::sin(0.1 * i) + 0.01 * i;
+      exact.compress(dealii::VectorOperation::insert);
+      A.vmult(b, exact);
+    }
+
+    void
+    fill(const double stiffness, const double convection)
+    {
+      A                    = 0;
+      const unsigned int n = all.size();
+      for (unsigned int i = 0; i < n; ++i)
+        {
+          A.set(i, i, 1 + 2 * stiffness);
+          if (i > 0)
+            A.set(i, i - 1, -stiffness - convection);
+          if (i + 1 < n)
+            A.set(i, i + 1, -stiffness + convection);
+        }
+      A.compress(dealii::VectorOperation::insert);
+    }
+
+    double
+    relative_error(const dealii::PETScWrappers::MPI::Vector &x) const
+    {
+      dealii::PETScWrappers::MPI::Vector d(x);
+      d -= exact;
+      return d.l2_norm() / exact.l2_norm();
+    }
+  };
+
+
+  class EveryPackage : public ::testing::TestWithParam<const char *>
+  {
+  };
+} // namespace
+
+
+// Every package solves an unsymmetric system as accurately as double
+// precision allows, also a badly conditioned one (single-precision factors
+// are refined in double precision).
+TEST_P(EveryPackage, SolvesToDoublePrecisionAccuracy)
+{
+  for (const double stiffness : {1.0, 1e6})
+    {
+      TestSystem                         system(400, stiffness);
+      dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF);
+      vitrum::fem::DirectSolver          solver(MPI_COMM_SELF, GetParam());
+      solver.solve(system.A, x, system.b);
+      EXPECT_LT(system.relative_error(x), stiffness > 1 ? 1e-8 : 1e-12)
+        << "stiffness " << stiffness;
+    }
+}
+
+
+// New entries in the same matrix are factorized again.
+TEST_P(EveryPackage, RefactorizesChangedEntries)
+{
+  TestSystem                         system(50, 1.0);
+  dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF);
+  vitrum::fem::DirectSolver          solver(MPI_COMM_SELF, GetParam());
+  solver.solve(system.A, x, system.b);
+  EXPECT_LT(system.relative_error(x), 1e-12);
+
+  system.fill(3.0, -0.2);
+  system.A.vmult(system.b, system.exact);
+  solver.solve(system.A, x, system.b);
+  EXPECT_LT(system.relative_error(x), 1e-12);
+  solver.solve(system.A, x, system.b); // same factors
+  EXPECT_LT(system.relative_error(x), 1e-12);
+}
+
+
+// A Newton method that meets a singular Jacobian retries with a shorter
+// step, and so a new matrix: the failed factorization must not make that one
+// fail too (PETSc's MUMPS interface skipped every later factorization).
+TEST_P(EveryPackage, RecoversAfterASingularMatrix)
 {
   const MPI_Comm   comm = MPI_COMM_SELF;
   dealii::IndexSet all(size);
@@ -41,7 +140,7 @@ TEST(DirectSolver, RecoversAfterASingularMatrix)
   dealii::PETScWrappers::MPI::Vector b(all, comm), x(all, comm);
   b = 1;
 
-  vitrum::fem::DirectSolver solver(comm);
+  vitrum::fem::DirectSolver solver(comm, GetParam());
   set_diagonal(A, {1, 0, 1});
   EXPECT_THROW(solver.solve(A, x, b), vitrum::SolverError);
 
@@ -51,3 +150,10 @@ TEST(DirectSolver, RecoversAfterASingularMatrix)
   EXPECT_DOUBLE_EQ(x(1), 0.25);
   EXPECT_DOUBLE_EQ(x(2), 0.125);
 }
+
+
+INSTANTIATE_TEST_SUITE_P(DirectSolver,
+                         EveryPackage,
+                         ::testing::Values("PETSc MUMPS",
+                                           "MUMPS",
+                                           "MUMPS single precision"));

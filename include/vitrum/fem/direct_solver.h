@@ -6,7 +6,12 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <vitrum/fem/mumps_solver.h>
+
 #include <petscksp.h>
+
+#include <memory>
+#include <string>
 
 namespace vitrum
 {
@@ -19,6 +24,8 @@ namespace vitrum
     {
       double       newton_tolerance          = 1e-6;
       unsigned int maximum_newton_iterations = 10;
+      /// "PETSc MUMPS", "MUMPS" or "MUMPS single precision".
+      std::string direct_solver = "PETSc MUMPS";
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -37,7 +44,8 @@ namespace vitrum
     class DirectSolver
     {
     public:
-      explicit DirectSolver(MPI_Comm comm);
+      /// `package` is SolverParameters::direct_solver.
+      DirectSolver(MPI_Comm comm, const std::string &package = "PETSc MUMPS");
       ~DirectSolver();
       DirectSolver(const DirectSolver &) = delete;
       DirectSolver &
@@ -59,6 +67,11 @@ namespace vitrum
     private:
       MPI_Comm comm;
       KSP      ksp = nullptr;
+      // Set when MUMPS is called directly rather than through PETSc.
+      std::unique_ptr<MumpsSolver> mumps;
+      bool                         factorized       = false;
+      PetscObjectId                factorized_id    = 0;
+      PetscObjectState             factorized_state = 0;
     };
   } // namespace fem
 } // namespace vitrum

@@ -1,0 +1,97 @@
+#ifndef vitrum_fem_mumps_solver_h
+#define vitrum_fem_mumps_solver_h
+
+#include <deal.II/lac/petsc_sparse_matrix.h>
+#include <deal.II/lac/petsc_vector.h>
+
+#include <memory>
+#include <vector>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    namespace internal
+    {
+      class MumpsFactors;
+    }
+
+    /**
+     * Sparse LU by MUMPS, called directly rather than through PETSc, so
+     * that the factors can be kept in single precision: half the memory
+     * traffic and twice the dense-kernel speed of double precision. The
+     * solution is then refined in double precision (residuals with the
+     * double-precision matrix) until it is as accurate as a double LU
+     * would give; if the refinement stalls, the matrix is factorized
+     * again in double precision.
+     *
+     * The symbolic analysis is redone only when the sparsity pattern
+     * changes (after a remesh), which is detected by comparing patterns.
+     * The fill-reducing ordering is METIS' nested dissection of the
+     * matrix graph, computed on rank 0.
+     */
+    class MumpsSolver
+    {
+    public:
+      enum class Precision
+      {
+        single,
+        double_
+      };
+
+      MumpsSolver(MPI_Comm comm, Precision precision);
+      ~MumpsSolver();
+      MumpsSolver(const MumpsSolver &) = delete;
+      MumpsSolver &
+      operator=(const MumpsSolver &)
+        = delete;
+
+      /// Factorize A. Throws SolverError if it is singular or not finite.
+      void
+      factorize(const dealii::PETScWrappers::MPI::SparseMatrix &A);
+
+      /// Solve A x = b with the last factors; returns the number of
+      /// solves with the factors (1 + refinement steps).
+      unsigned int
+      solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+            dealii::PETScWrappers::MPI::Vector             &x,
+            const dealii::PETScWrappers::MPI::Vector       &b);
+
+      /// Forget factors and analysis.
+      void
+      reset();
+
+      /// Times the single-precision refinement stalled and a double LU
+      /// was used instead.
+      unsigned int
+      n_double_fallbacks() const
+      {
+        return double_fallbacks;
+      }
+
+    private:
+      void
+      read_matrix(const dealii::PETScWrappers::MPI::SparseMatrix &A);
+      std::vector<double>
+      gather(const dealii::PETScWrappers::MPI::Vector &v) const;
+      void
+      scatter(const std::vector<double>          &global,
+              dealii::PETScWrappers::MPI::Vector &v) const;
+
+      MPI_Comm                                comm;
+      Precision                               precision;
+      std::unique_ptr<internal::MumpsFactors> factors;
+      std::unique_ptr<internal::MumpsFactors> double_factors;
+      // The matrix in MUMPS' distributed coordinate format (1-based).
+      std::vector<int>    rows, columns;
+      std::vector<double> values;
+      // Pivot position of each unknown (rank 0; empty: MUMPS chooses).
+      std::vector<int> ordering;
+      bool             pattern_changed  = true;
+      bool             use_double       = false;
+      unsigned int     double_fallbacks = 0;
+    };
+  } // namespace fem
+} // namespace vitrum
+
+#endif
