@@ -120,6 +120,39 @@ def check_linearly_implicit(tmp):
         "the linearization error is not small against the time error"
 
 
+def check_direct_solvers(tmp):
+    """The three LU packages give the same runs on 2 ranks (Cahn-Hilliard
+    with Q2 elements and hanging nodes; the 7-element partitioning model):
+    the single-precision factors are refined to double-precision accuracy."""
+    packages = ["PETSc MUMPS", "MUMPS", "MUMPS single precision"]
+    spinodal, laminate = {}, {}
+    for package in packages:
+        d = os.path.join(tmp, package.replace(" ", "_"))
+        os.makedirs(d)
+        choice = f"subsection Solver\n set Direct solver = {package}\nend\n"
+        spinodal[package] = small_case(d, "subsection Mesh\n set Polynomial degree = 2\nend\n"
+                                       + choice)
+        os.makedirs(os.path.join(d, "laminate"))
+        laminate[package] = partitioning_case(os.path.join(d, "laminate"), "laminate_small",
+                                              choice)[0]
+    for runs, name in ((spinodal, "cahn hilliard"), (laminate, "partitioning")):
+        reference = runs[packages[0]]
+        for package in packages[1:]:
+            rows = runs[package]
+            assert len(rows) == len(reference), f"{name}, {package}: {len(rows)} vs " \
+                f"{len(reference)} steps"
+            worst = max(relative(a["free_energy"], b["free_energy"])
+                        for a, b in zip(rows, reference))
+            print(f"{name}, {package}: largest relative F difference from PETSc MUMPS "
+                  f"{worst:.2e} ({len(rows) - 1} steps)")
+            assert worst <= 1e-9
+    assert_conserving_and_descending(laminate["MUMPS single precision"])
+    mass = max(relative(r["mass"], spinodal["MUMPS single precision"][0]["mass"])
+               for r in spinodal["MUMPS single precision"])
+    print(f"cahn hilliard, single precision: mass change {mass:.2e}")
+    assert mass <= 1e-10
+
+
 def check_ranks(tmp):
     for d in ("a", "b"):
         os.makedirs(os.path.join(tmp, d))
@@ -238,6 +271,7 @@ def check_command_line(tmp):
 CHECKS = {
     "conservation": check_conservation_and_energy,
     "linearly-implicit": check_linearly_implicit,
+    "direct-solvers": check_direct_solvers,
     "ranks": check_ranks,
     "restart": check_restart,
     "three-d": check_three_d,
