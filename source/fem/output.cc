@@ -3,6 +3,8 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/output.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -74,6 +76,24 @@ namespace vitrum
       if (!error.empty())
         throw InputError("Output/Directory: cannot create '" + directory
                          + "': " + error);
+    }
+
+
+    bool
+    OutputParameters::is_output_time(const double t) const
+    {
+      for (const double target : output_times)
+        if (std::abs(t - target) <= 1e-12 * std::max(1.0, target))
+          return true;
+      return false;
+    }
+
+
+    bool
+    OutputParameters::fields_due(const double t, const unsigned int step) const
+    {
+      return is_output_time(t)
+             || (output_every > 0 && step % output_every == 0);
     }
 
 

@@ -1,9 +1,11 @@
 #include <vitrum/base/exceptions.h>
+#include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/time_stepping.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 namespace vitrum
 {
@@ -151,6 +153,96 @@ namespace vitrum
     }
 
 
+    bool
+    TimeSteppingParameters::finished(const double       time,
+                                     const unsigned int step) const
+    {
+      return time >= end_time * (1 - 1e-12)
+             || (maximum_steps > 0 && step >= maximum_steps);
+    }
+
+
+    void
+    StepStatistics::save(CheckpointState &state) const
+    {
+      state.set("rejected steps", double(rejected));
+      state.set("rejected by error", double(rejected_by_error));
+      state.set("rejected by newton", double(rejected_by_newton));
+      state.set("rejected by energy", double(rejected_by_energy));
+      state.set("factorizations", double(factorizations));
+      state.set("steps since remesh", double(steps_since_remesh));
+    }
+
+
+    void
+    StepStatistics::load(const CheckpointState &state)
+    {
+      const auto count = [&](const std::string &key) {
+        return static_cast<unsigned int>(state.get_double(key));
+      };
+      rejected           = count("rejected steps");
+      rejected_by_error  = count("rejected by error");
+      rejected_by_newton = count("rejected by newton");
+      rejected_by_energy = count("rejected by energy");
+      factorizations     = count("factorizations");
+      steps_since_remesh = count("steps since remesh");
+    }
+
+
+    std::string
+    StepStatistics::summary() const
+    {
+      return "rejected: " + std::to_string(rejected_by_error)
+             + " for time error, " + std::to_string(rejected_by_newton)
+             + " for Newton, " + std::to_string(rejected_by_energy)
+             + " for energy rise; " + std::to_string(factorizations)
+             + " LU factorizations";
+    }
+
+
+    bool
+    judge_step(TimeStepController   &controller,
+               StepStatistics       &statistics,
+               const double          dt,
+               const AttemptOutcome &outcome,
+               const double          time,
+               const std::string    &time_unit)
+    {
+      bool accepted = false;
+      if (!outcome.converged)
+        {
+          controller.shrink_after_failure(dt, 0.25);
+          ++statistics.rejected_by_newton;
+        }
+      else
+        {
+          accepted = statistics.steps_since_remesh < 2
+                     || controller.accept_or_reject(dt,
+                                                    outcome.error,
+                                                    outcome.exponent);
+          if (!accepted)
+            ++statistics.rejected_by_error;
+          else if (outcome.energy_rose)
+            {
+              controller.shrink_after_failure(dt, 0.5);
+              accepted = false;
+              ++statistics.rejected_by_energy;
+            }
+        }
+      if (accepted)
+        return true;
+      ++statistics.rejected;
+      if (controller.below_minimum())
+        throw SolverError(
+          "time step fell below Time stepping/Minimum time step ("
+          + std::to_string(controller.minimum_step()) + time_unit
+          + ") at t = " + std::to_string(time) + time_unit
+          + "; Newton does not converge or the energy rises. Try a finer mesh "
+            "or a smaller Error tolerance.");
+      return false;
+    }
+
+
     TimeStepController::TimeStepController(
       const TimeSteppingParameters &parameters)
         : parameters(parameters)
@@ -222,6 +314,13 @@ namespace vitrum
                                              const double factor)
     {
       proposal = dt * factor;
+    }
+
+
+    double
+    TimeStepController::minimum_step() const
+    {
+      return parameters.minimum_time_step;
     }
 
 

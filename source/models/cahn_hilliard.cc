@@ -745,12 +745,7 @@ namespace vitrum
       state.set("model", "cahn hilliard");
       state.set("time", time);
       state.set("step", double(step));
-      state.set("rejected steps", double(rejected_steps));
-      state.set("rejected by error", double(rejected_by_error));
-      state.set("rejected by newton", double(rejected_by_newton));
-      state.set("rejected by energy", double(rejected_by_energy));
-      state.set("factorizations", double(factorizations));
-      state.set("steps since remesh", double(steps_since_remesh));
+      statistics.save(state);
       state.set("initial mass", initial_mass);
       state.set("proposed step", controller.proposed_step());
       state.set("n states", double(states.size()));
@@ -788,18 +783,10 @@ namespace vitrum
         pointers.push_back(&s);
       fem::load_checkpoint_vectors(output_prm.directory, dof_handler, pointers);
 
-      time             = state.get_double("time");
-      step             = static_cast<unsigned int>(state.get_double("step"));
-      const auto count = [&](const std::string &key) {
-        return static_cast<unsigned int>(state.get_double(key));
-      };
-      rejected_steps     = count("rejected steps");
-      rejected_by_error  = count("rejected by error");
-      rejected_by_newton = count("rejected by newton");
-      rejected_by_energy = count("rejected by energy");
-      factorizations     = count("factorizations");
-      steps_since_remesh = count("steps since remesh");
-      initial_mass       = state.get_double("initial mass");
+      time = state.get_double("time");
+      step = static_cast<unsigned int>(state.get_double("step"));
+      statistics.load(state);
+      initial_mass = state.get_double("initial mass");
       controller.set_proposed_step(state.get_double("proposed step"));
       steps.clear();
       for (unsigned int k = 0; k < state.get_double("n steps"); ++k)
@@ -826,7 +813,7 @@ namespace vitrum
                     double(triangulation.n_global_active_cells()),
                     double(attempt.newton_iterations),
                     double(attempt.factorizations),
-                    double(rejected_steps),
+                    double(statistics.rejected),
                     clock.elapsed_seconds()});
       if (output_prm.progress_every == 0
           || step % output_prm.progress_every != 0)
@@ -891,90 +878,45 @@ namespace vitrum
       targets.push_back(time_prm.end_time);
       controller.set_target_times(targets);
 
-      const auto is_output_time = [&](const double t) {
-        for (const double target : output_prm.output_times)
-          if (std::abs(t - target) <= 1e-12 * std::max(1.0, target))
-            return true;
-        return false;
-      };
-      const auto finished = [&]() {
-        return time >= time_prm.end_time * (1 - 1e-12)
-               || (time_prm.maximum_steps > 0
-                   && step >= time_prm.maximum_steps);
-      };
-
       Vector new_state(owned_dofs, comm);
-      while (!finished())
+      while (!time_prm.finished(time, step))
         {
           const double dt = controller.step_from(time);
           new_state.reinit(owned_dofs, comm);
           const StepAttempt attempt = try_step(dt, new_state);
-          factorizations += attempt.factorizations;
-          bool accepted;
-          if (!attempt.converged)
-            {
-              controller.shrink_after_failure(dt, 0.25);
-              accepted = false;
-              ++rejected_by_newton;
-            }
-          else
-            {
-              // Right after remeshing, prediction and solution also differ
-              // by the change of the spatial discretization, which the time
-              // error estimate cannot tell apart from a time error. While the
-              // predictor still extrapolates from states interpolated from
-              // the old mesh (two steps), keep the step size instead.
-              if (steps_since_remesh < 2)
-                accepted = true;
-              else
-                accepted = controller.accept_or_reject(dt,
-                                                       attempt.error,
-                                                       attempt.error_exponent);
-              if (!accepted)
-                ++rejected_by_error;
-              // Energy must not rise: a step that raises it is too long.
-              if (accepted
-                  && attempt.free_energy
-                       > free_energy + 1e-10 * std::abs(free_energy))
-                {
-                  controller.shrink_after_failure(dt, 0.5);
-                  accepted = false;
-                  ++rejected_by_energy;
-                }
-            }
-          if (!accepted)
-            {
-              ++rejected_steps;
-              if (controller.below_minimum())
-                throw SolverError(
-                  "time step fell below Time stepping/Minimum time step ("
-                  + std::to_string(time_prm.minimum_time_step)
-                  + ") at t = " + std::to_string(time)
-                  + "; Newton does not converge or the energy rises. Try a "
-                    "finer mesh or a smaller Error tolerance.");
-              continue;
-            }
+          statistics.factorizations += attempt.factorizations;
+          // Energy must not rise: a step that raises it is too long.
+          const bool energy_rose
+            = attempt.free_energy > free_energy + 1e-10 * std::abs(free_energy);
+          if (!fem::judge_step(controller,
+                               statistics,
+                               dt,
+                               {attempt.converged,
+                                attempt.error,
+                                attempt.error_exponent,
+                                energy_rose},
+                               time,
+                               ""))
+            continue;
 
           accept_step(dt, new_state);
-          ++steps_since_remesh;
+          ++statistics.steps_since_remesh;
           if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
               && adapt_mesh())
-            steps_since_remesh = 0;
+            statistics.steps_since_remesh = 0;
           // The step already integrated its new state; only a new mesh
           // changes F and the mass to report.
           report_step(attempt,
-                      steps_since_remesh == 0
+                      statistics.steps_since_remesh == 0
                         ? integrate(states[0])
                         : Integrals{attempt.free_energy, attempt.mass});
-          if (is_output_time(time)
-              || (output_prm.output_every > 0
-                  && step % output_prm.output_every == 0))
+          if (output_prm.fields_due(time, step))
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
         }
 
-      if (fields.n_snapshots() == 0 || !is_output_time(time))
+      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
         write_fields();
       write_checkpoint();
       print_summary();
@@ -989,10 +931,8 @@ namespace vitrum
       Utilities::System::MemoryStats memory;
       Utilities::System::get_memory_stats(memory);
       const double peak_mb = Utilities::MPI::sum(memory.VmHWM / 1024.0, comm);
-      pcout << "\nFinished at t = " << time << " after " << step
-            << " steps; rejected: " << rejected_by_error << " for time error, "
-            << rejected_by_newton << " for Newton, " << rejected_by_energy
-            << " for energy rise; " << factorizations << " LU factorizations\n"
+      pcout << "\nFinished at t = " << time << " after " << step << " steps; "
+            << statistics.summary() << "\n"
             << "Free energy F = " << std::setprecision(10) << free_energy
             << ", relative mass change " << std::setprecision(3)
             << (mass - initial_mass) / std::abs(initial_mass) << '\n'

@@ -1507,17 +1507,9 @@ namespace vitrum
           write_fields();
         }
 
-      const auto is_output_time = [&](const double t) {
-        for (const double target : output_prm.output_times)
-          if (std::abs(t - target) <= 1e-12 * std::max(1.0, target))
-            return true;
-        return false;
-      };
       const auto finished = [&]() {
-        return time >= time_prm.end_time * (1 - 1e-12)
-               || crystal_fraction >= stop_fraction
-               || (time_prm.maximum_steps > 0
-                   && step >= time_prm.maximum_steps);
+        return time_prm.finished(time, step)
+               || crystal_fraction >= stop_fraction;
       };
 
       while (!finished())
@@ -1544,14 +1536,12 @@ namespace vitrum
           crystal_fraction = integrate_fraction();
           sharp_fraction   = integrate_sharp_fraction();
           report_step();
-          if (is_output_time(time)
-              || (output_prm.output_every > 0
-                  && step % output_prm.output_every == 0))
+          if (output_prm.fields_due(time, step))
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
         }
-      if (fields.n_snapshots() == 0 || !is_output_time(time))
+      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
         write_fields();
       write_checkpoint();
       print_summary();

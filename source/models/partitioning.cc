@@ -1268,12 +1268,7 @@ namespace vitrum
       state.set("model", "partitioning");
       state.set("time", time);
       state.set("step", double(step));
-      state.set("rejected steps", double(rejected_steps));
-      state.set("rejected by error", double(rejected_by_error));
-      state.set("rejected by newton", double(rejected_by_newton));
-      state.set("rejected by energy", double(rejected_by_energy));
-      state.set("factorizations", double(factorizations));
-      state.set("steps since remesh", double(steps_since_remesh));
+      statistics.save(state);
       state.set("profiles written", double(profiles_written));
       state.set("proposed step", controller.proposed_step());
       state.set("n states", double(states.size()));
@@ -1316,15 +1311,10 @@ namespace vitrum
       const auto count = [&](const std::string &key) {
         return static_cast<unsigned int>(state.get_double(key));
       };
-      time               = state.get_double("time");
-      step               = count("step");
-      rejected_steps     = count("rejected steps");
-      rejected_by_error  = count("rejected by error");
-      rejected_by_newton = count("rejected by newton");
-      rejected_by_energy = count("rejected by energy");
-      factorizations     = count("factorizations");
-      steps_since_remesh = count("steps since remesh");
-      profiles_written   = count("profiles written");
+      time = state.get_double("time");
+      step = count("step");
+      statistics.load(state);
+      profiles_written = count("profiles written");
       controller.set_proposed_step(state.get_double("proposed step"));
       steps.clear();
       for (unsigned int k = 0; k < count("n steps"); ++k)
@@ -1356,7 +1346,7 @@ namespace vitrum
                                  double(triangulation.n_global_active_cells()),
                                  double(attempt.newton_iterations),
                                  double(attempt.factorizations),
-                                 double(rejected_steps),
+                                 double(statistics.rejected),
                                  clock.elapsed_seconds()};
       for (unsigned int k = 0; k < K; ++k)
         row.push_back(current.amount[k] / volume());
@@ -1475,91 +1465,52 @@ namespace vitrum
           targets.push_back(t);
       controller.set_target_times(targets);
 
-      const auto is_output_time = [&](const double t) {
-        for (const double target : output_prm.output_times)
-          if (std::abs(t - target) <= 1e-12 * std::max(1.0, target))
-            return true;
-        return false;
-      };
-      const auto finished = [&]() {
-        return time >= time_prm.end_time * (1 - 1e-12)
-               || (time_prm.maximum_steps > 0
-                   && step >= time_prm.maximum_steps);
-      };
-
       Vector new_state(owned_dofs, comm);
-      while (!finished())
+      while (!time_prm.finished(time, step))
         {
           const double dt = controller.step_from(time);
           new_state.reinit(owned_dofs, comm);
           const StepAttempt attempt = try_step(dt, new_state);
-          factorizations += attempt.factorizations;
-          bool accepted;
-          if (!attempt.converged)
-            {
-              controller.shrink_after_failure(dt, 0.25);
-              accepted = false;
-              ++rejected_by_newton;
-            }
-          else
-            {
-              accepted
-                = steps_since_remesh < 2
-                    ? true
-                    : controller.accept_or_reject(dt,
-                                                  attempt.error,
-                                                  attempt.error_exponent);
-              if (!accepted)
-                ++rejected_by_error;
-              // In an isothermal hold the free energy must not rise. Newton
-              // leaves errors of its tolerance in the fractions, worth about
-              // tolerance * E0 in G: smaller rises are round-off, not physics.
-              const double allowed_rise
-                = solver_prm.newton_tolerance * energy_scale;
-              const bool isothermal
-                = temperature.value(time) == temperature.value(time + dt)
-                  && temperature.rate(time) == 0;
-              if (accepted && isothermal
-                  && attempt.observables.free_energy
-                       > current.free_energy + allowed_rise)
-                {
-                  controller.shrink_after_failure(dt, 0.5);
-                  accepted = false;
-                  ++rejected_by_energy;
-                }
-            }
-          if (!accepted)
-            {
-              ++rejected_steps;
-              if (controller.below_minimum())
-                throw SolverError(
-                  "time step fell below Time stepping/Minimum time step ("
-                  + std::to_string(time_prm.minimum_time_step)
-                  + " s) at t = " + std::to_string(time)
-                  + " s; Newton does not converge or the energy rises. Try a "
-                    "finer mesh or a smaller Error tolerance.");
-              continue;
-            }
+          statistics.factorizations += attempt.factorizations;
+          // In an isothermal hold the free energy must not rise. Newton
+          // leaves errors of its tolerance in the fractions, worth about
+          // tolerance * E0 in G: smaller rises are round-off, not physics.
+          const double allowed_rise
+            = solver_prm.newton_tolerance * energy_scale;
+          const bool isothermal
+            = temperature.value(time) == temperature.value(time + dt)
+              && temperature.rate(time) == 0;
+          const bool energy_rose = isothermal
+                                   && attempt.observables.free_energy
+                                        > current.free_energy + allowed_rise;
+          if (!fem::judge_step(controller,
+                               statistics,
+                               dt,
+                               {attempt.converged,
+                                attempt.error,
+                                attempt.error_exponent,
+                                energy_rose},
+                               time,
+                               " s"))
+            continue;
 
           accept_step(dt, new_state);
           current = attempt.observables;
-          ++steps_since_remesh;
+          ++statistics.steps_since_remesh;
           if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
               && adapt_mesh())
             {
-              steps_since_remesh = 0;
+              statistics.steps_since_remesh = 0;
               current = integrate(states[0], temperature.value(time));
             }
           report_step(attempt);
-          if (is_output_time(time)
-              || (output_prm.output_every > 0
-                  && step % output_prm.output_every == 0))
+          if (output_prm.fields_due(time, step))
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
         }
 
-      if (fields.n_snapshots() == 0 || !is_output_time(time))
+      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
         write_fields();
       write_checkpoint();
       print_summary();
@@ -1597,9 +1548,7 @@ namespace vitrum
       const double peak_mb = Utilities::MPI::sum(memory.VmHWM / 1024.0, comm);
       pcout << "\nFinished at t = " << time
             << " s (T = " << temperature.value(time) << " K) after " << step
-            << " steps; rejected: " << rejected_by_error << " for time error, "
-            << rejected_by_newton << " for Newton, " << rejected_by_energy
-            << " for energy rise; " << factorizations << " LU factorizations\n"
+            << " steps; " << statistics.summary() << "\n"
             << "Mean composition of the crystal (phi > 1/2) and glass:"
             << table.str() << "\n"
             << std::setprecision(3) << "Layer thickness: crystal "

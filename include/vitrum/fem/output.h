@@ -33,6 +33,15 @@ namespace vitrum
       /// Create the directory (on rank 0) and wait until it exists.
       void
       make_directory(MPI_Comm comm) const;
+
+      /// t is one of the Output times (to round-off).
+      bool
+      is_output_time(double t) const;
+
+      /// Fields are to be written after this step (an output time, or
+      /// Output every).
+      bool
+      fields_due(double t, unsigned int step) const;
     };
 
 

@@ -81,6 +81,49 @@ namespace vitrum
       declare_parameters(dealii::ParameterHandler &prm);
       void
       parse_parameters(dealii::ParameterHandler &prm);
+
+      /// The run is over: end time reached or the step limit hit.
+      bool
+      finished(double time, unsigned int step) const;
+    };
+
+
+    class CheckpointState;
+
+    /**
+     * What became of the attempted steps of a run with error control:
+     * rejections by cause, LU factorizations, accepted steps since the mesh
+     * last changed. Saved in and restored from checkpoints.
+     */
+    struct StepStatistics
+    {
+      unsigned int rejected           = 0; ///< for any of the causes below
+      unsigned int rejected_by_error  = 0;
+      unsigned int rejected_by_newton = 0;
+      unsigned int rejected_by_energy = 0;
+      unsigned int factorizations     = 0;
+      unsigned int steps_since_remesh = 1000;
+
+      void
+      save(CheckpointState &state) const;
+      void
+      load(const CheckpointState &state);
+      /// "rejected: 3 for time error, 0 for Newton, 1 for energy rise; 40
+      /// LU factorizations"
+      std::string
+      summary() const;
+    };
+
+
+    /**
+     * What a model found when it attempted a step.
+     */
+    struct AttemptOutcome
+    {
+      bool   converged;   ///< the nonlinear solver converged
+      double error;       ///< local error estimate (units of the tolerance)
+      double exponent;    ///< 1/(p+1) of the error model
+      bool   energy_rose; ///< the free energy would rise (not allowed)
     };
 
 
@@ -126,11 +169,34 @@ namespace vitrum
       bool
       below_minimum() const;
 
+      /// Time stepping/Minimum time step.
+      double
+      minimum_step() const;
+
     private:
       TimeSteppingParameters parameters;
       std::vector<double>    target_times;
       double                 proposal;
     };
+
+    /**
+     * The rules every implicit model applies to an attempted step: a step
+     * whose Newton iteration failed is retried with a quarter of its size,
+     * one with too large an error with the size the controller proposes,
+     * one that raises the free energy with half its size. For two steps
+     * after a remesh the error is not judged: prediction and solution then
+     * also differ by the change of the discretization, which the estimate
+     * cannot tell from a time error. Counts the rejections; throws
+     * SolverError once the step falls below the minimum. Returns whether
+     * the step stands.
+     */
+    bool
+    judge_step(TimeStepController   &controller,
+               StepStatistics       &statistics,
+               double                dt,
+               const AttemptOutcome &outcome,
+               double                time,
+               const std::string    &time_unit);
   } // namespace fem
 } // namespace vitrum
 

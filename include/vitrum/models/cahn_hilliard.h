@@ -163,17 +163,11 @@ namespace vitrum
       std::vector<Vector> states;
       std::vector<double> steps;
 
-      double       time               = 0;
-      unsigned int step               = 0;
-      unsigned int factorizations     = 0;
-      unsigned int rejected_steps     = 0; ///< for any of the reasons below
-      unsigned int rejected_by_error  = 0;
-      unsigned int rejected_by_newton = 0;
-      unsigned int rejected_by_energy = 0;
-      double       initial_mass       = 0;
-      double       free_energy        = 0;
-      /// Accepted steps since the mesh last changed.
-      unsigned int steps_since_remesh = 1000;
+      double              time         = 0;
+      unsigned int        step         = 0;
+      double              initial_mass = 0;
+      double              free_energy  = 0;
+      fem::StepStatistics statistics;
 
       fem::TimeStepController          controller;
       std::unique_ptr<base::CsvWriter> csv;

@@ -225,15 +225,10 @@ namespace vitrum
       std::vector<Vector> states;
       std::vector<double> steps;
 
-      double              time               = 0;
-      unsigned int        step               = 0;
-      unsigned int        factorizations     = 0;
-      unsigned int        rejected_steps     = 0;
-      unsigned int        rejected_by_error  = 0;
-      unsigned int        rejected_by_newton = 0;
-      unsigned int        rejected_by_energy = 0;
-      unsigned int        steps_since_remesh = 1000;
-      unsigned int        profiles_written   = 0;
+      double              time = 0;
+      unsigned int        step = 0;
+      fem::StepStatistics statistics;
+      unsigned int        profiles_written = 0;
       std::vector<double> initial_amount;
       Observables         current;
 
