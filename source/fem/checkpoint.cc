@@ -381,6 +381,21 @@ namespace vitrum
 
 
     template <int dim>
+    CheckpointState
+    load_checkpoint_mesh(const std::string  &directory,
+                         Triangulation<dim> &tria,
+                         const std::string  &model)
+    {
+      CheckpointState state = load_checkpoint_mesh(directory, tria);
+      if (state.get_string("model") != model)
+        throw InputError("Checkpointing/Resume: the checkpoint in '" + directory
+                         + "' was written by model '"
+                         + state.get_string("model") + "'");
+      return state;
+    }
+
+
+    template <int dim>
     void
     load_checkpoint_vectors(
       const std::string                               &directory,
@@ -409,6 +424,9 @@ namespace vitrum
     const CheckpointState &);                                               \
   template CheckpointState load_checkpoint_mesh<dim>(const std::string &,   \
                                                      Triangulation<dim> &); \
+  template CheckpointState load_checkpoint_mesh<dim>(const std::string &,   \
+                                                     Triangulation<dim> &,  \
+                                                     const std::string &);  \
   template void            load_checkpoint_vectors<dim>(                    \
     const std::string &,                                         \
     const DoFHandler<dim> &,                                     \

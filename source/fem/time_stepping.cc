@@ -329,5 +329,44 @@ namespace vitrum
     {
       return proposal < parameters.minimum_time_step;
     }
+
+
+    void
+    save_step_history(CheckpointState           &state,
+                      const double               time,
+                      const unsigned int         step,
+                      const StepStatistics      &statistics,
+                      const TimeStepController  &controller,
+                      const std::vector<double> &steps,
+                      const unsigned int         n_states)
+    {
+      state.set("time", time);
+      state.set("step", double(step));
+      statistics.save(state);
+      state.set("proposed step", controller.proposed_step());
+      state.set("n states", double(n_states));
+      state.set("n steps", double(steps.size()));
+      for (unsigned int k = 0; k < steps.size(); ++k)
+        state.set("step size " + std::to_string(k), steps[k]);
+    }
+
+
+    unsigned int
+    load_step_history(const CheckpointState &state,
+                      double                &time,
+                      unsigned int          &step,
+                      StepStatistics        &statistics,
+                      TimeStepController    &controller,
+                      std::vector<double>   &steps)
+    {
+      time = state.get_double("time");
+      step = static_cast<unsigned int>(state.get_double("step"));
+      statistics.load(state);
+      controller.set_proposed_step(state.get_double("proposed step"));
+      steps.clear();
+      for (unsigned int k = 0; k < state.get_double("n steps"); ++k)
+        steps.push_back(state.get_double("step size " + std::to_string(k)));
+      return static_cast<unsigned int>(state.get_double("n states"));
+    }
   } // namespace fem
 } // namespace vitrum

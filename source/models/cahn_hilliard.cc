@@ -743,15 +743,14 @@ namespace vitrum
       TimerOutput::Scope   scope(timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "cahn hilliard");
-      state.set("time", time);
-      state.set("step", double(step));
-      statistics.save(state);
+      fem::save_step_history(state,
+                             time,
+                             step,
+                             statistics,
+                             controller,
+                             steps,
+                             states.size());
       state.set("initial mass", initial_mass);
-      state.set("proposed step", controller.proposed_step());
-      state.set("n states", double(states.size()));
-      state.set("n steps", double(steps.size()));
-      for (unsigned int k = 0; k < steps.size(); ++k)
-        state.set("step size " + std::to_string(k), steps[k]);
       state.set("field records", fields.serialize());
 
       std::vector<Vector>         with_ghosts;
@@ -770,27 +769,23 @@ namespace vitrum
     {
       fem::make_box_mesh(triangulation, mesh_prm, false);
       const fem::CheckpointState state
-        = fem::load_checkpoint_mesh(output_prm.directory, triangulation);
-      if (state.get_string("model") != "cahn hilliard")
-        throw InputError("Checkpointing/Resume: the checkpoint in '"
-                         + output_prm.directory + "' was written by model '"
-                         + state.get_string("model") + "'");
+        = fem::load_checkpoint_mesh(output_prm.directory,
+                                    triangulation,
+                                    "cahn hilliard");
       setup_dofs();
-      states.assign(static_cast<unsigned int>(state.get_double("n states")),
-                    Vector(owned_dofs, comm));
+      const unsigned int n_states = fem::load_step_history(state,
+                                                           time,
+                                                           step,
+                                                           statistics,
+                                                           controller,
+                                                           steps);
+      states.assign(n_states, Vector(owned_dofs, comm));
       std::vector<Vector *> pointers;
       for (auto &s : states)
         pointers.push_back(&s);
       fem::load_checkpoint_vectors(output_prm.directory, dof_handler, pointers);
 
-      time = state.get_double("time");
-      step = static_cast<unsigned int>(state.get_double("step"));
-      statistics.load(state);
       initial_mass = state.get_double("initial mass");
-      controller.set_proposed_step(state.get_double("proposed step"));
-      steps.clear();
-      for (unsigned int k = 0; k < state.get_double("n steps"); ++k)
-        steps.push_back(state.get_double("step size " + std::to_string(k)));
       fields.deserialize(state.get_string("field records"));
       free_energy = integrate(states[0]).free_energy;
     }

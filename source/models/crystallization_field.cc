@@ -1387,11 +1387,9 @@ namespace vitrum
     {
       fem::make_box_mesh(triangulation, mesh_prm, false);
       const fem::CheckpointState state
-        = fem::load_checkpoint_mesh(output_prm.directory, triangulation);
-      if (state.get_string("model") != "crystallization field")
-        throw InputError("Checkpointing/Resume: the checkpoint in '"
-                         + output_prm.directory + "' was written by model '"
-                         + state.get_string("model") + "'");
+        = fem::load_checkpoint_mesh(output_prm.directory,
+                                    triangulation,
+                                    "crystallization field");
       setup_dofs();
       eta.reinit(owned_dofs, comm);
       fem::load_checkpoint_vectors(output_prm.directory,

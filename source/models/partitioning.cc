@@ -1266,15 +1266,14 @@ namespace vitrum
       TimerOutput::Scope   scope(timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "partitioning");
-      state.set("time", time);
-      state.set("step", double(step));
-      statistics.save(state);
+      fem::save_step_history(state,
+                             time,
+                             step,
+                             statistics,
+                             controller,
+                             steps,
+                             states.size());
       state.set("profiles written", double(profiles_written));
-      state.set("proposed step", controller.proposed_step());
-      state.set("n states", double(states.size()));
-      state.set("n steps", double(steps.size()));
-      for (unsigned int k = 0; k < steps.size(); ++k)
-        state.set("step size " + std::to_string(k), steps[k]);
       for (unsigned int k = 0; k < initial_amount.size(); ++k)
         state.set("initial amount " + std::to_string(k), initial_amount[k]);
       state.set("field records", fields.serialize());
@@ -1295,14 +1294,17 @@ namespace vitrum
     {
       fem::make_box_mesh(triangulation, mesh_prm, false);
       const fem::CheckpointState state
-        = fem::load_checkpoint_mesh(output_prm.directory, triangulation);
-      if (state.get_string("model") != "partitioning")
-        throw InputError("Checkpointing/Resume: the checkpoint in '"
-                         + output_prm.directory + "' was written by model '"
-                         + state.get_string("model") + "'");
+        = fem::load_checkpoint_mesh(output_prm.directory,
+                                    triangulation,
+                                    "partitioning");
       setup_dofs();
-      states.assign(static_cast<unsigned int>(state.get_double("n states")),
-                    Vector(owned_dofs, comm));
+      const unsigned int n_states = fem::load_step_history(state,
+                                                           time,
+                                                           step,
+                                                           statistics,
+                                                           controller,
+                                                           steps);
+      states.assign(n_states, Vector(owned_dofs, comm));
       std::vector<Vector *> pointers;
       for (auto &s : states)
         pointers.push_back(&s);
@@ -1311,14 +1313,7 @@ namespace vitrum
       const auto count = [&](const std::string &key) {
         return static_cast<unsigned int>(state.get_double(key));
       };
-      time = state.get_double("time");
-      step = count("step");
-      statistics.load(state);
       profiles_written = count("profiles written");
-      controller.set_proposed_step(state.get_double("proposed step"));
-      steps.clear();
-      for (unsigned int k = 0; k < count("n steps"); ++k)
-        steps.push_back(state.get_double("step size " + std::to_string(k)));
       initial_amount.resize(material.n_components());
       for (unsigned int k = 0; k < initial_amount.size(); ++k)
         initial_amount[k]

@@ -93,6 +93,13 @@ namespace vitrum
     load_checkpoint_mesh(const std::string          &directory,
                          dealii::Triangulation<dim> &tria);
 
+    /// The same, refusing a checkpoint that another model wrote.
+    template <int dim>
+    CheckpointState
+    load_checkpoint_mesh(const std::string          &directory,
+                         dealii::Triangulation<dim> &tria,
+                         const std::string          &model);
+
     /// After the DoFHandler is set up on the loaded mesh: the vectors
     /// (fully distributed, sized by the caller), in the order saved.
     template <int dim>

@@ -197,6 +197,30 @@ namespace vitrum
                const AttemptOutcome &outcome,
                double                time,
                const std::string    &time_unit);
+
+
+    /**
+     * The time-stepping part of a multistep model's checkpoint: time,
+     * step, statistics, the controller's proposal, the last step sizes and
+     * how many states the model keeps (their vectors are saved apart).
+     */
+    void
+    save_step_history(CheckpointState           &state,
+                      double                     time,
+                      unsigned int               step,
+                      const StepStatistics      &statistics,
+                      const TimeStepController  &controller,
+                      const std::vector<double> &steps,
+                      unsigned int               n_states);
+
+    /// Read what save_step_history wrote; returns the number of states.
+    unsigned int
+    load_step_history(const CheckpointState &state,
+                      double                &time,
+                      unsigned int          &step,
+                      StepStatistics        &statistics,
+                      TimeStepController    &controller,
+                      std::vector<double>   &steps);
   } // namespace fem
 } // namespace vitrum
 
