@@ -416,6 +416,46 @@ namespace vitrum
     }
 
 
+    template <int dim>
+    void
+    save_checkpoint(const std::string                             &directory,
+                    const DoFHandler<dim>                         &dof_handler,
+                    const std::vector<PETScWrappers::MPI::Vector> &vectors,
+                    const IndexSet                                &relevant,
+                    const CheckpointState                         &state)
+    {
+      std::vector<PETScVector>         with_ghosts;
+      std::vector<const PETScVector *> pointers;
+      for (const auto &v : vectors)
+        {
+          with_ghosts.emplace_back(v.locally_owned_elements(),
+                                   relevant,
+                                   v.get_mpi_communicator());
+          with_ghosts.back() = v;
+        }
+      for (const auto &v : with_ghosts)
+        pointers.push_back(&v);
+      save_checkpoint(directory, dof_handler, pointers, state);
+    }
+
+
+    template <int dim>
+    void
+    load_checkpoint_vectors(const std::string        &directory,
+                            const DoFHandler<dim>    &dof_handler,
+                            const unsigned int        n,
+                            const IndexSet           &owned,
+                            MPI_Comm                  comm,
+                            std::vector<PETScVector> &vectors)
+    {
+      vectors.assign(n, PETScVector(owned, comm));
+      std::vector<PETScVector *> pointers;
+      for (auto &v : vectors)
+        pointers.push_back(&v);
+      load_checkpoint_vectors(directory, dof_handler, pointers);
+    }
+
+
 #define VITRUM_CHECKPOINT_INSTANTIATE(dim)                                  \
   template void save_checkpoint<dim>(                                       \
     const std::string &,                                                    \
@@ -430,7 +470,19 @@ namespace vitrum
   template void            load_checkpoint_vectors<dim>(                    \
     const std::string &,                                         \
     const DoFHandler<dim> &,                                     \
-    const std::vector<PETScWrappers::MPI::Vector *> &);
+    const std::vector<PETScWrappers::MPI::Vector *> &);          \
+  template void save_checkpoint<dim>(                                       \
+    const std::string &,                                                    \
+    const DoFHandler<dim> &,                                                \
+    const std::vector<PETScWrappers::MPI::Vector> &,                        \
+    const IndexSet &,                                                       \
+    const CheckpointState &);                                               \
+  template void load_checkpoint_vectors<dim>(const std::string &,           \
+                                             const DoFHandler<dim> &,       \
+                                             unsigned int,                  \
+                                             const IndexSet &,              \
+                                             MPI_Comm,                      \
+                                             std::vector<PETScVector> &);
 
     VITRUM_CHECKPOINT_INSTANTIATE(1)
     VITRUM_CHECKPOINT_INSTANTIATE(2)

@@ -1278,13 +1278,11 @@ namespace vitrum
         state.set("initial amount " + std::to_string(k), initial_amount[k]);
       state.set("field records", fields.serialize());
 
-      std::vector<Vector>         with_ghosts;
-      std::vector<const Vector *> pointers;
-      for (const auto &s : states)
-        with_ghosts.push_back(ghosted(s));
-      for (const auto &s : with_ghosts)
-        pointers.push_back(&s);
-      fem::save_checkpoint(output_prm.directory, dof_handler, pointers, state);
+      fem::save_checkpoint(output_prm.directory,
+                           dof_handler,
+                           states,
+                           relevant_dofs,
+                           state);
     }
 
 
@@ -1304,11 +1302,12 @@ namespace vitrum
                                                            statistics,
                                                            controller,
                                                            steps);
-      states.assign(n_states, Vector(owned_dofs, comm));
-      std::vector<Vector *> pointers;
-      for (auto &s : states)
-        pointers.push_back(&s);
-      fem::load_checkpoint_vectors(output_prm.directory, dof_handler, pointers);
+      fem::load_checkpoint_vectors(output_prm.directory,
+                                   dof_handler,
+                                   n_states,
+                                   owned_dofs,
+                                   comm,
+                                   states);
 
       const auto count = [&](const std::string &key) {
         return static_cast<unsigned int>(state.get_double(key));

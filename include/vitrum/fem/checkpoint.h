@@ -81,6 +81,17 @@ namespace vitrum
       const std::vector<const dealii::PETScWrappers::MPI::Vector *> &vectors,
       const CheckpointState                                         &state);
 
+    /// The same for fully distributed vectors: the ghosted copies (with
+    /// the locally relevant DoFs `relevant`) are made here.
+    template <int dim>
+    void
+    save_checkpoint(
+      const std::string                                     &directory,
+      const dealii::DoFHandler<dim>                         &dof_handler,
+      const std::vector<dealii::PETScWrappers::MPI::Vector> &vectors,
+      const dealii::IndexSet                                &relevant,
+      const CheckpointState                                 &state);
+
     /// Whether <directory>/checkpoint exists.
     bool
     checkpoint_exists(const std::string &directory);
@@ -108,6 +119,18 @@ namespace vitrum
       const std::string                                       &directory,
       const dealii::DoFHandler<dim>                           &dof_handler,
       const std::vector<dealii::PETScWrappers::MPI::Vector *> &vectors);
+
+    /// The same into `n` new fully distributed vectors of the locally
+    /// owned DoFs `owned`.
+    template <int dim>
+    void
+    load_checkpoint_vectors(
+      const std::string                               &directory,
+      const dealii::DoFHandler<dim>                   &dof_handler,
+      unsigned int                                     n,
+      const dealii::IndexSet                          &owned,
+      MPI_Comm                                         comm,
+      std::vector<dealii::PETScWrappers::MPI::Vector> &vectors);
   } // namespace fem
 } // namespace vitrum
 
