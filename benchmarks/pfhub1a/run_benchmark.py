@@ -9,8 +9,10 @@ copy of the parameter file (so the output directory and end time can be
 changed without editing the original), then writes report.txt and
 free_energy.png into the output directory.
 
---study runs a small refinement study (base, finer mesh, tighter time
-tolerance) to t = 1e4 and shows whether F is converged to 0.5 %.
+--study runs a two-by-two refinement study to t = 1e4: the file's mesh
+levels and one level more, each with the file's error tolerance and with
+four times that, and shows how far F moves with the mesh at each tolerance
+and with the tolerance on each mesh (flagged above 0.5 %).
 --no-run only analyses existing output, and copes with the partial
 time_series.csv of a run still in progress.
 """
@@ -31,14 +33,11 @@ PLOTTER = os.path.join(REPO, "postprocess", "plot_time_series.py")
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.dirname(PLOTTER))
 from plot_time_series import read_time_series  # noqa: E402
+from plot_nanomolding import read_prm_entries  # noqa: E402
 
 REPORT_TIMES = [1, 10, 100, 1e3, 1e4, 1e5, 1e6]
 PUBLISHED = [("PRISMS-PF", 708, 1e4, 2), ("MOOSE (best)", 1244, 1e6, 8),
              ("FEniCS", 388, 1.16e6, 24)]
-STUDY = {"base": "",
-         "fine_mesh": "subsection Mesh\n  set Minimum refinement level = 2\n"
-                      "  set Maximum refinement level = 3\nend\n",
-         "tight_time": "subsection Time stepping\n  set Error tolerance = 6.25e-5\nend\n"}
 STUDY_TIMES = [100, 1e3, 1e4]
 
 
@@ -184,30 +183,55 @@ def report(output, end_time, total_wall=None, nproc=None):
                     "-o", os.path.join(output, "free_energy.png")], check=True)
 
 
-def analyse_study(output):
-    """Table of F at STUDY_TIMES for the study cases, diffs vs base, PNG overlay."""
+def study_cases(prm):
+    """The four cases of the study as {name: overrides}: mesh levels as in
+    the file ("mesh") or one more ("fine_mesh"), error tolerance as in the
+    file or four times looser ("_loose_time")."""
+    entries = read_prm_entries(prm)
+    low = int(entries.get("Mesh/Minimum refinement level", 0))
+    high = int(entries.get("Mesh/Maximum refinement level", 2))
+    tolerance = float(entries.get("Time stepping/Error tolerance", 1e-3))
+    cases = {}
+    for mesh, shift in (("mesh", 0), ("fine_mesh", 1)):
+        for suffix, factor in (("", 1), ("_loose_time", 4)):
+            cases[mesh + suffix] = (
+                f"subsection Mesh\n  set Minimum refinement level = {low + shift}\n"
+                f"  set Maximum refinement level = {high + shift}\nend\n"
+                f"subsection Time stepping\n  set Error tolerance = {tolerance * factor:g}\nend\n")
+    return cases
+
+
+def analyse_study(output, prm):
+    """F at STUDY_TIMES for the four cases; how far F moves with the mesh
+    (at each tolerance) and with the tolerance (on each mesh); PNG overlay."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     data = {}
-    for case in STUDY:
+    for case in study_cases(prm):
         path = os.path.join(output, case, "time_series.csv")
         if os.path.exists(path):
             data[case] = read_time_series(path)
-    if "base" not in data:
-        sys.exit(f"error: no {output}/base/time_series.csv")
-    L = ["Refinement study (F; ~ = interpolated; ! = |diff vs base| > 0.5 %)", "",
-         f"{'case':<12}" + "".join(f"{'t = ' + format(t, 'g'):>24}" for t in STUDY_TIMES)]
-    base = {t: value_at(data["base"], t) for t in STUDY_TIMES}
+    header = f"{'':<34}" + "".join(f"{'t = ' + format(t, 'g'):>16}" for t in STUDY_TIMES)
+    L = ["Refinement study: F (~ = interpolated)", "", header]
     for case, d in data.items():
-        row = f"{case:<12}"
+        L.append(f"{case:<34}" + "".join(f"{fmt_value(value_at(d, t)):>16}" for t in STUDY_TIMES))
+    L += ["", "Relative change of F (! = above 0.5 %)", "", header]
+    pairs = [("mesh", "fine_mesh", "one more mesh level"),
+             ("mesh_loose_time", "fine_mesh_loose_time", "one more mesh level, loose tolerance"),
+             ("mesh_loose_time", "mesh", "tolerance / 4"),
+             ("fine_mesh_loose_time", "fine_mesh", "tolerance / 4, fine mesh")]
+    for coarse, fine, label in pairs:
+        if coarse not in data or fine not in data:
+            continue
+        row = f"{label:<34}"
         for t in STUDY_TIMES:
-            v, b = value_at(d, t), base[t]
-            cell = fmt_value(v)
-            if case != "base" and v is not None and b is not None:
-                diff = 100 * (v[0] - b[0]) / b[0]
-                cell += f" ({diff:+.2f} %){'!' if abs(diff) > 0.5 else ' '}"
-            row += f"{cell:>24}"
+            a, b = value_at(data[coarse], t), value_at(data[fine], t)
+            cell = "-"
+            if a is not None and b is not None:
+                diff = 100 * (b[0] - a[0]) / a[0]
+                cell = f"{diff:+.2f} %{'!' if abs(diff) > 0.5 else ' '}"
+            row += f"{cell:>16}"
         L.append(row)
     text = "\n".join(L) + "\n"
     print(text)
@@ -239,16 +263,17 @@ def main():
     p.add_argument("--output", default=os.path.join(REPO, "output", "pfhub1a_benchmark"))
     p.add_argument("--no-run", action="store_true", help="only analyse an existing output directory")
     p.add_argument("--study", action="store_true",
-                   help="refinement study: base, fine_mesh, tight_time to t = min(1e4, --end-time)")
+                   help="two-by-two refinement study (mesh levels, error tolerance) to "
+                        "t = min(1e4, --end-time)")
     a = p.parse_args()
     output = os.path.abspath(a.output)
     vitrum, prm = os.path.abspath(a.vitrum), os.path.abspath(a.prm)
     if a.study:
-        for case, extra in STUDY.items():
+        for case, extra in study_cases(prm).items():
             if not a.no_run:
                 run_solver(vitrum, a.np, prm, os.path.join(output, case),
                            min(1e4, a.end_time), extra)
-        analyse_study(output)
+        analyse_study(output, prm)
     else:
         wall = None if a.no_run else run_solver(vitrum, a.np, prm, output, a.end_time)
         report(output, a.end_time, wall, None if a.no_run else a.np)
