@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -463,9 +464,14 @@ namespace vitrum
           A.vmult(residual, x);
           residual.sadd(-1.0, 1.0, b);
           const double norm = residual.l2_norm();
+          if (std::getenv("VITRUM_MUMPS_VERBOSE")
+              && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+            std::printf("refinement %u: relative residual %.3e\n",
+                        solves,
+                        norm / b_norm);
           if (!std::isfinite(norm))
             break;
-          if (norm <= 1e-13 * b_norm)
+          if (norm <= 1e-12 * b_norm)
             return solves;
           // Stalled: accept what double precision could not improve much
           // on either, otherwise fall back below.

@@ -1,3 +1,4 @@
+#include <vitrum/base/exceptions.h>
 #include <vitrum/fem/time_stepping.h>
 
 #include <gtest/gtest.h>
@@ -123,4 +124,58 @@ TEST(TimeStepController, GrowsOnSmallErrorShrinksOnLargeError)
   EXPECT_DOUBLE_EQ(c.proposed_step(), 10.0); // capped by the maximum
   c.shrink_after_failure(1e-12, 0.25);
   EXPECT_TRUE(c.below_minimum());
+}
+
+
+// The rules for an attempted step: Newton failure quarters the step, too
+// large an error lets the controller shrink it, an energy rise halves it;
+// right after a remesh the error is not judged; each rejection is counted.
+TEST(JudgeStep, AppliesTheRulesAndCountsRejections)
+{
+  TimeSteppingParameters parameters;
+  parameters.tolerance         = 1e-3;
+  parameters.minimum_time_step = 1e-6;
+  TimeStepController controller(parameters);
+  StepStatistics     statistics;
+  statistics.steps_since_remesh = 5;
+
+  EXPECT_FALSE(
+    judge_step(controller, statistics, 1.0, {false, 0, 0.5, false}, 0, ""));
+  EXPECT_DOUBLE_EQ(controller.proposed_step(), 0.25);
+  EXPECT_EQ(statistics.rejected_by_newton, 1u);
+
+  EXPECT_FALSE(
+    judge_step(controller, statistics, 1.0, {true, 4e-3, 0.5, false}, 0, ""));
+  EXPECT_NEAR(controller.proposed_step(), 0.9 * 0.5, 1e-14); // 0.9 (1/4)^(1/2)
+  EXPECT_EQ(statistics.rejected_by_error, 1u);
+
+  EXPECT_FALSE(
+    judge_step(controller, statistics, 1.0, {true, 1e-4, 0.5, true}, 0, ""));
+  EXPECT_DOUBLE_EQ(controller.proposed_step(), 0.5);
+  EXPECT_EQ(statistics.rejected_by_energy, 1u);
+
+  EXPECT_TRUE(
+    judge_step(controller, statistics, 1.0, {true, 1e-4, 0.5, false}, 0, ""));
+  EXPECT_EQ(statistics.rejected, 3u);
+
+  // Within two steps of a remesh a large error does not reject the step,
+  // and the proposal stays.
+  statistics.steps_since_remesh = 1;
+  controller.set_proposed_step(0.7);
+  EXPECT_TRUE(
+    judge_step(controller, statistics, 0.7, {true, 1.0, 0.5, false}, 0, ""));
+  EXPECT_DOUBLE_EQ(controller.proposed_step(), 0.7);
+  EXPECT_EQ(statistics.rejected, 3u);
+}
+
+
+TEST(JudgeStep, RefusesToGoBelowTheMinimumStep)
+{
+  TimeSteppingParameters parameters;
+  parameters.minimum_time_step = 0.1;
+  TimeStepController controller(parameters);
+  StepStatistics     statistics;
+  EXPECT_THROW(
+    judge_step(controller, statistics, 0.2, {false, 0, 0.5, false}, 3.0, " s"),
+    vitrum::SolverError);
 }
