@@ -123,6 +123,15 @@ namespace vitrum
                         "0",
                         Integer(0),
                         "Stop after this many accepted steps (0: no limit).");
+      prm.declare_entry(
+        "Steps unchecked after remesh",
+        "2",
+        Integer(0, 10),
+        "After a remesh the predictor extrapolates from states interpolated "
+        "from the old mesh, and the error estimate cannot tell that from a "
+        "time error: this many steps keep their size without being judged. "
+        "With a quadratic predictor the third step still uses one such "
+        "state (3 removes the rejections that causes).");
       prm.leave_subsection();
     }
 
@@ -131,14 +140,15 @@ namespace vitrum
     TimeSteppingParameters::parse_parameters(dealii::ParameterHandler &prm)
     {
       prm.enter_subsection("Time stepping");
-      end_time          = prm.get_double("End time");
-      initial_time_step = prm.get_double("Initial time step");
-      minimum_time_step = prm.get_double("Minimum time step");
-      maximum_time_step = prm.get_double("Maximum time step");
-      tolerance         = prm.get_double("Error tolerance");
-      maximum_growth    = prm.get_double("Maximum growth factor");
-      order             = prm.get_integer("Order");
-      maximum_steps     = prm.get_integer("Maximum number of steps");
+      end_time               = prm.get_double("End time");
+      initial_time_step      = prm.get_double("Initial time step");
+      minimum_time_step      = prm.get_double("Minimum time step");
+      maximum_time_step      = prm.get_double("Maximum time step");
+      tolerance              = prm.get_double("Error tolerance");
+      maximum_growth         = prm.get_double("Maximum growth factor");
+      order                  = prm.get_integer("Order");
+      maximum_steps          = prm.get_integer("Maximum number of steps");
+      unchecked_after_remesh = prm.get_integer("Steps unchecked after remesh");
       prm.leave_subsection();
 
       if (!(initial_time_step > 0))
@@ -216,7 +226,8 @@ namespace vitrum
         }
       else
         {
-          accepted = statistics.steps_since_remesh < 2
+          accepted = statistics.steps_since_remesh
+                       < controller.settings().unchecked_after_remesh
                      || controller.accept_or_reject(dt,
                                                     outcome.error,
                                                     outcome.exponent);
@@ -321,6 +332,13 @@ namespace vitrum
     TimeStepController::minimum_step() const
     {
       return parameters.minimum_time_step;
+    }
+
+
+    const TimeSteppingParameters &
+    TimeStepController::settings() const
+    {
+      return parameters;
     }
 
 

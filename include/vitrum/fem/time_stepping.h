@@ -76,6 +76,8 @@ namespace vitrum
       double       maximum_growth    = 2.0;
       unsigned int order             = 2;
       unsigned int maximum_steps     = 0;
+      /// Steps after a remesh whose error is not judged.
+      unsigned int unchecked_after_remesh = 2;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -173,6 +175,9 @@ namespace vitrum
       double
       minimum_step() const;
 
+      const TimeSteppingParameters &
+      settings() const;
+
     private:
       TimeSteppingParameters parameters;
       std::vector<double>    target_times;
@@ -183,12 +188,12 @@ namespace vitrum
      * The rules every implicit model applies to an attempted step: a step
      * whose Newton iteration failed is retried with a quarter of its size,
      * one with too large an error with the size the controller proposes,
-     * one that raises the free energy with half its size. For two steps
-     * after a remesh the error is not judged: prediction and solution then
-     * also differ by the change of the discretization, which the estimate
-     * cannot tell from a time error. Counts the rejections; throws
-     * SolverError once the step falls below the minimum. Returns whether
-     * the step stands.
+     * one that raises the free energy with half its size. For the first
+     * steps after a remesh (Time stepping/Steps unchecked after remesh) the
+     * error is not judged: prediction and solution then also differ by the
+     * change of the discretization, which the estimate cannot tell from a time
+     * error. Counts the rejections; throws SolverError once the step falls
+     * below the minimum. Returns whether the step stands.
      */
     bool
     judge_step(TimeStepController   &controller,
