@@ -269,11 +269,8 @@ namespace vitrum
           return std::make_unique<internal::MumpsInstance<float>>(comm);
         return std::make_unique<internal::MumpsInstance<double>>(comm);
       }
-    } // namespace
 
 
-    namespace
-    {
       /// Sizes and offsets of each rank's block of a vector.
       std::pair<std::vector<int>, std::vector<int>>
       block_layout(MPI_Comm comm, const int local_size)
@@ -311,6 +308,7 @@ namespace vitrum
     MumpsSolver::MumpsSolver(MPI_Comm comm, const Precision precision)
         : comm(comm)
         , precision(precision)
+        , verbose(std::getenv("VITRUM_MUMPS_VERBOSE") != nullptr)
     {
     }
 
@@ -383,11 +381,18 @@ namespace vitrum
             ordering
               = internal::nested_dissection(A.m(), all_rows, all_columns);
         }
+      factorize_active(A.m());
+    }
+
+
+    void
+    MumpsSolver::factorize_active(const int n)
+    {
       auto &active = use_double ? double_factors : factors;
       if (!active)
         {
           active = make_factors(comm, !use_double);
-          active->analyse(A.m(), rows, columns, ordering);
+          active->analyse(n, rows, columns, ordering);
         }
       try
         {
@@ -438,7 +443,7 @@ namespace vitrum
     }
 
 
-    unsigned int
+    void
     MumpsSolver::solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
                        dealii::PETScWrappers::MPI::Vector             &x,
                        const dealii::PETScWrappers::MPI::Vector       &b)
@@ -451,34 +456,32 @@ namespace vitrum
       };
       solve_once(b, x);
       if (use_double)
-        return 1;
+        return;
 
       // Refine in double precision: x += A^{-1}_single (b - A x) until the
       // residual is as small as a double-precision LU leaves it.
       const double                       b_norm = b.l2_norm();
       dealii::PETScWrappers::MPI::Vector residual(b), correction(b);
       double                             previous = b_norm;
-      unsigned int                       solves   = 1;
-      for (; solves < 20; ++solves)
+      for (unsigned int solves = 1; solves < 20; ++solves)
         {
           A.vmult(residual, x);
           residual.sadd(-1.0, 1.0, b);
           const double norm = residual.l2_norm();
-          if (std::getenv("VITRUM_MUMPS_VERBOSE")
-              && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
+          if (verbose && dealii::Utilities::MPI::this_mpi_process(comm) == 0)
             std::printf("refinement %u: relative residual %.3e\n",
                         solves,
                         norm / b_norm);
           if (!std::isfinite(norm))
             break;
           if (norm <= 1e-12 * b_norm)
-            return solves;
+            return;
           // Stalled: accept what double precision could not improve much
           // on either, otherwise fall back below.
           if (norm > 0.5 * previous)
             {
               if (norm <= 1e-10 * b_norm)
-                return solves;
+                return;
               break;
             }
           previous = norm;
@@ -487,16 +490,9 @@ namespace vitrum
         }
       // The single-precision factors are not good enough for this matrix
       // (too ill-conditioned): factorize it in double precision.
-      ++double_fallbacks;
       use_double = true;
-      if (!double_factors)
-        {
-          double_factors = make_factors(comm, false);
-          double_factors->analyse(A.m(), rows, columns, ordering);
-        }
-      double_factors->factorize(values);
+      factorize_active(A.m());
       solve_once(b, x);
-      return solves + 1;
     }
   } // namespace fem
 } // namespace vitrum

@@ -48,6 +48,26 @@ namespace
           "prefactor = 2e-3\n set Arrhenius activation energy = "
         + std::to_string(Q_U) + "\nend\n"));
   }
+
+
+  /// A 700 K hold of arrhenius(100, 50) in a 20 nm wire (wall area per
+  /// volume 4/d = 2e8 /m), with its rates by hand.
+  struct WireHold
+  {
+    const KineticsMaterial m  = arrhenius(100, 50);
+    const double           T  = 700;
+    const double           RT = gas_constant * T;
+    const Schedule hold       = Schedule::constant(T, Quantity::temperature());
+    const double   I          = 1e20 * std::exp(-1e5 / RT);
+    const double   Is         = 3e12 * std::exp(-1e5 / RT);
+    const double   U          = 2e-3 * std::exp(-5e4 / RT);
+    SegmentCrystallizationSettings s;
+
+    WireHold()
+    {
+      s.interface_area_per_volume = 2e8;
+    }
+  };
 } // namespace
 
 
@@ -156,13 +176,11 @@ TEST(KineticsMaterial, CompositionVariableErrors)
 
 TEST(SegmentCrystallization, IsothermalIsTheClosedFormForEveryAge)
 {
-  const auto     m = arrhenius(100, 50);
-  const double   T = 700, RT = gas_constant * T;
-  const Schedule hold = Schedule::constant(T, Quantity::temperature());
-  const double I = 1e20 * std::exp(-1e5 / RT), Is = 3e12 * std::exp(-1e5 / RT);
-  const double U = 2e-3 * std::exp(-5e4 / RT);
-  SegmentCrystallizationSettings s;
-  s.interface_area_per_volume = 2e8; // 4/d, d = 20 nm
+  const WireHold w;
+  const auto    &m    = w.m;
+  const auto    &hold = w.hold;
+  const auto    &s    = w.s;
+  const double   T = w.T, I = w.I, Is = w.Is, U = w.U;
   for (const double born : {0., 10., 25.})
     {
       const auto   c = crystallize_segment(m, {}, hold, born, born, 30., T, s);
@@ -189,14 +207,12 @@ TEST(SegmentCrystallization, IsothermalIsTheClosedFormForEveryAge)
 TEST(SegmentCrystallization, WallActsOnlyFromPoreEntry)
 {
   // glass since 0, on the wall since 12 s: nuclei on the wall only later
-  const auto     m = arrhenius(100, 50);
-  const double   T = 700, RT = gas_constant * T;
-  const Schedule hold = Schedule::constant(T, Quantity::temperature());
-  const double I = 1e20 * std::exp(-1e5 / RT), Is = 3e12 * std::exp(-1e5 / RT);
-  const double U = 2e-3 * std::exp(-5e4 / RT);
-  SegmentCrystallizationSettings s;
-  s.interface_area_per_volume = 2e8;
-  const double X = crystallize_segment(m, {}, hold, 0, 12, 30, T, s).fraction;
+  const WireHold w;
+  const auto    &m    = w.m;
+  const auto    &hold = w.hold;
+  const auto    &s    = w.s;
+  const double   T = w.T, I = w.I, Is = w.Is, U = w.U;
+  const double   X = crystallize_segment(m, {}, hold, 0, 12, 30, T, s).fraction;
   // X_ext = (pi/3) U^3 [I t^4 + S_v I_s (t - 12)^4]
   EXPECT_NEAR(X,
               1

@@ -52,9 +52,8 @@ namespace vitrum
       void
       factorize(const dealii::PETScWrappers::MPI::SparseMatrix &A);
 
-      /// Solve A x = b with the last factors; returns the number of
-      /// solves with the factors (1 + refinement steps).
-      unsigned int
+      /// Solve A x = b with the last factors.
+      void
       solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
             dealii::PETScWrappers::MPI::Vector             &x,
             const dealii::PETScWrappers::MPI::Vector       &b);
@@ -63,15 +62,11 @@ namespace vitrum
       void
       reset();
 
-      /// Times the single-precision refinement stalled and a double LU
-      /// was used instead.
-      unsigned int
-      n_double_fallbacks() const
-      {
-        return double_fallbacks;
-      }
-
     private:
+      /// Create and analyse the factors of the current precision if
+      /// needed, and factorize `values` (forgetting everything on failure).
+      void
+      factorize_active(int n);
       void
       read_matrix(const dealii::PETScWrappers::MPI::SparseMatrix &A);
       std::vector<double>
@@ -89,9 +84,10 @@ namespace vitrum
       std::vector<double> values;
       // Pivot position of each unknown (rank 0; empty: MUMPS chooses).
       std::vector<int> ordering;
-      bool             pattern_changed  = true;
-      bool             use_double       = false;
-      unsigned int     double_fallbacks = 0;
+      bool             pattern_changed = true;
+      bool             use_double      = false;
+      /// VITRUM_MUMPS_VERBOSE is set: print the refinement residuals.
+      bool verbose;
     };
   } // namespace fem
 } // namespace vitrum
