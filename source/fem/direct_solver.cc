@@ -1,10 +1,14 @@
 #include <deal.II/base/mpi.h>
 
+#include <deal.II/lac/solver_control.h>
+#include <deal.II/lac/solver_gmres.h>
+
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/direct_solver.h>
 
 #include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
+#include <cmath>
 #include <string>
 
 namespace vitrum
@@ -39,6 +43,29 @@ namespace vitrum
         "the same with single-precision factors (20 % less memory), each "
         "solve refined in double precision to the same accuracy; a matrix "
         "too ill-conditioned for that is factorized again in double.");
+      prm.declare_entry(
+        "Factor reuse iterations",
+        "0",
+        dealii::Patterns::Integer(0, 100),
+        "0: every matrix whose entries changed is factorized. N > 0: a "
+        "changed matrix on the same mesh is first solved by GMRES "
+        "preconditioned with the factors of the last factorized matrix, for "
+        "at most N iterations; it is factorized only if that does not reach "
+        "Factor reuse tolerance, and the next one also if it needed more "
+        "than N/2. Pays off when a factorization costs more than N "
+        "triangular solves and the matrix changes little from step to "
+        "step.");
+      prm.declare_entry("Factor reuse tolerance",
+                        "1e-10",
+                        dealii::Patterns::Double(1e-16, 1e-2),
+                        "Relative accuracy of the solution that GMRES with "
+                        "earlier factors must reach (it reduces the "
+                        "preconditioned residual, which estimates the error, "
+                        "by this factor). For a linearly implicit step the "
+                        "solution is the change over the step, and 1e-4 of it "
+                        "is far below the time error; the Krylov vectors keep "
+                        "conserved quantities exactly. Single-precision "
+                        "factors give no better than about 1e-7.");
       prm.leave_subsection();
     }
 
@@ -50,6 +77,8 @@ namespace vitrum
       newton_tolerance          = prm.get_double("Newton tolerance");
       maximum_newton_iterations = prm.get_integer("Maximum Newton iterations");
       direct_solver             = prm.get("Direct solver");
+      factor_reuse_iterations   = prm.get_integer("Factor reuse iterations");
+      factor_reuse_tolerance    = prm.get_double("Factor reuse tolerance");
       prm.leave_subsection();
       if (!(newton_tolerance > 0))
         throw InputError("Solver/Newton tolerance: must be > 0");
@@ -80,6 +109,14 @@ namespace vitrum
     }
 
 
+    DirectSolver::DirectSolver(MPI_Comm comm, const SolverParameters &prm)
+        : DirectSolver(comm, prm.direct_solver)
+    {
+      max_reuse_iterations = prm.factor_reuse_iterations;
+      reuse_tolerance      = prm.factor_reuse_tolerance;
+    }
+
+
     DirectSolver::~DirectSolver()
     {
       reset();
@@ -94,7 +131,8 @@ namespace vitrum
       ksp = nullptr;
       if (mumps)
         mumps->reset();
-      factorized = false;
+      factorized     = false;
+      factorize_next = false;
     }
 
 
@@ -103,27 +141,115 @@ namespace vitrum
                         dealii::PETScWrappers::MPI::Vector             &x,
                         const dealii::PETScWrappers::MPI::Vector       &b)
     {
-      const Mat &mat = A;
+      // PETSc object ids are never reused; the state counts changes of the
+      // entries.
+      const Mat       &mat = A;
+      PetscObjectId    matrix_id;
+      PetscObjectState state;
+      PetscObjectGetId(reinterpret_cast<PetscObject>(mat), &matrix_id);
+      PetscObjectStateGet(reinterpret_cast<PetscObject>(mat), &state);
+      const bool same_matrix = factorized && matrix_id == factorized_id;
+      if (same_matrix && state == factorized_state)
+        {
+          if (mumps)
+            mumps->solve(A, x, b); // refines single-precision factors
+          else
+            apply_factors(A, x, b);
+        }
+      else if (!(same_matrix && max_reuse_iterations > 0 && !factorize_next
+                 && solve_with_old_factors(A, x, b)))
+        {
+          factorize_and_solve(A, x, b);
+          factorized_id    = matrix_id;
+          factorized_state = state;
+        }
+    }
+
+
+    bool
+    DirectSolver::solve_with_old_factors(
+      const dealii::PETScWrappers::MPI::SparseMatrix &A,
+      dealii::PETScWrappers::MPI::Vector             &x,
+      const dealii::PETScWrappers::MPI::Vector       &b)
+    {
+      struct OldFactors
+      {
+        DirectSolver                                   &solver;
+        const dealii::PETScWrappers::MPI::SparseMatrix &A;
+        void
+        vmult(dealii::PETScWrappers::MPI::Vector       &dst,
+              const dealii::PETScWrappers::MPI::Vector &src) const
+        {
+          solver.apply_factors(A, dst, src);
+        }
+      };
+      // Left preconditioning: with factors close to A, the preconditioned
+      // residual is about the error of x, so the reduction asked for is the
+      // relative accuracy of the solution. No restart within the allowed
+      // iterations.
+      dealii::ReductionControl control(max_reuse_iterations,
+                                       0.0,
+                                       reuse_tolerance,
+                                       false,
+                                       false);
+      dealii::SolverGMRES<dealii::PETScWrappers::MPI::Vector>::AdditionalData
+        gmres_data(max_reuse_iterations + 2);
+      dealii::SolverGMRES<dealii::PETScWrappers::MPI::Vector> gmres(control,
+                                                                    gmres_data);
+      x              = 0;
+      bool converged = true;
+      try
+        {
+          gmres.solve(A, x, b, OldFactors{*this, A});
+        }
+      catch (const dealii::SolverControl::NoConvergence &)
+        {
+          converged = false;
+        }
+      n_reuse_iterations += control.last_step();
+      factorize_next = 2 * control.last_step() > max_reuse_iterations;
+      return converged && std::isfinite(x.l2_norm());
+    }
+
+
+    void
+    DirectSolver::apply_factors(
+      const dealii::PETScWrappers::MPI::SparseMatrix &A,
+      dealii::PETScWrappers::MPI::Vector             &x,
+      const dealii::PETScWrappers::MPI::Vector       &b)
+    {
       if (mumps)
         {
-          // Factorize only when the entries changed since the last solve.
-          // (PETSc object ids are never reused; the state counts changes.)
-          PetscObjectId    matrix_id;
-          PetscObjectState state;
-          PetscObjectGetId(reinterpret_cast<PetscObject>(mat), &matrix_id);
-          PetscObjectStateGet(reinterpret_cast<PetscObject>(mat), &state);
-          if (!factorized || matrix_id != factorized_id
-              || state != factorized_state)
-            {
-              factorized = false;
-              mumps->factorize(A);
-              factorized       = true;
-              factorized_id    = matrix_id;
-              factorized_state = state;
-            }
+          mumps->apply_factors(b, x);
+          return;
+        }
+      // Without this PETSc would factorize the changed matrix first.
+      check(KSPSetReusePreconditioner(ksp, PETSC_TRUE),
+            "KSPSetReusePreconditioner");
+      check(KSPSolve(ksp, b, x), "KSPSolve");
+      check(KSPSetReusePreconditioner(ksp, PETSC_FALSE),
+            "KSPSetReusePreconditioner");
+      (void)A;
+    }
+
+
+    void
+    DirectSolver::factorize_and_solve(
+      const dealii::PETScWrappers::MPI::SparseMatrix &A,
+      dealii::PETScWrappers::MPI::Vector             &x,
+      const dealii::PETScWrappers::MPI::Vector       &b)
+    {
+      factorized     = false;
+      factorize_next = false;
+      ++n_factorizations;
+      if (mumps)
+        {
+          mumps->factorize(A);
+          factorized = true;
           mumps->solve(A, x, b);
           return;
         }
+      const Mat &mat = A;
       if (ksp == nullptr)
         {
           PC pc;
@@ -165,6 +291,7 @@ namespace vitrum
                             "non-finite matrix; KSP reason "
                             + std::to_string(int(reason)) + ")");
         }
+      factorized = true;
     }
   } // namespace fem
 } // namespace vitrum

@@ -444,17 +444,21 @@ namespace vitrum
 
 
     void
+    MumpsSolver::apply_factors(const dealii::PETScWrappers::MPI::Vector &b,
+                               dealii::PETScWrappers::MPI::Vector &x) const
+    {
+      std::vector<double> global = gather(b);
+      (use_double ? double_factors : factors)->solve(global);
+      scatter(global, x);
+    }
+
+
+    void
     MumpsSolver::solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
                        dealii::PETScWrappers::MPI::Vector             &x,
                        const dealii::PETScWrappers::MPI::Vector       &b)
     {
-      const auto solve_once = [&](const dealii::PETScWrappers::MPI::Vector &r,
-                                  dealii::PETScWrappers::MPI::Vector       &d) {
-        std::vector<double> global = gather(r);
-        (use_double ? double_factors : factors)->solve(global);
-        scatter(global, d);
-      };
-      solve_once(b, x);
+      apply_factors(b, x);
       if (use_double)
         return;
 
@@ -485,14 +489,14 @@ namespace vitrum
               break;
             }
           previous = norm;
-          solve_once(residual, correction);
+          apply_factors(residual, correction);
           x.add(1.0, correction);
         }
       // The single-precision factors are not good enough for this matrix
       // (too ill-conditioned): factorize it in double precision.
       use_double = true;
       factorize_active(A.m());
-      solve_once(b, x);
+      apply_factors(b, x);
     }
   } // namespace fem
 } // namespace vitrum

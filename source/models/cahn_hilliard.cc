@@ -232,7 +232,7 @@ namespace vitrum
                         Triangulation<dim>::limit_level_difference_at_vertices)
         , fe(FE_Q<dim>(mesh_prm.polynomial_degree), 2)
         , dof_handler(triangulation)
-        , solver(comm, solver_prm.direct_solver)
+        , solver(comm, solver_prm)
         , controller(time_prm)
         , fields(output_prm.directory, "fields", comm)
         , clock(time_prm.end_time)
@@ -611,12 +611,13 @@ namespace vitrum
                                  a0,
                                  dt,
                                  refresh_jacobian);
-          attempt.factorizations += refresh_jacobian;
           {
             TimerOutput::Scope scope(timer, "linear solve");
             try
               {
+                const unsigned int before = solver.factorizations();
                 solver.solve(jacobian, update, residual);
+                attempt.factorizations += solver.factorizations() - before;
               }
             catch (const SolverError &)
               {

@@ -304,7 +304,7 @@ namespace vitrum
         , triangulation(comm)
         , fe(FE_Q<dim>(1), 2 * (material.n_components() - 1) + 1)
         , dof_handler(triangulation)
-        , solver(comm, solver_prm.direct_solver)
+        , solver(comm, solver_prm)
         , controller(time_prm)
         , fields(output_prm.directory, "fields", comm)
         , clock(time_prm.end_time)
@@ -957,12 +957,13 @@ namespace vitrum
               || (refresh_jacobian
                   && !std::isfinite(jacobian.frobenius_norm())))
             return attempt;
-          attempt.factorizations += refresh_jacobian;
           {
             TimerOutput::Scope scope(timer, "linear solve");
             try
               {
+                const unsigned int before = solver.factorizations();
                 solver.solve(jacobian, update, residual);
+                attempt.factorizations += solver.factorizations() - before;
               }
             catch (const SolverError &)
               {

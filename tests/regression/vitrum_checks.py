@@ -153,6 +153,37 @@ def check_direct_solvers(tmp):
     assert mass <= 1e-10
 
 
+def check_factor_reuse(tmp):
+    """GMRES with the factors of an earlier matrix (Solver/Factor reuse
+    iterations) on 2 ranks: Cahn-Hilliard, linearly implicit with Q2, and the
+    7-element partitioning model (Newton). The same steps as with an LU per
+    matrix, F the same to far below any time error, mass and every element
+    kept to 1e-10, and fewer factorizations."""
+    reuse = ("subsection Solver\n set Factor reuse iterations = 10\n"
+             " set Factor reuse tolerance = 1e-6\nend\n")
+    spinodal_prm = ("subsection Mesh\n set Polynomial degree = 2\nend\n"
+                    "subsection Cahn-Hilliard\n set Nonlinear solver = linearly implicit\nend\n")
+    spinodal, laminate = {}, {}
+    for name, extra in (("lu", ""), ("reuse", reuse)):
+        d = os.path.join(tmp, name)
+        os.makedirs(os.path.join(d, "laminate"))
+        spinodal[name] = small_case(d, spinodal_prm + extra)
+        laminate[name] = partitioning_case(os.path.join(d, "laminate"), "laminate_small", extra)[0]
+    for runs, label in ((spinodal, "cahn hilliard"), (laminate, "partitioning")):
+        lu, reused = runs["lu"], runs["reuse"]
+        assert len(lu) == len(reused), f"{label}: {len(reused)} vs {len(lu)} steps"
+        worst = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(lu, reused))
+        count = {k: sum(r["factorizations"] for r in rows) for k, rows in runs.items()}
+        print(f"{label}: {len(lu) - 1} steps, factorizations {count['lu']:.0f} with an LU per "
+              f"matrix, {count['reuse']:.0f} with reuse; largest relative F difference {worst:.2e}")
+        assert worst <= 1e-6
+        assert count["reuse"] <= 0.75 * count["lu"], "the factors were hardly reused"
+    mass = max(relative(r["mass"], spinodal["reuse"][0]["mass"]) for r in spinodal["reuse"])
+    print(f"cahn hilliard with reuse: mass change {mass:.2e}")
+    assert mass <= 1e-10
+    assert_conserving_and_descending(laminate["reuse"])
+
+
 def check_ranks(tmp):
     for d in ("a", "b"):
         os.makedirs(os.path.join(tmp, d))
@@ -272,6 +303,7 @@ CHECKS = {
     "conservation": check_conservation_and_energy,
     "linearly-implicit": check_linearly_implicit,
     "direct-solvers": check_direct_solvers,
+    "factor-reuse": check_factor_reuse,
     "ranks": check_ranks,
     "restart": check_restart,
     "three-d": check_three_d,

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 namespace
 {
@@ -121,6 +122,44 @@ TEST_P(EveryPackage, RefactorizesChangedEntries)
   EXPECT_LT(system.relative_error(x), 1e-12);
   solver.solve(system.A, x, system.b); // same factors
   EXPECT_LT(system.relative_error(x), 1e-12);
+}
+
+
+// With factor reuse, a slightly changed matrix is solved to the tolerance by
+// GMRES with the old factors, without a factorization; a matrix far from
+// the factorized one, or a new matrix object, is factorized.
+TEST_P(EveryPackage, ReusesFactorsOfAnEarlierMatrix)
+{
+  TestSystem                         system(200, 10.0);
+  dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF);
+  vitrum::fem::SolverParameters      prm;
+  prm.direct_solver           = GetParam();
+  prm.factor_reuse_iterations = 12;
+  prm.factor_reuse_tolerance  = 1e-10;
+  vitrum::fem::DirectSolver solver(MPI_COMM_SELF, prm);
+  solver.solve(system.A, x, system.b);
+  EXPECT_EQ(solver.factorizations(), 1u);
+
+  system.fill(10.5, 0.25); // 5 % stiffer
+  system.A.vmult(system.b, system.exact);
+  solver.solve(system.A, x, system.b);
+  EXPECT_EQ(solver.factorizations(), 1u);
+  EXPECT_GT(solver.reuse_iterations(), 0u);
+  EXPECT_LE(solver.reuse_iterations(), 6u);
+  // Single-precision factors apply with single-precision rounding.
+  const bool single = std::string(GetParam()) == "MUMPS single precision";
+  EXPECT_LT(system.relative_error(x), single ? 1e-6 : 1e-9);
+
+  system.fill(1000.0, -5.0); // far away: GMRES gives up, LU
+  system.A.vmult(system.b, system.exact);
+  solver.solve(system.A, x, system.b);
+  EXPECT_EQ(solver.factorizations(), 2u);
+  EXPECT_LT(system.relative_error(x), 1e-12);
+
+  TestSystem other(200, 10.0); // another matrix object: always LU
+  solver.solve(other.A, x, other.b);
+  EXPECT_EQ(solver.factorizations(), 3u);
+  EXPECT_LT(other.relative_error(x), 1e-12);
 }
 
 

@@ -26,6 +26,11 @@ namespace vitrum
       unsigned int maximum_newton_iterations = 10;
       /// "PETSc MUMPS", "MUMPS" or "MUMPS single precision".
       std::string direct_solver = "PETSc MUMPS";
+      /// GMRES iterations allowed with the factors of an earlier matrix
+      /// before a changed matrix is factorized (0: always factorize).
+      unsigned int factor_reuse_iterations = 0;
+      /// Relative residual those iterations must reach.
+      double factor_reuse_tolerance = 1e-10;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -35,17 +40,26 @@ namespace vitrum
 
 
     /**
-     * Parallel sparse LU (MUMPS through PETSc). It factorizes a matrix only
-     * when its entries changed since the last solve (PETSc tracks this) and
-     * keeps the symbolic factorization while the sparsity pattern stays
-     * the same, so a Newton method that keeps its Jacobian for a few
-     * iterations pays only for triangular solves.
+     * Parallel sparse LU (MUMPS through PETSc, or directly). It factorizes a
+     * matrix only when its entries changed since the last solve (PETSc
+     * tracks this) and keeps the symbolic factorization while the sparsity
+     * pattern stays the same, so a Newton method that keeps its Jacobian
+     * for a few iterations pays only for triangular solves.
+     *
+     * With factor reuse on, a matrix whose entries changed but which is
+     * still the same matrix object (the same mesh) is first solved by GMRES
+     * preconditioned with the factors of the earlier matrix: from one time
+     * step to the next the matrix changes little, and a few triangular
+     * solves cost less than a factorization. Only if GMRES does not reach
+     * the tolerance within the allowed iterations is the matrix factorized.
      */
     class DirectSolver
     {
     public:
-      /// `package` is SolverParameters::direct_solver.
+      /// `package` is SolverParameters::direct_solver; factor reuse off.
       DirectSolver(MPI_Comm comm, const std::string &package = "PETSc MUMPS");
+      /// Package and factor reuse as in `prm`.
+      DirectSolver(MPI_Comm comm, const SolverParameters &prm);
       ~DirectSolver();
       DirectSolver(const DirectSolver &) = delete;
       DirectSolver &
@@ -64,9 +78,46 @@ namespace vitrum
             dealii::PETScWrappers::MPI::Vector             &x,
             const dealii::PETScWrappers::MPI::Vector       &b);
 
+      /// LU factorizations so far.
+      unsigned int
+      factorizations() const
+      {
+        return n_factorizations;
+      }
+      /// GMRES iterations with earlier factors so far.
+      unsigned int
+      reuse_iterations() const
+      {
+        return n_reuse_iterations;
+      }
+
     private:
-      MPI_Comm comm;
-      KSP      ksp = nullptr;
+      /// Factorize A (whose PETSc id and state are given) and solve.
+      void
+      factorize_and_solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+                          dealii::PETScWrappers::MPI::Vector             &x,
+                          const dealii::PETScWrappers::MPI::Vector       &b);
+      /// Solve with the factors as they are (of this or an earlier matrix).
+      void
+      apply_factors(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+                    dealii::PETScWrappers::MPI::Vector             &x,
+                    const dealii::PETScWrappers::MPI::Vector       &b);
+      /// GMRES on A preconditioned with the current (older) factors;
+      /// false if it did not converge within the allowed iterations.
+      bool
+      solve_with_old_factors(const dealii::PETScWrappers::MPI::SparseMatrix &A,
+                             dealii::PETScWrappers::MPI::Vector             &x,
+                             const dealii::PETScWrappers::MPI::Vector       &b);
+
+      MPI_Comm     comm;
+      unsigned int max_reuse_iterations = 0;
+      double       reuse_tolerance      = 1e-10;
+      // The last GMRES needed more than half its iterations: factorize the
+      // next changed matrix at once.
+      bool         factorize_next     = false;
+      unsigned int n_factorizations   = 0;
+      unsigned int n_reuse_iterations = 0;
+      KSP          ksp                = nullptr;
       // Set when MUMPS is called directly rather than through PETSc.
       std::unique_ptr<MumpsSolver> mumps;
       bool                         factorized       = false;

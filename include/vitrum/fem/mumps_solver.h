@@ -58,6 +58,12 @@ namespace vitrum
             dealii::PETScWrappers::MPI::Vector             &x,
             const dealii::PETScWrappers::MPI::Vector       &b);
 
+      /// x = the last factors applied to b, without refinement (as a
+      /// preconditioner for a matrix close to the factorized one).
+      void
+      apply_factors(const dealii::PETScWrappers::MPI::Vector &b,
+                    dealii::PETScWrappers::MPI::Vector       &x) const;
+
       /// Forget factors and analysis.
       void
       reset();
