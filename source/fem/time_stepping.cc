@@ -13,42 +13,88 @@ namespace vitrum
   {
     namespace bdf
     {
-      std::array<double, 3>
-      coefficients(const unsigned int order, const double h, const double h1)
+      namespace
       {
-        if (order == 1)
-          return {{1.0 / h, -1.0 / h, 0.0}};
-        const double w = h / h1;
-        return {{(1.0 + 2.0 * w) / ((1.0 + w) * h),
-                 -(1.0 + w) / h,
-                 w * w / ((1.0 + w) * h)}};
+        /// Times of t_{n+1}, t_n, t_{n-1}, ... relative to t_{n+1}.
+        std::vector<double>
+        nodes(const unsigned int         count,
+              const double               h,
+              const std::vector<double> &past_steps)
+        {
+          std::vector<double> tau(count, 0.0);
+          for (unsigned int j = 1; j < count; ++j)
+            tau[j] = tau[j - 1]
+                     - (j == 1                      ? h
+                        : j - 2 < past_steps.size() ? past_steps[j - 2]
+                                                    : h);
+          return tau;
+        }
+
+        /// Value at 0 of the j-th Lagrange basis polynomial on `tau`.
+        double
+        basis_at_zero(const std::vector<double> &tau, const unsigned int j)
+        {
+          double value = 1.0;
+          for (unsigned int l = 0; l < tau.size(); ++l)
+            if (l != j)
+              value *= -tau[l] / (tau[j] - tau[l]);
+          return value;
+        }
+
+        /// Derivative at 0 of the j-th Lagrange basis polynomial on `tau`.
+        double
+        basis_derivative_at_zero(const std::vector<double> &tau,
+                                 const unsigned int         j)
+        {
+          double derivative = 0.0;
+          for (unsigned int m = 0; m < tau.size(); ++m)
+            {
+              if (m == j)
+                continue;
+              double term = 1.0 / (tau[j] - tau[m]);
+              for (unsigned int l = 0; l < tau.size(); ++l)
+                if (l != j && l != m)
+                  term *= -tau[l] / (tau[j] - tau[l]);
+              derivative += term;
+            }
+          return derivative;
+        }
+      } // namespace
+
+
+      std::vector<double>
+      coefficients(const unsigned int         order,
+                   const double               h,
+                   const std::vector<double> &past_steps)
+      {
+        const auto          tau = nodes(order + 1, h, past_steps);
+        std::vector<double> a(order + 1);
+        for (unsigned int j = 0; j <= order; ++j)
+          a[j] = basis_derivative_at_zero(tau, j);
+        return a;
       }
 
 
-      std::array<double, 3>
-      extrapolation_weights(const unsigned int n_points,
-                            const double       h,
-                            const double       h1,
-                            const double       h2)
+      std::vector<double>
+      extrapolation_weights(const unsigned int         n_points,
+                            const double               h,
+                            const std::vector<double> &past_steps)
       {
-        if (n_points <= 1)
-          return {{1.0, 0.0, 0.0}};
-        if (n_points == 2)
-          return {{1.0 + h / h1, -h / h1, 0.0}};
-        // Lagrange basis at s = h on nodes 0, -h1, -(h1 + h2).
-        const double t0 = 0.0, t1 = -h1, t2 = -(h1 + h2);
-        return {{(h - t1) * (h - t2) / ((t0 - t1) * (t0 - t2)),
-                 (h - t0) * (h - t2) / ((t1 - t0) * (t1 - t2)),
-                 (h - t0) * (h - t1) / ((t2 - t0) * (t2 - t1))}};
+        // The past states sit at tau[1..n_points]; drop t_{n+1} itself.
+        auto tau = nodes(std::max(n_points, 1u) + 1, h, past_steps);
+        tau.erase(tau.begin());
+        std::vector<double> w(tau.size());
+        for (unsigned int j = 0; j < tau.size(); ++j)
+          w[j] = basis_at_zero(tau, j);
+        return w;
       }
 
 
       ErrorModel
-      error_model(const unsigned int order,
-                  const unsigned int n_points,
-                  const double       h,
-                  const double       h1,
-                  const double       h2)
+      error_model(const unsigned int         order,
+                  const unsigned int         n_points,
+                  const double               h,
+                  const std::vector<double> &past_steps)
       {
         const unsigned int predictor_order = n_points - 1;
         if (predictor_order != order)
@@ -56,22 +102,25 @@ namespace vitrum
             const unsigned int p = std::min(order, predictor_order);
             return {1.0, 1.0 / (p + 1.0)};
           }
-        // Leading error terms: corrector c_{n+1} = c + C_q c^(q+1),
-        // predictor = c - C_p c^(q+1), so d = (C_q + C_p) c^(q+1).
-        double c_corrector, c_predictor;
-        if (order == 1)
+        // Both errors are multiples of c^(q+1) at the same point, so take
+        // the solution w(t) = prod_j (t - t_{n+1-j}) over the predictor's
+        // nodes: the predictor gives 0, BDF gives w'(0) / a[0] (its formula
+        // for y' = g(t)), the exact value is w(0). The corrector's share
+        // of d = c_{n+1} - c_pred is then 1 - a[0] w(0) / w'(0).
+        auto tau = nodes(n_points + 1, h, past_steps);
+        tau.erase(tau.begin());
+        double w = 1.0, w_prime = 0.0;
+        for (unsigned int m = 0; m < tau.size(); ++m)
           {
-            c_corrector = h * h / 2.0;
-            c_predictor = h * (h + h1) / 2.0;
+            w *= -tau[m];
+            double product = 1.0;
+            for (unsigned int l = 0; l < tau.size(); ++l)
+              if (l != m)
+                product *= -tau[l];
+            w_prime += product;
           }
-        else
-          {
-            const double w = h / h1;
-            c_corrector
-              = h * h * h * (1.0 + w) * (1.0 + w) / (6.0 * w * (1.0 + 2.0 * w));
-            c_predictor = h * (h + h1) * (h + h1 + h2) / 6.0;
-          }
-        return {c_corrector / (c_corrector + c_predictor), 1.0 / (order + 1.0)};
+        const double a0 = coefficients(order, h, past_steps)[0];
+        return {1.0 - a0 * w / w_prime, 1.0 / (order + 1.0)};
       }
     } // namespace bdf
 
@@ -114,11 +163,17 @@ namespace vitrum
                         "2",
                         Double(1.0, 2.4),
                         "Largest ratio of one step to the previous one "
-                        "(variable-step BDF2 is zero-stable below 2.414).");
+                        "(variable-step BDF2 is zero-stable below 2.414, "
+                        "BDF3 below 2.553).");
       prm.declare_entry("Order",
                         "2",
-                        Integer(1, 2),
-                        "1: backward Euler, 2: variable-step BDF2.");
+                        Integer(1, 3),
+                        "1: backward Euler, 2: variable-step BDF2, 3: "
+                        "variable-step BDF3 (fewer steps at tight "
+                        "tolerances; zero-stable for step ratios below "
+                        "2.553, Li and Liao 2022, so for every allowed "
+                        "Maximum growth factor). Order 3 is not A-stable: "
+                        "keep 2 for problems with oscillatory modes.");
       prm.declare_entry("Maximum number of steps",
                         "0",
                         Integer(0),

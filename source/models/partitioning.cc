@@ -911,13 +911,13 @@ namespace vitrum
     typename Partitioning<dim>::StepAttempt
     Partitioning<dim>::try_step(const double dt, Vector &new_state)
     {
-      const unsigned int n_points = states.size();
+      // (A checkpoint of a higher-order run may hold more states.)
+      const unsigned int n_points
+        = std::min<unsigned int>(states.size(), time_prm.order + 1);
       const unsigned int order
         = std::min<unsigned int>(time_prm.order, n_points);
-      const double h1  = steps.size() > 0 ? steps[0] : dt;
-      const double h2  = steps.size() > 1 ? steps[1] : dt;
-      const auto   bdf = fem::bdf::coefficients(order, dt, h1);
-      const auto   w   = fem::bdf::extrapolation_weights(n_points, dt, h1, h2);
+      const auto   bdf = fem::bdf::coefficients(order, dt, steps);
+      const auto   w   = fem::bdf::extrapolation_weights(n_points, dt, steps);
       const double T   = temperature.value(time + dt);
 
       const double a0 = bdf[0] * dt;
@@ -995,7 +995,7 @@ namespace vitrum
       if (!attempt.converged)
         return attempt;
 
-      const auto model = fem::bdf::error_model(order, n_points, dt, h1, h2);
+      const auto model      = fem::bdf::error_model(order, n_points, dt, steps);
       Vector     difference = new_state;
       difference.add(-1.0, predictor);
       difference.scale(evolving_mask);
@@ -1015,9 +1015,10 @@ namespace vitrum
     {
       states.insert(states.begin(), new_state);
       steps.insert(steps.begin(), dt);
-      if (states.size() > 3)
+      // BDF of order q needs q past states, its predictor one more.
+      while (states.size() > time_prm.order + 1)
         states.pop_back();
-      if (steps.size() > 2)
+      while (steps.size() > time_prm.order)
         steps.pop_back();
       time += dt;
       ++step;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <vector>
 
 using namespace vitrum::fem;
 
@@ -26,17 +27,17 @@ TEST(Bdf, CoefficientsAreConsistent)
 {
   for (const double w : {0.3, 1.0, 2.0})
     {
-      const auto a = bdf::coefficients(2, w * 0.1, 0.1);
+      const auto a = bdf::coefficients(2, w * 0.1, {0.1});
       EXPECT_NEAR(a[0] + a[1] + a[2], 0.0, 1e-12);
       // exact for a linear function: derivative of t is 1
       const double h = w * 0.1;
       EXPECT_NEAR(a[0] * h + a[1] * 0.0 + a[2] * (-0.1), 1.0, 1e-12);
     }
-  const auto be = bdf::coefficients(1, 0.5, 0.1);
+  const auto be = bdf::coefficients(1, 0.5, {0.1});
   EXPECT_DOUBLE_EQ(be[0], 2.0);
   EXPECT_DOUBLE_EQ(be[1], -2.0);
   // Constant step BDF2: (3/2, -2, 1/2) / h
-  const auto a = bdf::coefficients(2, 0.1, 0.1);
+  const auto a = bdf::coefficients(2, 0.1, {0.1});
   EXPECT_NEAR(a[0], 15.0, 1e-12);
   EXPECT_NEAR(a[1], -20.0, 1e-12);
   EXPECT_NEAR(a[2], 5.0, 1e-12);
@@ -46,11 +47,11 @@ TEST(Bdf, ExtrapolationIsExactForQuadratics)
 {
   const auto   y = [](double t) { return 1.0 - 2.0 * t + 3.0 * t * t; };
   const double h = 0.3, h1 = 0.2, h2 = 0.45;
-  const auto   w = bdf::extrapolation_weights(3, h, h1, h2);
+  const auto   w = bdf::extrapolation_weights(3, h, {h1, h2});
   EXPECT_NEAR(w[0] * y(0) + w[1] * y(-h1) + w[2] * y(-h1 - h2), y(h), 1e-12);
-  const auto w1 = bdf::extrapolation_weights(2, h, h1, h2);
+  const auto w1 = bdf::extrapolation_weights(2, h, {h1, h2});
   EXPECT_NEAR(w1[0] * (1 - 2 * 0.0) + w1[1] * (1 - 2 * -h1), 1 - 2 * h, 1e-12);
-  const auto w0 = bdf::extrapolation_weights(1, h, h1, h2);
+  const auto w0 = bdf::extrapolation_weights(1, h, {h1, h2});
   EXPECT_DOUBLE_EQ(w0[0], 1.0);
 }
 
@@ -62,21 +63,23 @@ TEST(Bdf, ErrorEstimateIsExactOnCubics)
     {
       const double h1 = 0.2, h2 = 0.15, h = w * h1;
       const double t0 = 1.0;
-      const auto   a  = bdf::coefficients(2, h, h1);
+      const auto   a  = bdf::coefficients(2, h, {h1});
       const double y_bdf
         = (cubic_rate(t0 + h) - a[1] * cubic(t0) - a[2] * cubic(t0 - h1))
           / a[0];
-      const auto   e = bdf::extrapolation_weights(3, h, h1, h2);
+      const auto   e = bdf::extrapolation_weights(3, h, {h1, h2});
       const double y_pred
         = e[0] * cubic(t0) + e[1] * cubic(t0 - h1) + e[2] * cubic(t0 - h1 - h2);
-      const auto   model      = bdf::error_model(2, 3, h, h1, h2);
+      const auto   model      = bdf::error_model(2, 3, h, {h1, h2});
       const double true_error = y_bdf - cubic(t0 + h);
       EXPECT_NEAR(model.factor * (y_bdf - y_pred), true_error, 1e-12)
         << "w=" << w;
       EXPECT_DOUBLE_EQ(model.exponent, 1.0 / 3.0);
     }
   // Constant step: the classic factor 2/11 (C = 2/9 h^3 vs 1 h^3).
-  EXPECT_NEAR(bdf::error_model(2, 3, 1.0, 1.0, 1.0).factor, 2.0 / 11.0, 1e-14);
+  EXPECT_NEAR(bdf::error_model(2, 3, 1.0, {1.0, 1.0}).factor,
+              2.0 / 11.0,
+              1e-14);
 }
 
 TEST(Bdf, BackwardEulerErrorEstimateIsExactOnQuadratics)
@@ -85,11 +88,89 @@ TEST(Bdf, BackwardEulerErrorEstimateIsExactOnQuadratics)
   const auto   dy = [](double t) { return t + 1.0; };
   const double h = 0.3, h1 = 0.2;
   const double y_be   = y(0) + h * dy(h);
-  const auto   e      = bdf::extrapolation_weights(2, h, h1, 0);
+  const auto   e      = bdf::extrapolation_weights(2, h, {h1});
   const double y_pred = e[0] * y(0) + e[1] * y(-h1);
-  const auto   model  = bdf::error_model(1, 2, h, h1, 0);
+  const auto   model  = bdf::error_model(1, 2, h, {h1});
   EXPECT_NEAR(model.factor * (y_be - y_pred), y_be - y(h), 1e-12);
   EXPECT_DOUBLE_EQ(model.exponent, 0.5);
+}
+
+namespace
+{
+  // A quartic whose fourth derivative is 1.
+  double
+  quartic(const double t)
+  {
+    return t * t * t * t / 24.0 - 0.2 * t * t * t + t * t - t + 1.0;
+  }
+  double
+  quartic_rate(const double t)
+  {
+    return t * t * t / 6.0 - 0.6 * t * t + 2.0 * t - 1.0;
+  }
+} // namespace
+
+// Variable-step BDF3 differentiates cubics exactly, and its constant-step
+// coefficients are the textbook (11/6, -3, 3/2, -1/3) / h.
+TEST(Bdf, ThirdOrderIsExactForCubics)
+{
+  const double h = 0.25, h1 = 0.2, h2 = 0.3, h3 = 0.15;
+  const auto   a = bdf::coefficients(3, h, {h1, h2, h3});
+  ASSERT_EQ(a.size(), 4u);
+  const double t0         = 1.0;
+  const double times[4]   = {t0 + h, t0, t0 - h1, t0 - h1 - h2};
+  double       derivative = 0;
+  for (unsigned int j = 0; j < 4; ++j)
+    derivative += a[j] * cubic(times[j]);
+  EXPECT_NEAR(derivative, cubic_rate(t0 + h), 1e-11);
+
+  const auto c = bdf::coefficients(3, 0.5, {0.5, 0.5});
+  EXPECT_NEAR(c[0], 11.0 / 3.0, 1e-12);
+  EXPECT_NEAR(c[1], -6.0, 1e-12);
+  EXPECT_NEAR(c[2], 3.0, 1e-12);
+  EXPECT_NEAR(c[3], -2.0 / 3.0, 1e-12);
+
+  const auto w = bdf::extrapolation_weights(4, h, {h1, h2, h3});
+  ASSERT_EQ(w.size(), 4u);
+  double predicted = 0;
+  for (unsigned int j = 0; j < 4; ++j)
+    predicted += w[j]
+                 * cubic(j == 0   ? t0
+                         : j == 1 ? t0 - h1
+                         : j == 2 ? t0 - h1 - h2
+                                  : t0 - h1 - h2 - h3);
+  EXPECT_NEAR(predicted, cubic(t0 + h), 1e-11);
+}
+
+// Milne's device for BDF3 with the cubic predictor: on a quartic with
+// y' = g(t) the estimate equals the true error, for any step ratios; at
+// constant steps the factor is (3/22) / (3/22 + 1) = 3/25.
+TEST(Bdf, ThirdOrderErrorEstimateIsExactOnQuartics)
+{
+  for (const double w : {0.6, 1.0, 1.5})
+    {
+      const double h1 = 0.2, h2 = 0.25, h3 = 0.15, h = w * h1, t0 = 1.0;
+      const std::vector<double> past = {h1, h2, h3};
+      const double times[4] = {t0, t0 - h1, t0 - h1 - h2, t0 - h1 - h2 - h3};
+      const auto   a        = bdf::coefficients(3, h, past);
+      double       history  = 0;
+      for (unsigned int j = 1; j < 4; ++j)
+        history += a[j] * quartic(times[j - 1]);
+      const double y_bdf  = (quartic_rate(t0 + h) - history) / a[0];
+      const auto   e      = bdf::extrapolation_weights(4, h, past);
+      double       y_pred = 0;
+      for (unsigned int j = 0; j < 4; ++j)
+        y_pred += e[j] * quartic(times[j]);
+      const auto model = bdf::error_model(3, 4, h, past);
+      EXPECT_NEAR(model.factor * (y_bdf - y_pred),
+                  y_bdf - quartic(t0 + h),
+                  1e-12)
+        << "w=" << w;
+      EXPECT_DOUBLE_EQ(model.exponent, 0.25);
+    }
+  EXPECT_NEAR(bdf::error_model(3, 4, 1.0, {1.0, 1.0, 1.0}).factor,
+              3.0 / 25.0,
+              1e-14);
 }
 
 TEST(TimeStepController, LandsOnTargetsWithoutSlivers)

@@ -3,7 +3,6 @@
 
 #include <deal.II/base/parameter_handler.h>
 
-#include <array>
 #include <string>
 #include <vector>
 
@@ -13,32 +12,36 @@ namespace vitrum
   {
     /**
      * Variable-step BDF formulas, the extrapolating predictor and the local
-     * error estimate built from the two. Free of FE code so they can be
-     * tested against polynomials whose exact answers are known.
+     * error estimate built from the two, for orders 1 to 3. Free of FE code
+     * so they can be tested against polynomials whose exact answers are
+     * known.
      *
-     * Notation: h is the step being taken (t_n -> t_n + h), h1 = t_n -
-     * t_{n-1}, h2 = t_{n-1} - t_{n-2}.
+     * Notation: h is the step being taken (t_n -> t_n + h); past_steps =
+     * {h1, h2, h3, ...} with h1 = t_n - t_{n-1}, h2 = t_{n-1} - t_{n-2}, the
+     * most recent first. Entries the formula needs but past_steps lacks are
+     * taken equal to h.
      */
     namespace bdf
     {
       /**
-       * Coefficients a with dc/dt(t_{n+1}) ~ a[0] c_{n+1} + a[1] c_n +
-       * a[2] c_{n-1}. order 1 is backward Euler, order 2 is variable-step
-       * BDF2 (step ratio w = h/h1).
+       * Coefficients a with dc/dt(t_{n+1}) ~ a[0] c_{n+1} + a[1] c_n + ...
+       * + a[order] c_{n+1-order}: the derivative at t_{n+1} of the
+       * polynomial through those states (order 1 is backward Euler).
        */
-      std::array<double, 3>
-      coefficients(unsigned int order, double h, double h1);
+      std::vector<double>
+      coefficients(unsigned int               order,
+                   double                     h,
+                   const std::vector<double> &past_steps);
 
       /**
        * Weights of the Lagrange extrapolation through the last n_points
-       * states (1: constant, 2: linear, 3: quadratic), evaluated at
-       * t_n + h. The predicted state is sum_k w[k] c_{n-k}.
+       * states (1: constant, 2: linear, 3: quadratic, 4: cubic), evaluated
+       * at t_n + h. The predicted state is sum_k w[k] c_{n-k}.
        */
-      std::array<double, 3>
-      extrapolation_weights(unsigned int n_points,
-                            double       h,
-                            double       h1,
-                            double       h2);
+      std::vector<double>
+      extrapolation_weights(unsigned int               n_points,
+                            double                     h,
+                            const std::vector<double> &past_steps);
 
       /**
        * Local error estimate from the difference d = c_{n+1} - c_pred:
@@ -55,11 +58,10 @@ namespace vitrum
       };
 
       ErrorModel
-      error_model(unsigned int order,
-                  unsigned int n_points,
-                  double       h,
-                  double       h1,
-                  double       h2);
+      error_model(unsigned int               order,
+                  unsigned int               n_points,
+                  double                     h,
+                  const std::vector<double> &past_steps);
     } // namespace bdf
 
 
