@@ -154,7 +154,7 @@ namespace vitrum
           if (mumps)
             mumps->solve(A, x, b); // refines single-precision factors
           else
-            apply_factors(A, x, b);
+            apply_factors(x, b);
         }
       else if (!(same_matrix && max_reuse_iterations > 0 && !factorize_next
                  && solve_with_old_factors(A, x, b)))
@@ -174,13 +174,12 @@ namespace vitrum
     {
       struct OldFactors
       {
-        DirectSolver                                   &solver;
-        const dealii::PETScWrappers::MPI::SparseMatrix &A;
+        DirectSolver &solver;
         void
         vmult(dealii::PETScWrappers::MPI::Vector       &dst,
               const dealii::PETScWrappers::MPI::Vector &src) const
         {
-          solver.apply_factors(A, dst, src);
+          solver.apply_factors(dst, src);
         }
       };
       // Left preconditioning: with factors close to A, the preconditioned
@@ -200,7 +199,7 @@ namespace vitrum
       bool converged = true;
       try
         {
-          gmres.solve(A, x, b, OldFactors{*this, A});
+          gmres.solve(A, x, b, OldFactors{*this});
         }
       catch (const dealii::SolverControl::NoConvergence &)
         {
@@ -213,10 +212,8 @@ namespace vitrum
 
 
     void
-    DirectSolver::apply_factors(
-      const dealii::PETScWrappers::MPI::SparseMatrix &A,
-      dealii::PETScWrappers::MPI::Vector             &x,
-      const dealii::PETScWrappers::MPI::Vector       &b)
+    DirectSolver::apply_factors(dealii::PETScWrappers::MPI::Vector       &x,
+                                const dealii::PETScWrappers::MPI::Vector &b)
     {
       if (mumps)
         {
@@ -229,7 +226,6 @@ namespace vitrum
       check(KSPSolve(ksp, b, x), "KSPSolve");
       check(KSPSetReusePreconditioner(ksp, PETSC_FALSE),
             "KSPSetReusePreconditioner");
-      (void)A;
     }
 
 

@@ -92,16 +92,15 @@ namespace vitrum
       }
 
     private:
-      /// Factorize A (whose PETSc id and state are given) and solve.
+      /// Factorize A and solve.
       void
       factorize_and_solve(const dealii::PETScWrappers::MPI::SparseMatrix &A,
                           dealii::PETScWrappers::MPI::Vector             &x,
                           const dealii::PETScWrappers::MPI::Vector       &b);
       /// Solve with the factors as they are (of this or an earlier matrix).
       void
-      apply_factors(const dealii::PETScWrappers::MPI::SparseMatrix &A,
-                    dealii::PETScWrappers::MPI::Vector             &x,
-                    const dealii::PETScWrappers::MPI::Vector       &b);
+      apply_factors(dealii::PETScWrappers::MPI::Vector       &x,
+                    const dealii::PETScWrappers::MPI::Vector &b);
       /// GMRES on A preconditioned with the current (older) factors;
       /// false if it did not converge within the allowed iterations.
       bool
