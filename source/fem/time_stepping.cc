@@ -30,6 +30,17 @@ namespace vitrum
           return tau;
         }
 
+        /// Times of t_n, t_{n-1}, ... (count of them) relative to t_{n+1}.
+        std::vector<double>
+        past_nodes(const unsigned int         count,
+                   const double               h,
+                   const std::vector<double> &past_steps)
+        {
+          auto tau = nodes(count + 1, h, past_steps);
+          tau.erase(tau.begin());
+          return tau;
+        }
+
         /// Value at 0 of the j-th Lagrange basis polynomial on `tau`.
         double
         basis_at_zero(const std::vector<double> &tau, const unsigned int j)
@@ -80,9 +91,7 @@ namespace vitrum
                             const double               h,
                             const std::vector<double> &past_steps)
       {
-        // The past states sit at tau[1..n_points]; drop t_{n+1} itself.
-        auto tau = nodes(std::max(n_points, 1u) + 1, h, past_steps);
-        tau.erase(tau.begin());
+        const auto tau = past_nodes(std::max(n_points, 1u), h, past_steps);
         std::vector<double> w(tau.size());
         for (unsigned int j = 0; j < tau.size(); ++j)
           w[j] = basis_at_zero(tau, j);
@@ -107,9 +116,8 @@ namespace vitrum
         // nodes: the predictor gives 0, BDF gives w'(0) / a[0] (its formula
         // for y' = g(t)), the exact value is w(0). The corrector's share
         // of d = c_{n+1} - c_pred is then 1 - a[0] w(0) / w'(0).
-        auto tau = nodes(n_points + 1, h, past_steps);
-        tau.erase(tau.begin());
-        double w = 1.0, w_prime = 0.0;
+        const auto tau = past_nodes(n_points, h, past_steps);
+        double     w = 1.0, w_prime = 0.0;
         for (unsigned int m = 0; m < tau.size(); ++m)
           {
             w *= -tau[m];

@@ -29,7 +29,7 @@ namespace vitrum
       /// GMRES iterations allowed with the factors of an earlier matrix
       /// before a changed matrix is factorized (0: always factorize).
       unsigned int factor_reuse_iterations = 0;
-      /// Relative residual those iterations must reach.
+      /// Relative accuracy of the solution those iterations must reach.
       double factor_reuse_tolerance = 1e-10;
 
       static void
