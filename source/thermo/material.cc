@@ -185,11 +185,14 @@ namespace vitrum
         std::ostringstream text;
         text << "a number " << (lower_open ? "> " : ">= ") << lower
              << " and <= " << upper << " (" << unit << ")";
+        // Empty is "not set": declared so, and reported by required_number
+        // when read, since a material file has no physical defaults.
         return CheckedPattern(
           [=](const std::string &s) {
             double v;
-            return parse_number(s, v) && (lower_open ? v > lower : v >= lower)
-                   && v <= upper;
+            return s.empty()
+                   || (parse_number(s, v)
+                       && (lower_open ? v > lower : v >= lower) && v <= upper);
           },
           text.str());
       }
@@ -571,37 +574,39 @@ namespace vitrum
       {
         declare_header(prm);
         prm.declare_entry("Molar volume",
-                          "10",
+                          "",
                           number_pattern(1, false, 50, "cm^3/mol"),
                           "Molar volume V_m in cm^3/mol, one value for all "
-                          "elements and phases.");
+                          "elements and phases. Required.");
         prm.declare_entry("Gradient energy",
-                          "1e-10",
+                          "",
                           number_pattern(0, true, 1e-6, "J/m"),
                           "Gradient energy coefficient kappa of each "
-                          "independent mole fraction in J/m.");
+                          "independent mole fraction in J/m. Required.");
 
         prm.enter_subsection("Interface");
         prm.declare_entry("Energy",
-                          "0.1",
+                          "",
                           number_pattern(0, true, 10, "J/m^2"),
-                          "Crystal/glass interface energy sigma in J/m^2.");
+                          "Crystal/glass interface energy sigma in J/m^2. "
+                          "Required.");
         prm.declare_entry("Width",
-                          "1",
+                          "",
                           number_pattern(0, true, 1000, "nm"),
                           "Interface width parameter lambda in nm, of the "
-                          "profile phi = (1 + tanh(z / (2 lambda))) / 2.");
+                          "profile phi = (1 + tanh(z / (2 lambda))) / 2. "
+                          "Required.");
         prm.declare_entry("Mobility prefactor",
-                          "1e-10",
+                          "",
                           number_pattern(0, true, 1e10, "m^4/(J s)"),
                           "Prefactor m0 of the interface mobility "
                           "m = m0 exp(-Q/RT), v = m dG (dG per volume), in "
-                          "m^4/(J s).");
+                          "m^4/(J s). Required.");
         prm.declare_entry("Mobility activation energy",
-                          "0",
+                          "",
                           number_pattern(0, false, max_Q_kJ, "kJ/mol"),
                           "Activation energy Q of the interface mobility in "
-                          "kJ/mol.");
+                          "kJ/mol. Required.");
         prm.leave_subsection();
 
         prm.enter_subsection("Mixing enthalpy");
@@ -622,6 +627,25 @@ namespace vitrum
         prm.enter_subsection("Glass");
         declare_phase(prm, el, false);
         prm.leave_subsection();
+      }
+
+
+      /// A number entry the file must set: material data has no defaults.
+      double
+      required_number(ParameterHandler  &prm,
+                      const std::string &filename,
+                      const std::string &section,
+                      const std::string &name)
+      {
+        const std::string text = trim(prm.get(name));
+        double            value;
+        if (text.empty() || !parse_number(text, value))
+          entry_error(filename,
+                      section,
+                      name,
+                      "is not set: material files have no defaults, every "
+                      "entry is required");
+        return value;
       }
 
 
@@ -786,15 +810,19 @@ namespace vitrum
       parse(prm, filename, false, m.elements);
 
       const unsigned int K = m.n_components();
-      m.molar_volume       = prm.get_double("Molar volume") * 1e-6;
-      m.gradient_energy    = prm.get_double("Gradient energy");
+      const auto number = [&](const std::string &section,
+                              const std::string &entry) {
+        return required_number(prm, filename, section, entry);
+      };
+      m.molar_volume    = number("", "Molar volume") * 1e-6;
+      m.gradient_energy = number("", "Gradient energy");
 
       prm.enter_subsection("Interface");
-      m.interface_energy      = prm.get_double("Energy");
-      m.interface_width       = prm.get_double("Width") * 1e-9;
-      m.interface_mobility.D0 = prm.get_double("Mobility prefactor");
+      m.interface_energy      = number("Interface", "Energy");
+      m.interface_width       = number("Interface", "Width") * 1e-9;
+      m.interface_mobility.D0 = number("Interface", "Mobility prefactor");
       m.interface_mobility.Q
-        = prm.get_double("Mobility activation energy") * 1e3;
+        = number("Interface", "Mobility activation energy") * 1e3;
       prm.leave_subsection();
 
       std::vector<std::string> mixing;

@@ -323,6 +323,19 @@ TEST(Material, BadFilesNameTheBadEntry)
   EXPECT_TRUE(contains(message, "Glass/Diffusion, entry 'Cr' is not set"))
     << message;
 
+  // Material data has no defaults: a missing number is an error naming it.
+  message = read_error("missing_volume.prm",
+                       replaced(small_material, "set Molar volume = 7.0", ""));
+  EXPECT_TRUE(contains(message, "entry 'Molar volume' is not set")) << message;
+  message = read_error("missing_mobility.prm",
+                       replaced(small_material,
+                                "set Mobility prefactor = 1e-5",
+                                ""));
+  EXPECT_TRUE(
+    contains(message, "subsection Interface, entry 'Mobility prefactor'"))
+    << message;
+  EXPECT_TRUE(contains(message, "is not set")) << message;
+
   // A value out of range.
   message = read_error("big_volume.prm",
                        replaced(small_material,
