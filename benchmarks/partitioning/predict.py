@@ -1,0 +1,347 @@
+#!/usr/bin/python3
+"""Predictions of the CrCoNi/TiZrNbHf laminate anneals, with uncertainty bands.
+
+Every uncertain input of the material files is listed, with its range and
+source, in benchmarks/partitioning/uncertain_inputs.csv (columns: name,
+file = thermo | kinetics, section (a/b for nested subsections), entry, field
+of a comma-separated value, scale = log | linear, low, central, high,
+source). The central value must be the one the material file holds.
+
+For each anneal (T, hold time) the laminate is run as one 1D bilayer
+(parameter_files/partitioning/laminate_1d.prm's case, about 1-5 s) and
+reports: glass and crystal mean compositions (at.%), the peak of each
+element across the glass layer (the atom-probe view), and both layer
+thicknesses. With --tx the crystallization model then gives the Tx (DSC
+onset) at 20 K/min and at 100 K/s of the glass the anneal leaves.
+
+Bands: a Latin-hypercube ensemble over the input ranges (uniform in the
+scale given, i.e. in log for prefactors), reported as the central run and
+the 5-95 % range of the ensemble. The sensitivity table moves one input at a
+time to its low and high end and lists, for each prediction, the input that
+moves it most.
+
+  predict.py                         central run of every anneal
+  predict.py --samples 32 --tx       bands (and Tx), about 20 min on 2 cores
+  predict.py --sensitivity           one-at-a-time table
+  predict.py --anneals 623:1h        only some anneals (T in K : hold)
+"""
+import argparse
+import concurrent.futures
+import csv
+import glob
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "common"))
+import prm_text  # noqa: E402
+
+MATERIALS = os.path.join(SOURCE, "parameter_files", "materials")
+FILES = {"thermo": "CrCoNi-TiZrNbHf.prm", "kinetics": "TiZrNbHf-glass-kinetics.prm"}
+INPUTS = os.path.join(HERE, "uncertain_inputs.csv")
+ELEMENTS = ("Co", "Ni", "Ti", "Zr", "Nb", "Hf", "Cr")
+ANNEALS = ("623:1h", "773:1h", "873:1h", "973:1h", "623:24h")
+TX_RATES = (20.0, 6000.0)  # K/min; 6000 K/min = 100 K/s
+
+PARTITIONING_PRM = """set Model     = partitioning
+set Dimension = 1
+subsection Partitioning
+  set Material file = {material}
+end
+subsection Laminate
+  set Bilayers          = 1
+  set Crystal thickness = 18
+  set Glass thickness   = 12
+end
+subsection Temperature
+  set Schedule = {temperature} K; hold {hold_spaced}
+end
+subsection Mesh
+  set Coarse cells = 60
+  set Maximum refinement level = 1
+  set Refine threshold  = 0.02
+  set Coarsen threshold = 0.005
+end
+subsection Time stepping
+  set End time          = {end_time}
+  set Initial time step = 1e-3
+  set Error tolerance   = 1e-3
+end
+subsection Output
+  set Directory    = {output}
+  set Progress every = 0
+  set Output times = {end_time}
+end
+"""
+
+CRYSTALLIZATION_PRM = """set Model = crystallization
+set Dimension = 3
+subsection Temperature
+  set Schedule = 300 K
+end
+subsection Crystallization
+  set Kinetics file = {kinetics}
+  set Glass composition = {composition}
+  set DSC heating rates = {rates}
+  set Report heating rate = {rate}
+  set DSC start temperature = 300
+  set TTT temperatures = 600, 1000, 2
+  set CHT heating rates = 1, 10, 2
+end
+subsection Output
+  set Directory = {output}
+end
+"""
+
+
+def seconds(hold):
+    units = {"s": 1, "min": 60, "h": 3600}
+    for unit in sorted(units, key=len, reverse=True):
+        if hold.endswith(unit):
+            return float(hold[: -len(unit)]) * units[unit]
+    return float(hold)
+
+
+def read_inputs(path=INPUTS):
+    with open(path) as f:
+        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
+    for r in rows:
+        for key in ("low", "central", "high"):
+            r[key] = float(r[key])
+        r["field"] = int(r["field"])
+        r["path"] = tuple(s.strip() for s in r["section"].split("/") if s.strip())
+    return rows
+
+
+def material_texts():
+    texts = {}
+    for key, name in FILES.items():
+        with open(os.path.join(MATERIALS, name)) as f:
+            texts[key] = f.read()
+    return texts
+
+
+def check_central(inputs, texts):
+    """The table's central values must be the files' values."""
+    for r in inputs:
+        value = prm_text.get_field(texts[r["file"]], r["path"], r["entry"], r["field"])
+        if abs(value - r["central"]) > 1e-9 * max(1.0, abs(value)):
+            sys.exit("uncertain_inputs.csv: %s has central %g, but %s holds %g"
+                     % (r["name"], r["central"], FILES[r["file"]], value))
+
+
+def with_values(texts, inputs, values):
+    """Material texts with input i set to values[i]."""
+    out = dict(texts)
+    for r, v in zip(inputs, values):
+        out[r["file"]] = prm_text.set_field(out[r["file"]], r["path"], r["entry"], r["field"], v)
+    return out
+
+
+def write_materials(texts, folder):
+    """Write the material files (and what they read beside them) to folder."""
+    for name in os.listdir(MATERIALS):
+        if not name.endswith(".prm"):
+            shutil.copy(os.path.join(MATERIALS, name), folder)
+    paths = {}
+    for key, name in FILES.items():
+        paths[key] = os.path.join(folder, name)
+        with open(paths[key], "w") as f:
+            f.write(texts[key])
+    return paths
+
+
+def glass_peaks(output):
+    """Peak at.% of each element across the glass (phi < 1/2) of the last profile."""
+    last = sorted(glob.glob(os.path.join(output, "profiles", "profile_*.csv")))[-1]
+    with open(last) as f:
+        rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
+    glass = [r for r in rows if float(r["phi"]) < 0.5]
+    return {e: max(float(r[e]) for r in glass) for e in ELEMENTS}
+
+
+def run_vitrum(vitrum, prm_text_, folder, name):
+    prm = os.path.join(folder, name + ".prm")
+    with open(prm, "w") as f:
+        f.write(prm_text_)
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    result = subprocess.run([vitrum, prm], capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        return result.stdout[-2000:] + result.stderr[-2000:]
+    return None
+
+
+def tx_of(vitrum, paths, folder, composition):
+    """DSC onset (K) at each of TX_RATES for a glass composition (at.%)."""
+    text = ", ".join("%s: %.4f" % (e, composition[e]) for e in ELEMENTS)
+    out = os.path.join(folder, "tx")
+    failure = run_vitrum(vitrum, CRYSTALLIZATION_PRM.format(
+        kinetics=paths["kinetics"], composition=text,
+        rates=", ".join("%g" % r for r in TX_RATES), rate="%g" % TX_RATES[-1],
+        output=out), folder, "tx")
+    if failure:
+        raise RuntimeError("crystallization run failed:\n" + failure)
+    with open(os.path.join(out, "kissinger.csv")) as f:
+        onset = {float(r["heating_rate"]): float(r["onset"]) for r in csv.DictReader(f)}
+    return [onset.get(rate, float("nan")) for rate in TX_RATES]
+
+
+def normalised(composition):
+    total = sum(composition.values())
+    return {e: 100.0 * v / total for e, v in composition.items()}
+
+
+def anneal(vitrum, texts, temperature, hold, with_tx):
+    """All predicted numbers of one anneal with one set of inputs."""
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_materials(texts, folder)
+        out = os.path.join(folder, "out")
+        failure = run_vitrum(vitrum, PARTITIONING_PRM.format(
+            material=paths["thermo"], temperature=temperature,
+            hold_spaced="%g s" % seconds(hold),
+            end_time="%g" % seconds(hold), output=out), folder, "anneal")
+        if failure:
+            raise RuntimeError("partitioning run failed:\n" + failure)
+        with open(os.path.join(out, "phases.csv")) as f:
+            last = list(csv.DictReader(f))[-1]
+        result = {"crystal_nm": float(last["crystal_thickness"]),
+                  "glass_nm": float(last["glass_thickness"])}
+        glass = {e: float(last["glass_" + e]) for e in ELEMENTS}
+        for e in ELEMENTS:
+            result["glass_" + e] = glass[e]
+            result["crystal_" + e] = float(last["crystal_" + e])
+        for e, v in glass_peaks(out).items():
+            result["glass_peak_" + e] = v
+        if with_tx:
+            tx = tx_of(vitrum, paths, folder, normalised(glass))
+            for rate, value in zip(TX_RATES, tx):
+                result["Tx_%gKmin" % rate] = value
+        return result
+
+
+def latin_hypercube(inputs, n, rng):
+    """n input vectors, each input stratified into n equal-probability bins."""
+    columns = []
+    for r in inputs:
+        bins = list(range(n))
+        rng.shuffle(bins)
+        column = []
+        for b in bins:
+            u = (b + rng.random()) / n
+            if r["scale"] == "log":
+                lo, hi = r["low"], r["high"]
+                column.append(lo * (hi / lo) ** u)
+            else:
+                column.append(r["low"] + u * (r["high"] - r["low"]))
+        columns.append(column)
+    return [list(v) for v in zip(*columns)]
+
+
+def percentile(values, q):
+    values = sorted(v for v in values if v == v)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def run_many(vitrum, jobs, workers):
+    """jobs: list of (key, texts, T, hold, with_tx) -> {key: result or None}."""
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(anneal, vitrum, texts, T, hold, tx): key
+                   for key, texts, T, hold, tx in jobs}
+        for future in concurrent.futures.as_completed(futures):
+            key = futures[future]
+            try:
+                results[key] = future.result()
+            except RuntimeError as error:
+                print("  %s: %s" % (key, str(error).splitlines()[-1]), flush=True)
+                results[key] = None
+    return results
+
+
+REPORTED = (["glass_Ni", "glass_Co", "glass_peak_Ni", "glass_peak_Co", "glass_Nb",
+             "crystal_Ti", "crystal_Zr", "crystal_Nb", "crystal_Hf", "crystal_nm", "glass_nm"])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--vitrum", default=os.path.join(SOURCE, "build", "vitrum"))
+    parser.add_argument("--anneals", default=",".join(ANNEALS))
+    parser.add_argument("--samples", type=int, default=0, help="ensemble size (0: central only)")
+    parser.add_argument("--sensitivity", action="store_true")
+    parser.add_argument("--tx", action="store_true", help="also Tx of each annealed glass")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--csv", help="write every run's numbers to this CSV")
+    args = parser.parse_args()
+
+    inputs = read_inputs()
+    texts = material_texts()
+    check_central(inputs, texts)
+    anneals = [(float(a.split(":")[0]), a.split(":")[1]) for a in args.anneals.split(",")]
+    central = [r["central"] for r in inputs]
+
+    jobs = [(("central", T, hold), texts, T, hold, args.tx) for T, hold in anneals]
+    samples = latin_hypercube(inputs, args.samples, random.Random(args.seed)) if args.samples else []
+    for s, values in enumerate(samples):
+        for T, hold in anneals:
+            jobs.append((("sample%d" % s, T, hold), with_values(texts, inputs, values), T, hold, args.tx))
+    if args.sensitivity:
+        for i, r in enumerate(inputs):
+            for end in ("low", "high"):
+                values = list(central)
+                values[i] = r[end]
+                for T, hold in anneals:
+                    jobs.append(((r["name"] + ":" + end, T, hold),
+                                 with_values(texts, inputs, values), T, hold, args.tx))
+    print("%d runs on %d workers" % (len(jobs), args.workers), flush=True)
+    results = run_many(args.vitrum, jobs, args.workers)
+
+    if args.csv:
+        keys = sorted({k for r in results.values() if r for k in r})
+        with open(args.csv, "w", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["run", "T_K", "hold"] + keys)
+            for (name, T, hold), r in sorted(results.items(), key=lambda i: str(i[0])):
+                if r:
+                    w.writerow([name, T, hold] + [r.get(k, "") for k in keys])
+
+    reported = REPORTED + (["Tx_%gKmin" % r for r in TX_RATES] if args.tx else [])
+    for T, hold in anneals:
+        c = results.get(("central", T, hold))
+        print("\n%g K, %s   (central [5 %%, 95 %%] of %d samples)" % (T, hold, len(samples)))
+        for q in reported:
+            value = c[q] if c else float("nan")
+            line = "  %-16s %9.2f" % (q, value)
+            if samples:
+                ens = [results[("sample%d" % s, T, hold)][q] for s in range(len(samples))
+                       if results.get(("sample%d" % s, T, hold))]
+                line += "  [%8.2f, %8.2f]  (%d runs)" % (percentile(ens, 0.05),
+                                                        percentile(ens, 0.95), len(ens))
+            print(line)
+        if args.sensitivity and c:
+            print("  most sensitive input of each (change low -> high end):")
+            for q in reported:
+                moves = []
+                for r in inputs:
+                    lo = results.get((r["name"] + ":low", T, hold))
+                    hi = results.get((r["name"] + ":high", T, hold))
+                    if lo and hi:
+                        moves.append((abs(hi[q] - lo[q]), hi[q] - lo[q], r["name"]))
+                if moves:
+                    size, signed, name = max(moves)
+                    print("    %-16s %-34s %+8.2f" % (q, name, signed))
+
+
+if __name__ == "__main__":
+    main()
