@@ -2,6 +2,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/required_entry.h>
 #include <vitrum/kinetics/growth.h>
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
@@ -40,8 +41,8 @@ namespace vitrum
                           "Partitioning material file with the glass and "
                           "crystal phases (empty: Thompson-Spaepen).");
         prm.declare_entry("Crystallization enthalpy",
-                          "5",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0, 1e3),
                           "Heat released by crystallization (kJ/mol), for "
                           "simulated DSC traces.");
         prm.declare_entry("Molar volume",
@@ -70,12 +71,12 @@ namespace vitrum
           "'NAME: El at.%, El at.%, ...; a, b' with G = a + b T "
           "in kJ/mol and J/(mol K) on the glass reference.");
         prm.declare_entry("Melting enthalpy",
-                          "10",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0, 1e3),
                           "Thompson-Spaepen dH_f (kJ/mol).");
         prm.declare_entry("Liquidus temperature",
-                          "1000",
-                          P::Double(1),
+                          "",
+                          base::OptionalDouble(1, 1e4),
                           "Thompson-Spaepen T_l (K).");
         prm.declare_entry("Composition variable",
                           "",
@@ -104,35 +105,35 @@ namespace vitrum
                           "classical: I = n D/a^2 exp(-f W*/kT); Arrhenius: "
                           "I = I0 exp(-Q/RT) (analytic checks).");
         prm.declare_entry("Interface energy",
-                          "0.1",
-                          P::Double(1e-4, 10),
+                          "",
+                          base::OptionalDouble(1e-4, 10),
                           "Glass/crystal interface energy sigma (J/m^2).");
         prm.declare_entry("Site fraction",
-                          "1",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "Homogeneous sites per atom (times the Zeldovich "
                           "factor): n = fraction N_A / V_m.");
         prm.declare_entry("Interface site fraction",
-                          "1",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "Heterogeneous sites per interface atom: n_s = "
                           "fraction (N_A / V_m)^(2/3).");
         prm.declare_entry("Contact angle",
-                          "180",
-                          P::Double(0, 180),
+                          "",
+                          base::OptionalDouble(0, 180),
                           "Wetting angle of a nucleus on an interface "
                           "(degrees); 180 = no help from interfaces.");
         prm.declare_entry("Arrhenius prefactor",
-                          "1e20",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "I0 (1/(m^3 s)) of the Arrhenius model.");
         prm.declare_entry("Arrhenius activation energy",
-                          "200",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "Q (kJ/mol) of the Arrhenius model.");
         prm.declare_entry("Arrhenius interface prefactor",
-                          "0",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "I0_s (1/(m^2 s)) of the Arrhenius model at "
                           "crystal/glass interfaces: I_s = I0_s exp(-Q/RT), "
                           "same Q.");
@@ -145,12 +146,12 @@ namespace vitrum
                           "classical: U = D/a (1 - exp(-dg/RT)); Arrhenius: "
                           "U = U0 exp(-Q/RT).");
         prm.declare_entry("Arrhenius prefactor",
-                          "1",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "U0 (m/s) of the Arrhenius model.");
         prm.declare_entry("Arrhenius activation energy",
-                          "200",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "Q (kJ/mol) of the Arrhenius model.");
         prm.leave_subsection();
 
@@ -161,16 +162,16 @@ namespace vitrum
                           "diffusion: D = D0 exp(-Q/RT); viscosity: "
                           "Stokes-Einstein D = kT/(3 pi eta a).");
         prm.declare_entry("Diffusivity prefactor",
-                          "1e-5",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "D0 (m^2/s).");
         prm.declare_entry("Diffusion activation energy",
-                          "200",
-                          P::Double(0),
+                          "",
+                          base::OptionalDouble(0),
                           "Q (kJ/mol).");
         prm.declare_entry("Jump distance",
-                          "0.3",
-                          P::Double(0.01, 10),
+                          "",
+                          base::OptionalDouble(0.01, 10),
                           "Atomic jump distance and diameter a (nm).");
         prm.declare_entry(
           "Viscosity material file",
@@ -309,6 +310,24 @@ namespace vitrum
             throw InputError(where
                              + "Melting enthalpy table: dH_f must be >= 0");
       }
+
+      /// Whether a classical nucleation or growth law needs the driving
+      /// force (with Arrhenius laws for both it is never computed). Called
+      /// inside subsection Driving force.
+      bool
+      uses_driving_force(ParameterHandler &prm)
+      {
+        prm.leave_subsection();
+        bool classical = false;
+        for (const std::string section : {"Nucleation", "Growth"})
+          {
+            prm.enter_subsection(section);
+            classical = classical || prm.get("Model") == "classical";
+            prm.leave_subsection();
+          }
+        prm.enter_subsection("Driving force");
+        return classical;
+      }
     } // namespace
 
 
@@ -332,10 +351,16 @@ namespace vitrum
                            + base::one_line(info.str()));
         }
 
+      // Entries a chosen model needs are required: no physical defaults.
+      const auto number = [&](const std::string &entry,
+                              const std::string &section) {
+        return base::required_double(
+          prm, entry, filename + ": " + (section.empty() ? "" : section + "/"));
+      };
       KineticsMaterial m;
       m.name = prm.get("Name");
       m.crystallization_enthalpy
-        = prm.get_double("Crystallization enthalpy") * 1e3;
+        = number("Crystallization enthalpy", "") * 1e3;
       m.molar_volume                = prm.get_double("Molar volume") * 1e-6;
       const std::string thermo_file = prm.get("Thermodynamic material file");
 
@@ -343,13 +368,21 @@ namespace vitrum
       m.driving_force_model         = prm.get("Model") == "database"
                                         ? DrivingForceModel::database
                                         : DrivingForceModel::thompson_spaepen;
-      m.melting_enthalpy            = prm.get_double("Melting enthalpy") * 1e3;
-      m.liquidus_temperature        = prm.get_double("Liquidus temperature");
       const std::string competitors = prm.get("Competitors");
       const std::string compounds   = prm.get("Compounds");
       const std::string variable    = prm.get("Composition variable");
       const std::string T_l_table   = prm.get("Liquidus temperature table");
       const std::string dH_table    = prm.get("Melting enthalpy table");
+      if (m.driving_force_model == DrivingForceModel::thompson_spaepen
+          && uses_driving_force(prm))
+        {
+          if (trim(dH_table).empty())
+            m.melting_enthalpy
+              = number("Melting enthalpy", "Driving force") * 1e3;
+          if (trim(T_l_table).empty())
+            m.liquidus_temperature
+              = number("Liquidus temperature", "Driving force");
+        }
       prm.leave_subsection();
       m.elements = split(prm.get("Elements"), ',');
       m.elements.erase(std::remove(m.elements.begin(), m.elements.end(), ""),
@@ -390,29 +423,48 @@ namespace vitrum
 
       prm.enter_subsection("Nucleation");
       m.arrhenius_nucleation = prm.get("Model") == "Arrhenius";
-      m.interface_energy     = prm.get_double("Interface energy");
-      const double n_v       = avogadro / m.molar_volume;
-      m.homogeneous_sites    = prm.get_double("Site fraction") * n_v;
-      m.heterogeneous_sites
-        = prm.get_double("Interface site fraction") * std::pow(n_v, 2. / 3);
-      m.contact_angle        = prm.get_double("Contact angle") * M_PI / 180;
-      m.nucleation_prefactor = prm.get_double("Arrhenius prefactor");
-      m.nucleation_energy = prm.get_double("Arrhenius activation energy") * 1e3;
-      m.interface_nucleation_prefactor
-        = prm.get_double("Arrhenius interface prefactor");
+      if (m.arrhenius_nucleation)
+        {
+          m.nucleation_prefactor = number("Arrhenius prefactor", "Nucleation");
+          m.nucleation_energy
+            = number("Arrhenius activation energy", "Nucleation") * 1e3;
+          m.interface_nucleation_prefactor
+            = number("Arrhenius interface prefactor", "Nucleation");
+        }
+      else
+        {
+          const double n_v    = avogadro / m.molar_volume;
+          m.interface_energy  = number("Interface energy", "Nucleation");
+          m.homogeneous_sites = number("Site fraction", "Nucleation") * n_v;
+          m.heterogeneous_sites
+            = number("Interface site fraction", "Nucleation")
+              * std::pow(n_v, 2. / 3);
+          m.contact_angle
+            = number("Contact angle", "Nucleation") * M_PI / 180;
+        }
       prm.leave_subsection();
 
       prm.enter_subsection("Growth");
       m.arrhenius_growth = prm.get("Model") == "Arrhenius";
-      m.growth_prefactor = prm.get_double("Arrhenius prefactor");
-      m.growth_energy    = prm.get_double("Arrhenius activation energy") * 1e3;
+      if (m.arrhenius_growth)
+        {
+          m.growth_prefactor = number("Arrhenius prefactor", "Growth");
+          m.growth_energy
+            = number("Arrhenius activation energy", "Growth") * 1e3;
+        }
       prm.leave_subsection();
 
       prm.enter_subsection("Transport");
       m.viscous_transport = prm.get("Mechanism") == "viscosity";
-      m.diffusion.D0      = prm.get_double("Diffusivity prefactor");
-      m.diffusion.Q       = prm.get_double("Diffusion activation energy") * 1e3;
-      m.jump_distance     = prm.get_double("Jump distance") * 1e-9;
+      const bool classical = !m.arrhenius_nucleation || !m.arrhenius_growth;
+      if (classical && !m.viscous_transport)
+        {
+          m.diffusion.D0 = number("Diffusivity prefactor", "Transport");
+          m.diffusion.Q
+            = number("Diffusion activation energy", "Transport") * 1e3;
+        }
+      if (classical)
+        m.jump_distance = number("Jump distance", "Transport") * 1e-9;
       const std::string viscosity_file = prm.get("Viscosity material file");
       if (m.viscous_transport && viscosity_file.empty())
         m.viscosity = rheology::ViscosityLaw::parse(prm);

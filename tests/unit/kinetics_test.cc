@@ -381,9 +381,16 @@ TEST(KineticsMaterial, CompoundsAndArrheniusModelsAndErrors)
                              + "/parameter_files/materials/CrCoNi-TiZrNbHf.prm";
   const auto path
     = write_kinetics("compound.prm",
+                     "set Crystallization enthalpy = 5\n"
                      "set Thermodynamic material file = " + thermo
                        + "\nsubsection Driving force\n set Competitors =\n"
-                         " set Compounds = NiZr2: Ni 1, Zr 2; -50, 3\nend\n");
+                         " set Compounds = NiZr2: Ni 1, Zr 2; -50, 3\nend\n"
+                         "subsection Nucleation\n set Interface energy = 0.1\n"
+                         " set Site fraction = 1\n set Interface site "
+                         "fraction = 1\n set Contact angle = 180\nend\n"
+                         "subsection Transport\n set Diffusivity prefactor = "
+                         "1e-5\n set Diffusion activation energy = 200\n set "
+                         "Jump distance = 0.3\nend\n");
   const auto m = KineticsMaterial::read(path);
   ASSERT_EQ(m.compounds.size(), 1u);
   EXPECT_NEAR(m.compounds[0].composition[1], 1. / 3, 1e-14); // Ni
@@ -393,9 +400,11 @@ TEST(KineticsMaterial, CompoundsAndArrheniusModelsAndErrors)
 
   const auto   arrhenius = KineticsMaterial::read(write_kinetics(
     "arrhenius.prm",
-    "set Molar volume = 10\nsubsection Driving force\n set Model = "
-      "Thompson-Spaepen\nend\nsubsection Nucleation\n set Model = Arrhenius\n"
-      " set Arrhenius prefactor = 1e20\n set Arrhenius activation energy = 100\n"
+    "set Molar volume = 10\nset Crystallization enthalpy = 5\nsubsection "
+    "Driving force\n set Model = Thompson-Spaepen\nend\nsubsection "
+    "Nucleation\n set Model = Arrhenius\n set Arrhenius prefactor = 1e20\n"
+    " set Arrhenius activation energy = 100\n set Arrhenius interface "
+    "prefactor = 0\n"
       "end\nsubsection Growth\n set Model = Arrhenius\n set Arrhenius prefactor "
       "= 2\n set Arrhenius activation energy = 50\nend\n"));
   const double T = 700, RT = gas_constant * T;
@@ -412,5 +421,22 @@ TEST(KineticsMaterial, CompoundsAndArrheniusModelsAndErrors)
   EXPECT_THROW(KineticsMaterial::read(
                  write_kinetics("unknown.prm", "set Colour = blue\n")),
                vitrum::InputError);
+  // No physical defaults: a classical law without its interface energy.
+  try
+    {
+      KineticsMaterial::read(write_kinetics(
+        "no_sigma.prm",
+        "set Crystallization enthalpy = 5\nset Molar volume = 10\n"
+        "subsection Driving force\n set Model = Thompson-Spaepen\n set "
+        "Melting enthalpy = 10\n set Liquidus temperature = 1000\nend\n"));
+      ADD_FAILURE() << "a classical law without interface energy was read";
+    }
+  catch (const vitrum::InputError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find(
+                  "no_sigma.prm: Nucleation/Interface energy is not set"),
+                std::string::npos)
+        << e.what();
+    }
   EXPECT_THROW(KineticsMaterial::read("/no/such/file.prm"), vitrum::InputError);
 }

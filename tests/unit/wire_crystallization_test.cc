@@ -39,8 +39,9 @@ namespace
   {
     return KineticsMaterial::read(write_file(
       "arrhenius_wire.prm",
-      "set Molar volume = 10\nsubsection Driving force\n set Model = "
-      "Thompson-Spaepen\nend\nsubsection Nucleation\n set Model = Arrhenius\n"
+      "set Molar volume = 10\nset Crystallization enthalpy = 5\nsubsection "
+      "Driving force\n set Model = Thompson-Spaepen\nend\nsubsection "
+      "Nucleation\n set Model = Arrhenius\n"
       " set Arrhenius prefactor = 1e20\n set Arrhenius interface prefactor = "
       "3e12\n set Arrhenius activation energy = "
         + std::to_string(Q_I)
@@ -140,8 +141,10 @@ TEST(KineticsMaterial, NiPdPBFileDependsOnNiShareAndSharesTheViscosity)
 TEST(KineticsMaterial, CompositionVariableErrors)
 {
   const std::string head
-    = "set Molar volume = 10\nset Elements = Ni, Pd\nsubsection Driving "
-      "force\n set Model = Thompson-Spaepen\n";
+    = "set Molar volume = 10\nset Crystallization enthalpy = 5\nset "
+      "Elements = Ni, Pd\nsubsection Driving force\n set Model = "
+      "Thompson-Spaepen\n set Melting enthalpy = 10\n set Liquidus "
+      "temperature = 1000\n";
   EXPECT_THROW(KineticsMaterial::read(write_file(
                  "cv1.prm",
                  head + " set Liquidus temperature table = 0: 900\nend\n")),
@@ -160,9 +163,12 @@ TEST(KineticsMaterial, CompositionVariableErrors)
     {
       KineticsMaterial::read(write_file(
         "cv4.prm",
-        "set Molar volume = 10\nsubsection Driving force\n set Model = "
-        "Thompson-Spaepen\nend\nsubsection Transport\n set Mechanism "
-        "= viscosity\n set Viscosity material file = /no/file.prm\nend\n"));
+        head
+          + "end\nsubsection Nucleation\n set Interface energy = 0.1\n set "
+            "Site fraction = 1\n set Interface site fraction = 1\n set "
+            "Contact angle = 180\nend\nsubsection Transport\n set Mechanism "
+            "= viscosity\n set Jump distance = 0.3\n set Viscosity material "
+            "file = /no/file.prm\nend\n"));
       ADD_FAILURE() << "a missing viscosity material file was accepted";
     }
   catch (const InputError &e)
