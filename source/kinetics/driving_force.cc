@@ -213,7 +213,7 @@ namespace vitrum
       const std::vector<double> mu = glass_potentials(glass, x, T);
       DrivingForce              df;
       df.nucleus = compound.composition;
-      df.value   = -(compound.a + compound.b * T);
+      df.value   = -compound.gibbs_energy(T);
       for (unsigned int i = 0; i < x.size(); ++i)
         df.value += compound.composition[i] * mu[i];
       return df;

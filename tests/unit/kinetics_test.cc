@@ -97,7 +97,7 @@ TEST(DrivingForce, ThompsonSpaepenAndCompoundHandValues)
 
   // Ideal binary glass x = (0.25, 0.75) at T; compound A1B1 with G = a.
   const SolutionPhase glass = regular(0, 0, 0.);
-  Compound            ab{"AB", {0.5, 0.5}, -5000., 2.};
+  Compound            ab{"AB", {0.5, 0.5}, -5000., 2., {}};
   const double        T = 600, RT = gas_constant * T;
   const double        expected
     = 0.5 * RT * std::log(0.25) + 0.5 * RT * std::log(0.75) - (-5000. + 2. * T);

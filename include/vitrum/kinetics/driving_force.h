@@ -25,15 +25,26 @@ namespace vitrum
 
     /**
      * A crystalline phase of fixed composition (an intermetallic compound):
-     * G(T) = a + b T per mole of atoms, on the same reference as the glass
-     * phase it competes with (pure elements in the glass state).
+     * G(T) = a + b T + function(T) per mole of atoms, on the same reference
+     * as the glass phase it competes with. The material file gives a and b
+     * (function zero); a thermodynamic database gives function (an end
+     * member from thermo::compound_gibbs_energy(), a and b zero, or an
+     * adjustment in a and b on top of it).
      */
     struct Compound
     {
-      std::string         name;
-      std::vector<double> composition; ///< mole fractions, K
-      double              a = 0;       ///< J/mol
-      double              b = 0;       ///< J/(mol K)
+      std::string                 name;
+      std::vector<double>         composition; ///< mole fractions, K
+      double                      a = 0;       ///< J/mol
+      double                      b = 0;       ///< J/(mol K)
+      thermo::TemperatureFunction function;    ///< J/mol
+
+      /// G(T) in J/mol of atoms.
+      double
+      gibbs_energy(double T) const
+      {
+        return a + b * T + function.value(T);
+      }
     };
 
 

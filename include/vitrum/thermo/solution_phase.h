@@ -1,6 +1,8 @@
 #ifndef vitrum_thermo_solution_phase_h
 #define vitrum_thermo_solution_phase_h
 
+#include <vitrum/thermo/temperature_function.h>
+
 #include <vector>
 
 namespace vitrum
@@ -24,11 +26,81 @@ namespace vitrum
 
 
     /**
+     * Redlich–Kister terms of one pair (i, j) with temperature functions:
+     *   x_i x_j sum_k L[k](T) (x_i - x_j)^k.
+     */
+    struct BinaryTerm
+    {
+      unsigned int                     i = 0;
+      unsigned int                     j = 0;
+      std::vector<TemperatureFunction> L; ///< one per order k = 0, 1, ...
+    };
+
+
+    /**
+     * A ternary term of (i, j, k). With one function it is composition
+     * independent, x_i x_j x_k L[0]; with three it is Muggianu's
+     *   x_i x_j x_k (v_i L[0] + v_j L[1] + v_k L[2]),
+     *   v_m = x_m + (1 - x_i - x_j - x_k) / 3,
+     * which reduces to the binary-consistent form in a ternary system.
+     */
+    struct TernaryTerm
+    {
+      unsigned int                     i = 0;
+      unsigned int                     j = 0;
+      unsigned int                     k = 0;
+      std::vector<TemperatureFunction> L; ///< 1 or 3 functions
+    };
+
+
+    /**
+     * A composition- and temperature-dependent quantity in the form of a
+     * CALPHAD solution phase:
+     *   P(x, T) = sum_i x_i P_i(T) + binary terms + ternary terms.
+     * It is the excess Gibbs energy with its reference part, and also the
+     * Curie temperature and the magnetic moment of a magnetic phase.
+     */
+    struct RedlichKisterExpansion
+    {
+      std::vector<TemperatureFunction> end_members; ///< K functions
+      std::vector<BinaryTerm>          binaries;
+      std::vector<TernaryTerm>         ternaries;
+    };
+
+
+    /**
+     * The magnetic contribution of Inden, Hillert and Jarl
+     * (M. Hillert and M. Jarl, Calphad 2 (1978) 227):
+     *   G_mag = R T ln(beta(x) + 1) g(tau),  tau = T / Tc(x),
+     * with Tc (K) and beta (Bohr magnetons) expanded like the Gibbs
+     * energy. Where Tc or beta is negative (antiferromagnetic) it is
+     * divided by afm_factor (-1 for BCC, -3 for FCC and HCP). p is the
+     * fraction of the magnetic enthalpy absorbed above Tc: 0.4 for BCC,
+     * 0.28 otherwise. Without end members the phase is not magnetic.
+     */
+    struct MagneticModel
+    {
+      double                 afm_factor = -3;
+      double                 p          = 0.28;
+      RedlichKisterExpansion curie_temperature;
+      RedlichKisterExpansion magnetic_moment;
+
+      bool
+      active() const
+      {
+        return !curie_temperature.end_members.empty();
+      }
+    };
+
+
+    /**
      * A substitutional solution phase of K components:
      *   G(x, T) = sum_i x_i G0_i(T) + R T sum_i x_i ln x_i
-     *           + sum_{i<j} x_i x_j sum_k L_ij,k(T) (x_i - x_j)^k,
-     * with G0_i(T) = a_i + b_i T the molar Gibbs energy of pure i in this
-     * phase (J/mol). Compositions are passed as all K mole fractions.
+     *           + sum_{i<j} x_i x_j sum_k L_ij,k(T) (x_i - x_j)^k
+     *           + ternary terms + G_mag(x, T),
+     * with G0_i(T) the molar Gibbs energy of pure i in this phase (J/mol)
+     * and every G0 and L a TemperatureFunction. Compositions are passed as
+     * all K mole fractions.
      *
      * gradient() and hessian() treat the K fractions as independent
      * variables; reduce them with diffusion_potentials() and
@@ -37,6 +109,12 @@ namespace vitrum
      * Fractions below minimum_fraction are clipped inside the logarithm
      * and its derivatives, so a Newton iterate that touches zero gives
      * large but finite numbers rather than NaN.
+     *
+     * The temperature functions are evaluated once per temperature and
+     * kept for the next call at the same T (a field model calls the three
+     * functions per node and Newton iteration at one T). That cache makes
+     * a phase object unsafe to share between threads; give each thread
+     * its own copy.
      */
     class SolutionPhase
     {
@@ -44,14 +122,20 @@ namespace vitrum
       static constexpr double minimum_fraction = 1e-12;
 
       SolutionPhase() = default;
+
+      /// G0_i = a_i + b_i T and L_ij,k = a + b T (the material-file form).
       SolutionPhase(std::vector<double>      g0_a,
                     std::vector<double>      g0_b,
                     std::vector<Interaction> interactions);
 
+      /// The general form: G0, binary and ternary terms, magnetism.
+      SolutionPhase(RedlichKisterExpansion gibbs,
+                    MagneticModel          magnetic = MagneticModel());
+
       unsigned int
       n_components() const
       {
-        return g0_a.size();
+        return gibbs.end_members.size();
       }
 
       /// G in J/mol.
@@ -73,17 +157,79 @@ namespace vitrum
       void
       chemical_potentials(const double *x, double T, double *mu) const;
 
+      /// The (a, b) pairs of the material-file constructor; empty for a
+      /// phase built from temperature functions.
       const std::vector<Interaction> &
       interactions_list() const
       {
         return interactions;
       }
 
+      /// G0 and the binary (stored with i < j) and ternary terms.
+      const RedlichKisterExpansion &
+      gibbs_expansion() const
+      {
+        return gibbs;
+      }
+
+      const MagneticModel &
+      magnetic_model() const
+      {
+        return magnetic;
+      }
+
+      /// The expansion and the magnetic terms evaluated at one T.
+      struct Evaluated
+      {
+        double                           T = -1;
+        std::vector<double>              end_members;
+        std::vector<std::vector<double>> binaries;
+        std::vector<std::vector<double>> ternaries;
+      };
+
     private:
-      std::vector<double>      g0_a;
-      std::vector<double>      g0_b;
+      RedlichKisterExpansion   gibbs;
+      MagneticModel            magnetic;
       std::vector<Interaction> interactions;
+
+      mutable Evaluated cached_gibbs;
+      mutable Evaluated cached_tc;
+      mutable Evaluated cached_beta;
+
+      /// Evaluate the temperature functions unless they are at T already.
+      void
+      update(double T) const;
+
+      /// G_mag and, if wanted, its gradient and Hessian added to g and H.
+      double
+      add_magnetic(const double *x, double T, double *g, double *H) const;
     };
+
+
+    /**
+     * Value, gradient and Hessian (all K fractions independent) of an
+     * expansion whose temperature functions were evaluated into e; g and H
+     * may be null. K * K scratch is taken from H when it is given.
+     */
+    double
+    expansion_value(const RedlichKisterExpansion   &expansion,
+                    const SolutionPhase::Evaluated &e,
+                    const double                   *x,
+                    double                         *g,
+                    double                         *H);
+
+    /// Evaluate every temperature function of an expansion at T.
+    void
+    evaluate_expansion(const RedlichKisterExpansion &expansion,
+                       double                        T,
+                       SolutionPhase::Evaluated     &e);
+
+    /**
+     * The magnetic function g(tau) of Inden, Hillert and Jarl for the
+     * fraction p and its first two derivatives in tau.
+     */
+    void
+    magnetic_function(double tau, double p, double &g, double &dg, double &d2g);
 
 
     /**
