@@ -454,6 +454,17 @@ TEST(ThermoMagneticTernary, GradientAndHessianMatchDifferences)
                   plain.gibbs_energy(x.data(), T));
       }
 
+  // The functions cached for the last T are replaced when T changes: the
+  // same call after another temperature, and a fresh copy, agree.
+  {
+    const std::vector<double> &x0    = points[0];
+    const double               first = phase.gibbs_energy(x0.data(), 450.);
+    phase.gibbs_energy(x0.data(), 1200.);
+    EXPECT_EQ(phase.gibbs_energy(x0.data(), 450.), first);
+    const SolutionPhase fresh(g, m);
+    EXPECT_EQ(fresh.gibbs_energy(x0.data(), 450.), first);
+  }
+
   // Muggianu with three equal functions is the single-parameter form.
   RedlichKisterExpansion one, three;
   for (unsigned int i = 0; i < 3; ++i)
