@@ -613,6 +613,11 @@ namespace vitrum
                   fail("constituent \"" + x + "\" in " + type + "(" + inside
                        + ") is not supported (no wildcards)");
               }
+            // CALPHAD programs read the interacting constituents in
+            // alphabetical order whatever the order written, so
+            // L(P,B,A;1) is L(P,A,B;1) times (x_A - x_B), not its negative
+            // (pycalphad does the same, see its issue #17).
+            std::sort(c.begin(), c.end());
             p.constituents.push_back(c);
           }
         RawExpression body = parse_ranges(rest.substr(close + 1), defaults);
@@ -972,7 +977,8 @@ namespace vitrum
                                      "or 2 (the constituent it weights)");
                 std::vector<unsigned> sorted(idx);
                 std::sort(sorted.begin(), sorted.end());
-                // Order n weights v of the n-th constituent as written.
+                // Order n weights v of the n-th constituent in
+                // alphabetical order.
                 triples[sorted][idx[p.order]] = &p;
               }
             else

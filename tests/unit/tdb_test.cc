@@ -239,9 +239,9 @@ TEST(Tdb, SubstitutionalPhasesByHand)
   const TdbDatabase db = parse_tdb(test_tdb, "test.tdb");
   const double      T = 900., RT = gas_constant * T;
 
-  // LIQUID in the order ZR, AL, FE: the FE,ZR pair is written the other
-  // way round (odd order changes sign) and the ternary has one parameter
-  // (composition independent).
+  // LIQUID in the order ZR, AL, FE. The pair written ZR,FE is read as
+  // FE,ZR (alphabetical, as CALPHAD programs do): 3000 (x_FE - x_ZR). The
+  // ternary has one parameter (composition independent).
   const SolutionPhase liquid
     = substitutional_phase(db, "LIQUID", {"ZR", "AL", "FE"});
   const std::vector<double> x  = {0.3, 0.5, 0.2};
@@ -250,7 +250,7 @@ TEST(Tdb, SubstitutionalPhasesByHand)
                       + xa * (10000 - 10 * T + ghseral(T))
                       + xf * (12040 - 6.558 * T + ghserfe(T)) + RT * ideal(x)
                       + xa * xz * ((-200000 + 20 * T) + 1000 * (xa - xz))
-                      + xz * xf * 3000 * (xz - xf) + xa * xf * xz * 5000;
+                      + xz * xf * 3000 * (xf - xz) + xa * xf * xz * 5000;
   EXPECT_NEAR(liquid.gibbs_energy(x.data(), T), hand, 1e-9 * std::abs(hand));
 
   // FCC_A1 with the Muggianu ternary: v_m = x_m + (1 - sum) / 3.
