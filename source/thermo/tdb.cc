@@ -18,7 +18,8 @@ namespace vitrum
         = "ELEMENT, SPECIES (single elements), FUNCTION, PHASE, CONSTITUENT, "
           "PARAMETER, TYPE_DEFINITION (SEQ, GES A_P_D <phase> MAGNETIC), "
           "TEMPERATURE_LIMITS, DEFINE_SYSTEM_DEFAULT, DEFAULT_COMMAND, "
-          "DATABASE_INFORMATION, REFERENCE_FILE, LIST_OF_REFERENCES, "
+          "DATABASE_INFORMATION, REFERENCE(S), REFERENCE_FILE, "
+          "LIST_OF_REFERENCES, "
           "ADD_REFERENCES, ASSESSED_SYSTEMS, VERSION_DATE";
 
       const char *const supported_parameters
@@ -176,6 +177,8 @@ namespace vitrum
                                                    "DEFAULT_COMMAND",
                                                    "DATABASE_INFORMATION",
                                                    "REFERENCE_FILE",
+                                                   "REFERENCE",
+                                                   "REFERENCES",
                                                    "LIST_OF_REFERENCES",
                                                    "ADD_REFERENCES",
                                                    "ASSESSED_SYSTEMS",
