@@ -332,19 +332,25 @@ namespace vitrum
     {
       if (!magnetic.active())
         return 0;
-      const unsigned int  K = n_components();
-      std::vector<double> dtc(g || H ? K : 0), dbeta(g || H ? K : 0);
-      std::vector<double> Htc(H ? K * K : 0), Hbeta(H ? K * K : 0);
-      double              tc   = expansion_value(magnetic.curie_temperature,
+      // Scratch kept with the phase: this runs per node and iteration.
+      const unsigned int K = n_components();
+      scratch.resize(3 * K + 2 * K * K);
+      double *const dtc         = scratch.data();
+      double *const dbeta       = dtc + K;
+      double *const dtau        = dbeta + K;
+      double *const Htc         = dtau + K;
+      double *const Hbeta       = Htc + K * K;
+      const bool    derivatives = g || H;
+      double        tc          = expansion_value(magnetic.curie_temperature,
                                   cached_tc,
                                   x,
-                                  dtc.empty() ? nullptr : dtc.data(),
-                                  Htc.empty() ? nullptr : Htc.data());
-      double beta = expansion_value(magnetic.magnetic_moment,
+                                  derivatives ? dtc : nullptr,
+                                  H ? Htc : nullptr);
+      double        beta        = expansion_value(magnetic.magnetic_moment,
                                     cached_beta,
                                     x,
-                                    dbeta.empty() ? nullptr : dbeta.data(),
-                                    Hbeta.empty() ? nullptr : Hbeta.data());
+                                    derivatives ? dbeta : nullptr,
+                                    H ? Hbeta : nullptr);
       // Antiferromagnetic side: the same law with the value scaled.
       const double stc = tc < 0 ? 1. / magnetic.afm_factor : 1.;
       const double sb  = beta < 0 ? 1. / magnetic.afm_factor : 1.;
@@ -359,9 +365,8 @@ namespace vitrum
       magnetic_function(tau, magnetic.p, f, df, d2f);
       if (g || H)
         {
-          const double        dB  = 1. / (beta + 1.);
-          const double        d2B = -dB * dB;
-          std::vector<double> dtau(K);
+          const double dB  = 1. / (beta + 1.);
+          const double d2B = -dB * dB;
           for (unsigned int a = 0; a < K; ++a)
             {
               dtc[a] *= stc;

@@ -18,7 +18,8 @@ namespace vitrum
         = "ELEMENT, SPECIES (single elements), FUNCTION, PHASE, CONSTITUENT, "
           "PARAMETER, TYPE_DEFINITION (SEQ, GES A_P_D <phase> MAGNETIC), "
           "TEMPERATURE_LIMITS, DEFINE_SYSTEM_DEFAULT, DEFAULT_COMMAND, "
-          "DATABASE_INFORMATION, REFERENCE_FILE, LIST_OF_REFERENCES, "
+          "DATABASE_INFORMATION, REFERENCE(S), REFERENCE_FILE, "
+          "LIST_OF_REFERENCES, "
           "ADD_REFERENCES, ASSESSED_SYSTEMS, VERSION_DATE";
 
       const char *const supported_parameters
@@ -176,6 +177,8 @@ namespace vitrum
                                                    "DEFAULT_COMMAND",
                                                    "DATABASE_INFORMATION",
                                                    "REFERENCE_FILE",
+                                                   "REFERENCE",
+                                                   "REFERENCES",
                                                    "LIST_OF_REFERENCES",
                                                    "ADD_REFERENCES",
                                                    "ASSESSED_SYSTEMS",
@@ -613,6 +616,11 @@ namespace vitrum
                   fail("constituent \"" + x + "\" in " + type + "(" + inside
                        + ") is not supported (no wildcards)");
               }
+            // CALPHAD programs read the interacting constituents in
+            // alphabetical order whatever the order written, so
+            // L(P,B,A;1) is L(P,A,B;1) times (x_A - x_B), not its negative
+            // (pycalphad does the same, see its issue #17).
+            std::sort(c.begin(), c.end());
             p.constituents.push_back(c);
           }
         RawExpression body = parse_ranges(rest.substr(close + 1), defaults);
@@ -972,7 +980,8 @@ namespace vitrum
                                      "or 2 (the constituent it weights)");
                 std::vector<unsigned> sorted(idx);
                 std::sort(sorted.begin(), sorted.end());
-                // Order n weights v of the n-th constituent as written.
+                // Order n weights v of the n-th constituent in
+                // alphabetical order.
                 triples[sorted][idx[p.order]] = &p;
               }
             else

@@ -30,6 +30,8 @@ namespace
  DEFINE_SYSTEM_DEFAULT ELEMENT 2 !
  DEFAULT_COMMAND DEF_SYS_ELEMENT VA /- !
  ASSESSED_SYSTEMS AL-ZR(;G5) !
+ REFERENCE_FILE refs.txt !
+ REFERENCES REF1 'another way to list them' !
  FUNCT GHSERAL 298.15 -7976.15+137.093038*T-24.3671976*T*LOG(T)
      -1.884662E-3*T**2-0.877664E-6*T**3+74092*T**(-1);  700.00 Y
      -11276.24+223.048446*T-38.5844296*T*LOG(T)
@@ -239,9 +241,9 @@ TEST(Tdb, SubstitutionalPhasesByHand)
   const TdbDatabase db = parse_tdb(test_tdb, "test.tdb");
   const double      T = 900., RT = gas_constant * T;
 
-  // LIQUID in the order ZR, AL, FE: the FE,ZR pair is written the other
-  // way round (odd order changes sign) and the ternary has one parameter
-  // (composition independent).
+  // LIQUID in the order ZR, AL, FE. The pair written ZR,FE is read as
+  // FE,ZR (alphabetical, as CALPHAD programs do): 3000 (x_FE - x_ZR). The
+  // ternary has one parameter (composition independent).
   const SolutionPhase liquid
     = substitutional_phase(db, "LIQUID", {"ZR", "AL", "FE"});
   const std::vector<double> x  = {0.3, 0.5, 0.2};
@@ -250,7 +252,7 @@ TEST(Tdb, SubstitutionalPhasesByHand)
                       + xa * (10000 - 10 * T + ghseral(T))
                       + xf * (12040 - 6.558 * T + ghserfe(T)) + RT * ideal(x)
                       + xa * xz * ((-200000 + 20 * T) + 1000 * (xa - xz))
-                      + xz * xf * 3000 * (xz - xf) + xa * xf * xz * 5000;
+                      + xz * xf * 3000 * (xf - xz) + xa * xf * xz * 5000;
   EXPECT_NEAR(liquid.gibbs_energy(x.data(), T), hand, 1e-9 * std::abs(hand));
 
   // FCC_A1 with the Muggianu ternary: v_m = x_m + (1 - sum) / 3.
@@ -453,6 +455,17 @@ TEST(ThermoMagneticTernary, GradientAndHessianMatchDifferences)
         EXPECT_NE(phase.gibbs_energy(x.data(), T),
                   plain.gibbs_energy(x.data(), T));
       }
+
+  // The functions cached for the last T are replaced when T changes: the
+  // same call after another temperature, and a fresh copy, agree.
+  {
+    const std::vector<double> &x0    = points[0];
+    const double               first = phase.gibbs_energy(x0.data(), 450.);
+    phase.gibbs_energy(x0.data(), 1200.);
+    EXPECT_EQ(phase.gibbs_energy(x0.data(), 450.), first);
+    const SolutionPhase fresh(g, m);
+    EXPECT_EQ(fresh.gibbs_energy(x0.data(), 450.), first);
+  }
 
   // Muggianu with three equal functions is the single-parameter form.
   RedlichKisterExpansion one, three;

@@ -192,9 +192,10 @@ namespace vitrum
       MagneticModel            magnetic;
       std::vector<Interaction> interactions;
 
-      mutable Evaluated cached_gibbs;
-      mutable Evaluated cached_tc;
-      mutable Evaluated cached_beta;
+      mutable Evaluated           cached_gibbs;
+      mutable Evaluated           cached_tc;
+      mutable Evaluated           cached_beta;
+      mutable std::vector<double> scratch;
 
       /// Evaluate the temperature functions unless they are at T already.
       void

@@ -39,8 +39,11 @@ namespace vitrum
 
     /**
      * A PARAMETER: type "G" (G and L are the same thing in a TDB), "TC"
-     * or "BMAGN", with the constituents of each sublattice in the order
-     * written and the order ;n.
+     * or "BMAGN", with the constituents of each sublattice in alphabetical
+     * order (as CALPHAD programs read them, whatever the order written) and
+     * the order ;n: a binary term of order n multiplies (x_A - x_B)^n with
+     * A before B, a ternary term of order n weights v of the n-th
+     * constituent.
      */
     struct TdbParameter
     {
