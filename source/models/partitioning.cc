@@ -860,7 +860,9 @@ namespace vitrum
 
     template <int dim>
     double
-    Partitioning<dim>::clip_update(const Vector &iterate, Vector &update) const
+    Partitioning<dim>::clip_update(const Vector &iterate,
+                                   Vector       &update,
+                                   double       *removed) const
     {
       // Node by node, shorten the update of the fractions so that no node
       // loses more than 90 % of any element: a node whose element is nearly
@@ -871,6 +873,7 @@ namespace vitrum
       std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
       std::vector<types::global_dof_index> node(n);
       double                               smallest = 1;
+      double                               largest_removed = 0;
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           if (!cell->is_locally_owned())
@@ -897,12 +900,19 @@ namespace vitrum
                              0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
               if (alpha < 1)
                 for (unsigned int a = 0; a < n; ++a)
-                  update(node[a]) *= alpha;
+                  {
+                    largest_removed =
+                      std::max(largest_removed,
+                               (1 - alpha) * std::abs(update(node[a])));
+                    update(node[a]) *= alpha;
+                  }
               smallest = std::min(smallest, alpha);
             }
         }
       update.compress(VectorOperation::insert);
       constraints.distribute(update);
+      if (removed)
+        *removed = Utilities::MPI::max(largest_removed, comm);
       return Utilities::MPI::min(smallest, comm);
     }
 
@@ -971,7 +981,8 @@ namespace vitrum
               }
           }
           constraints.distribute(update);
-          const double clipped = clip_update(new_state, update);
+          double       removed = 0;
+          const double clipped = clip_update(new_state, update, &removed);
           new_state.add(1.0, update);
           attempt.newton_iterations = it + 1;
           Vector evolving_update    = update;
@@ -980,7 +991,10 @@ namespace vitrum
           if (!std::isfinite(change))
             return attempt;
           const double rate = it > 0 ? change / previous_change : 1.0;
-          if (clipped == 1.0
+          // A clip that removed less than the tolerance (a fraction that
+          // Newton drives towards zero, e.g. 1e-30 -> -1e-30) does not keep
+          // the iterate from being converged.
+          if (removed <= solver_prm.newton_tolerance
               && (change <= solver_prm.newton_tolerance
                   || (rate < 0.5
                       && change * rate / (1 - rate)

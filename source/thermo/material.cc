@@ -4,10 +4,12 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/thermo/material.h>
+#include <vitrum/thermo/tdb.h>
 
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
@@ -609,6 +611,35 @@ namespace vitrum
                           "kJ/mol. Required.");
         prm.leave_subsection();
 
+        prm.enter_subsection("Thermodynamic database");
+        prm.declare_entry("File",
+                          "",
+                          Patterns::Anything(),
+                          "A TDB file (Thermo-Calc / pycalphad format) "
+                          "giving both phases: relative names are looked up "
+                          "next to this file. Empty: the phases are given "
+                          "by subsections Mixing enthalpy, Crystal and Glass "
+                          "here.");
+        prm.declare_entry("Crystal phase",
+                          "",
+                          Patterns::Anything(),
+                          "The database's substitutional phase of the "
+                          "crystal layer, e.g. FCC_A1 or HCP_A3.");
+        prm.declare_entry("Glass phase",
+                          "",
+                          Patterns::Anything(),
+                          "The database's liquid, whose undercooled state "
+                          "is the glass, e.g. LIQUID.");
+        prm.declare_entry("Glass transition temperature",
+                          "",
+                          number_pattern(1, false, 5000, "K"),
+                          "Tg in K: below it the glass keeps the "
+                          "configurational enthalpy and entropy the liquid "
+                          "has at Tg (its vibrational part follows the "
+                          "elements' stable crystals). Required with a "
+                          "database.");
+        prm.leave_subsection();
+
         prm.enter_subsection("Mixing enthalpy");
         for (unsigned int i = 0; i < el.size(); ++i)
           for (unsigned int j = i + 1; j < el.size(); ++j)
@@ -725,6 +756,131 @@ namespace vitrum
         prm.leave_subsection();
         return result;
       }
+
+
+      void
+      read_diffusion_of_both_phases(ParameterHandler  &prm,
+                                    const std::string &filename,
+                                    Material          &m)
+      {
+        prm.enter_subsection("Crystal");
+        m.crystal_diffusion
+          = read_diffusion(prm, filename, m.elements, "Crystal");
+        prm.leave_subsection();
+        prm.enter_subsection("Glass");
+        m.glass_diffusion = read_diffusion(prm, filename, m.elements, "Glass");
+        prm.leave_subsection();
+      }
+
+
+      /// TDB names are upper case: "Co" -> "CO".
+      std::vector<std::string>
+      upper_case(const std::vector<std::string> &names)
+      {
+        std::vector<std::string> result;
+        for (std::string n : names)
+          {
+            for (char &c : n)
+              c = std::toupper(static_cast<unsigned char>(c));
+            result.push_back(n);
+          }
+        return result;
+      }
+
+
+      /// Crystal and glass from the TDB named in subsection Thermodynamic
+      /// database (prm is inside it).
+      void
+      read_database_phases(ParameterHandler  &prm,
+                           const std::string &filename,
+                           const std::string &tdb_file,
+                           Material          &m)
+      {
+        const std::string section = "Thermodynamic database";
+        const auto        name    = [&](const std::string &entry) {
+          const std::string value = trim(prm.get(entry));
+          if (value.empty())
+            entry_error(filename,
+                        section,
+                        entry,
+                        "is not set: a database needs the names of its "
+                        "crystal and glass phases");
+          return upper_case({value})[0];
+        };
+        m.crystal_phase_name = name("Crystal phase");
+        m.glass_phase_name   = name("Glass phase");
+        m.glass_transition_temperature
+          = required_number(prm, filename, section, "Glass transition "
+                                                    "temperature");
+        namespace fs       = std::filesystem;
+        const fs::path tdb = fs::path(tdb_file).is_absolute() ?
+                               fs::path(tdb_file) :
+                               fs::path(filename).parent_path() / tdb_file;
+        try
+          {
+            m.database = std::make_shared<const TdbDatabase>(
+              read_tdb(tdb.string()));
+            const auto elements = upper_case(m.elements);
+            m.crystal =
+              substitutional_phase(*m.database, m.crystal_phase_name, elements);
+            m.glass = glass_phase(*m.database,
+                                  m.glass_phase_name,
+                                  elements,
+                                  m.glass_transition_temperature);
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(filename + ": " + section + "/File: "
+                             + e.what());
+          }
+      }
+
+
+      /**
+       * With a database, the estimates of the file-only description
+       * (mixing enthalpies, lattice stabilities, interactions) must be
+       * empty: two sources for one number would leave it unclear which
+       * one the run used.
+       */
+      void
+      refuse_estimates_beside_database(ParameterHandler               &prm,
+                                       const std::string              &filename,
+                                       const std::vector<std::string> &el)
+      {
+        const auto refuse = [&](const std::string &section,
+                                const std::string &entry) {
+          if (!trim(prm.get(entry)).empty())
+            entry_error(filename,
+                        section,
+                        entry,
+                        "is set, but the phases come from the Thermodynamic "
+                        "database: remove it (or the database)");
+        };
+        std::vector<std::string> pairs;
+        for (unsigned int i = 0; i < el.size(); ++i)
+          for (unsigned int j = i + 1; j < el.size(); ++j)
+            pairs.push_back(pair_name(el, i, j));
+        prm.enter_subsection("Mixing enthalpy");
+        for (const std::string &p : pairs)
+          refuse("Mixing enthalpy", p);
+        prm.leave_subsection();
+        for (const std::string phase : {"Crystal", "Glass"})
+          {
+            prm.enter_subsection(phase);
+            prm.enter_subsection("Interaction");
+            for (const std::string &p : pairs)
+              refuse(std::string(phase) + "/Interaction", p);
+            prm.leave_subsection();
+            if (std::string(phase) == "Crystal")
+              {
+                prm.enter_subsection("Lattice stability");
+                for (const std::string &e : el)
+                  refuse("Crystal/Lattice stability", e);
+                prm.leave_subsection();
+              }
+            prm.leave_subsection();
+          }
+      }
     } // namespace
 
 
@@ -825,6 +981,18 @@ namespace vitrum
         = number("Interface", "Mobility activation energy") * 1e3;
       prm.leave_subsection();
 
+      prm.enter_subsection("Thermodynamic database");
+      const std::string tdb_file = trim(prm.get("File"));
+      if (!tdb_file.empty())
+        {
+          read_database_phases(prm, filename, tdb_file, m);
+          prm.leave_subsection();
+          refuse_estimates_beside_database(prm, filename, m.elements);
+          read_diffusion_of_both_phases(prm, filename, m);
+          return m;
+        }
+      prm.leave_subsection();
+
       std::vector<std::string> mixing;
       prm.enter_subsection("Mixing enthalpy");
       for (unsigned int i = 0; i < K; ++i)
@@ -852,8 +1020,6 @@ namespace vitrum
           a,
           b,
           read_interactions(prm, filename, m.elements, mixing, "Crystal"));
-        m.crystal_diffusion
-          = read_diffusion(prm, filename, m.elements, "Crystal");
         prm.leave_subsection();
       }
       {
@@ -862,9 +1028,9 @@ namespace vitrum
           std::vector<double>(K, 0.),
           std::vector<double>(K, 0.),
           read_interactions(prm, filename, m.elements, mixing, "Glass"));
-        m.glass_diffusion = read_diffusion(prm, filename, m.elements, "Glass");
         prm.leave_subsection();
       }
+      read_diffusion_of_both_phases(prm, filename, m);
       return m;
     }
 

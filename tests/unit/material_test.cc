@@ -1,5 +1,6 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/thermo/material.h>
+#include <vitrum/thermo/tdb.h>
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,8 @@ namespace
   const std::string shipped_file
     = std::string(VITRUM_SOURCE_DIR)
       + "/parameter_files/materials/CrCoNi-TiZrNbHf.prm";
+  const std::string materials_dir
+    = std::string(VITRUM_SOURCE_DIR) + "/parameter_files/materials/";
 
   /// The interaction of pair (i, j) in a phase, or nullptr.
   const Interaction *
@@ -374,4 +377,118 @@ TEST(Material, BadFilesNameTheBadEntry)
     = read_error("missing_end.prm",
                  replaced(small_material, "    set Cr = 0.1, 226\n  end", ""));
   EXPECT_TRUE(contains(message, "end")) << message;
+}
+
+
+// The shipped file whose phases come from the assessed database: the glass
+// is the TDB's liquid above Tg and its frozen-in continuation below.
+TEST(Material, ReadsTheAssessedDatabaseFile)
+{
+  const Material m = Material::read(materials_dir + "CrCoNi-TiZrNbHf-assessed.prm");
+  EXPECT_EQ(m.name, "CrCoNi-TiZrNbHf-assessed");
+  ASSERT_EQ(m.n_components(), 7u);
+  EXPECT_EQ(m.elements.back(), "Ni");
+  ASSERT_NE(m.database, nullptr);
+  EXPECT_EQ(m.crystal_phase_name, "FCC_A1");
+  EXPECT_EQ(m.glass_phase_name, "LIQUID");
+  const double Tg = m.glass_transition_temperature;
+  EXPECT_EQ(Tg, 730.);
+
+  const std::vector<std::string> symbols = {"CO", "CR", "TI", "ZR",
+                                            "NB", "HF", "NI"};
+  const auto liquid = vitrum::thermo::substitutional_phase(*m.database,
+                                                           "LIQUID",
+                                                           symbols);
+  const auto fcc    = vitrum::thermo::substitutional_phase(*m.database,
+                                                        "FCC_A1",
+                                                        symbols);
+  const std::vector<double> x = {0.025, 0.03, 0.219, 0.22, 0.206, 0.225, 0.075};
+  // Above Tg the glass is the liquid, the crystal always the FCC phase.
+  for (const double T : {Tg + 1e-9, 800., 1200.})
+    EXPECT_NEAR(m.glass.gibbs_energy(x.data(), T),
+                liquid.gibbs_energy(x.data(), T),
+                1e-8);
+  EXPECT_NEAR(m.crystal.gibbs_energy(x.data(), 623.),
+              fcc.gibbs_energy(x.data(), 623.),
+              1e-8);
+  // Below Tg it departs from the liquid, continuously at Tg, and its
+  // entropy -dG/dT is continuous there too (a frozen configuration).
+  const double G_minus = m.glass.gibbs_energy(x.data(), Tg - 1e-6);
+  const double G_plus  = m.glass.gibbs_energy(x.data(), Tg + 1e-6);
+  EXPECT_NEAR(G_minus, G_plus, 1e-3);
+  const double h     = 1e-3;
+  const double S_low = -(m.glass.gibbs_energy(x.data(), Tg - h)
+                         - m.glass.gibbs_energy(x.data(), Tg - 2 * h))
+                       / h;
+  const double S_high = -(m.glass.gibbs_energy(x.data(), Tg + 2 * h)
+                          - m.glass.gibbs_energy(x.data(), Tg + h))
+                        / h;
+  EXPECT_NEAR(S_low, S_high, 1e-2);
+  // Below Tg it is the database's frozen liquid. With SGTE unaries the
+  // undercooled liquid already has nearly the crystal's heat capacity, so
+  // freezing moves G by only ~0.03 J/mol at 500 K here (the README says
+  // what this means for the glass).
+  const auto frozen =
+    vitrum::thermo::glass_phase(*m.database, "LIQUID", symbols, Tg);
+  for (const double T : {300., 500., 700.})
+    EXPECT_NEAR(m.glass.gibbs_energy(x.data(), T),
+                frozen.gibbs_energy(x.data(), T),
+                1e-8);
+  EXPECT_GT(std::abs(m.glass.gibbs_energy(x.data(), 500.)
+                     - liquid.gibbs_energy(x.data(), 500.)),
+            1e-3);
+}
+
+
+TEST(Material, DatabaseFileErrorsNameTheEntry)
+{
+  const std::string text = R"(set Name = db
+set Elements = Co, Ni
+set Molar volume = 7
+set Gradient energy = 1e-10
+subsection Thermodynamic database
+  set File = )" + materials_dir + R"(CrCoNi-TiZrNbHf.tdb
+  set Crystal phase = FCC_A1
+  set Glass phase = LIQUID
+  set Glass transition temperature = 700
+end
+subsection Interface
+  set Energy = 0.1
+  set Width = 1
+  set Mobility prefactor = 1e-5
+  set Mobility activation energy = 100
+end
+subsection Crystal
+  subsection Diffusion
+    set Co = 1e-5, 200
+    set Ni = 1e-5, 200
+  end
+end
+subsection Glass
+  subsection Diffusion
+    set Co = 1e-5, 200
+    set Ni = 1e-5, 200
+  end
+end
+)";
+  EXPECT_NO_THROW(Material::read(write_file("db_ok.prm", text)));
+
+  std::string message = read_error(
+    "db_no_tg.prm",
+    replaced(text, "set Glass transition temperature = 700", ""));
+  EXPECT_NE(message.find("Glass transition temperature' is not set"),
+            std::string::npos)
+    << message;
+
+  message = read_error("db_two_sources.prm",
+                       text + "subsection Mixing enthalpy\n set Co-Ni = -5\nend\n");
+  EXPECT_NE(message.find("'Co-Ni'"), std::string::npos) << message;
+  EXPECT_NE(message.find("Thermodynamic database"), std::string::npos)
+    << message;
+
+  message = read_error("db_no_phase.prm",
+                       replaced(text,
+                                "set Crystal phase = FCC_A1",
+                                "set Crystal phase = FCC_B9"));
+  EXPECT_NE(message.find("FCC_B9"), std::string::npos) << message;
 }

@@ -160,8 +160,13 @@ namespace vitrum
                              bool          with_matrix);
       double
       positivity_damping(const Vector &iterate, const Vector &update) const;
+      /// Shortens update node by node to keep every fraction positive;
+      /// returns the smallest factor, and in *removed (if given) the
+      /// largest amount of a fraction the shortening took away.
       double
-      clip_update(const Vector &iterate, Vector &update) const;
+      clip_update(const Vector &iterate,
+                  Vector       &update,
+                  double       *removed = nullptr) const;
       void
       accept_step(double dt, Vector &new_state);
 

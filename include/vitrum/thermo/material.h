@@ -2,8 +2,10 @@
 #define vitrum_thermo_material_h
 
 #include <vitrum/thermo/solution_phase.h>
+#include <vitrum/thermo/tdb.h>
 
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,14 @@ namespace vitrum
       /// has G0_i = a_i + b_i T (the lattice stability, J/mol).
       SolutionPhase crystal;
       SolutionPhase glass;
+
+      /// The TDB the phases come from (nullptr: the material file gives
+      /// them), the names of its phases used, and the glass transition
+      /// temperature of the glass phase (K).
+      std::shared_ptr<const TdbDatabase> database;
+      std::string                        crystal_phase_name;
+      std::string                        glass_phase_name;
+      double                             glass_transition_temperature = 0;
 
       /// Tracer diffusion of each element in each phase.
       std::vector<Arrhenius> crystal_diffusion;

@@ -119,7 +119,7 @@ namespace vitrum
     class SolutionPhase
     {
     public:
-      static constexpr double minimum_fraction = 1e-12;
+      static constexpr double minimum_fraction = 1e-30;
 
       SolutionPhase() = default;
 
