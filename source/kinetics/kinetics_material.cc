@@ -7,6 +7,7 @@
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
 #include <vitrum/rheology/molding.h>
+#include <vitrum/thermo/tdb.h>
 
 #include <algorithm>
 #include <cmath>
@@ -60,9 +61,20 @@ namespace vitrum
                           "2T/(T_l+T).");
         prm.declare_entry("Competitors",
                           "crystal",
-                          P::List(P::Selection("crystal")),
-                          "Solution phases of the thermodynamic file that "
-                          "compete with the glass.");
+                          P::Anything(),
+                          "Solution phases that compete with the glass, "
+                          "comma separated: 'crystal' (the thermodynamic "
+                          "file's crystal phase) or, when that file uses a "
+                          "TDB, any substitutional phase of it (FCC_A1, "
+                          "BCC_A2, HCP_A3, ...).");
+        prm.declare_entry("Database compounds",
+                          "",
+                          P::Anything(),
+                          "Phases of the thermodynamic file's TDB, comma "
+                          "separated, whose end members (one constituent "
+                          "per sublattice, all of them elements of the "
+                          "file) compete with the glass as compounds of "
+                          "fixed composition, e.g. 'LAVES_C15, B2_AB'.");
         prm.declare_entry(
           "Compounds",
           "",
@@ -328,6 +340,122 @@ namespace vitrum
         prm.enter_subsection("Driving force");
         return classical;
       }
+
+      /// TDB names are upper case: "Co" -> "CO".
+      std::string
+      upper(std::string name)
+      {
+        for (char &c : name)
+          c = std::toupper(static_cast<unsigned char>(c));
+        return name;
+      }
+
+      std::vector<std::string>
+      upper(const std::vector<std::string> &names)
+      {
+        std::vector<std::string> result;
+        for (const std::string &n : names)
+          result.push_back(upper(n));
+        return result;
+      }
+
+      /// A solution competitor by name: the file's crystal, or a
+      /// substitutional phase of its database.
+      thermo::SolutionPhase
+      solution_competitor(const thermo::Material &material,
+                          const std::string      &name,
+                          const std::string      &filename)
+      {
+        if (name == "crystal")
+          return material.crystal;
+        if (!material.database)
+          throw InputError(filename + ": Driving force/Competitors: '" + name
+                           + "' needs a thermodynamic file with a TDB (the "
+                             "file's own phases are 'crystal')");
+        try
+          {
+            return thermo::substitutional_phase(*material.database,
+                                                upper(name),
+                                                upper(material.elements));
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(filename + ": Driving force/Competitors: "
+                             + e.what());
+          }
+      }
+
+      /**
+       * Every end member of a TDB phase (a G parameter with one element
+       * or VA per sublattice) made of the material's elements, as a
+       * compound of fixed composition on the database's reference.
+       */
+      std::vector<Compound>
+      end_member_compounds(const thermo::Material &material,
+                           const std::string      &phase_name,
+                           const std::string      &filename)
+      {
+        const std::string where
+          = filename + ": Driving force/Database compounds: ";
+        if (!material.database)
+          throw InputError(where + "the thermodynamic file has no TDB");
+        const auto  elements = upper(material.elements);
+        const auto &db       = *material.database;
+        const auto  phase    = upper(phase_name);
+        try
+          {
+            db.phase(phase); // names the known phases if unknown
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(where + e.what());
+          }
+        std::vector<Compound> result;
+        for (const thermo::TdbParameter &p : db.parameters)
+          {
+            if (p.type != "G" || p.phase != phase || p.order != 0)
+              continue;
+            std::vector<std::string> end_member;
+            bool                     usable = true, has_element = false;
+            for (const auto &sublattice : p.constituents)
+              {
+                if (sublattice.size() != 1)
+                  usable = false;
+                else if (sublattice[0] == "VA")
+                  end_member.push_back("VA");
+                else if (std::find(elements.begin(),
+                                   elements.end(),
+                                   sublattice[0])
+                         == elements.end())
+                  usable = false;
+                else
+                  {
+                    end_member.push_back(sublattice[0]);
+                    has_element = true;
+                  }
+              }
+            if (!usable || !has_element)
+              continue;
+            const auto energy = thermo::compound_gibbs_energy(db,
+                                                              phase,
+                                                              end_member,
+                                                              elements);
+            Compound c;
+            std::string label = phase;
+            for (const std::string &e : end_member)
+              label += ":" + e;
+            c.name        = label;
+            c.composition = energy.composition;
+            c.function    = energy.gibbs_energy;
+            result.push_back(c);
+          }
+        if (result.empty())
+          throw InputError(where + "phase " + phase
+                           + " has no end member made of the elements "
+                           + "of the thermodynamic file");
+        return result;
+      }
+
     } // namespace
 
 
@@ -370,6 +498,7 @@ namespace vitrum
                                         : DrivingForceModel::thompson_spaepen;
       const std::string competitors = prm.get("Competitors");
       const std::string compounds   = prm.get("Compounds");
+      const std::string database_compounds = prm.get("Database compounds");
       const std::string variable    = prm.get("Composition variable");
       const std::string T_l_table   = prm.get("Liquidus temperature table");
       const std::string dH_table    = prm.get("Melting enthalpy table");
@@ -401,7 +530,15 @@ namespace vitrum
             m.molar_volume = m.thermo->molar_volume;
           for (const std::string &c : split(competitors, ','))
             if (!c.empty())
-              m.solution_competitors.push_back(c);
+              {
+                m.solution_competitors.push_back(c);
+                m.competitor_phases.push_back(
+                  solution_competitor(*m.thermo, c, filename));
+              }
+          for (const std::string &phase : split(database_compounds, ','))
+            if (!phase.empty())
+              for (Compound &c : end_member_compounds(*m.thermo, phase, filename))
+                m.compounds.push_back(std::move(c));
           for (const std::string &c : split(compounds, '|'))
             if (!c.empty())
               m.compounds.push_back(
@@ -516,12 +653,8 @@ namespace vitrum
             "thermodynamic file "
           + std::to_string(thermo->n_components()) + " elements");
       std::vector<DrivingForce> forces;
-      for (const std::string &phase : solution_competitors)
-        {
-          (void)phase; // "crystal" is the only solution phase of the file
-          forces.push_back(
-            parallel_tangent(thermo->glass, thermo->crystal, x, T));
-        }
+      for (const thermo::SolutionPhase &phase : competitor_phases)
+        forces.push_back(parallel_tangent(thermo->glass, phase, x, T));
       for (const Compound &c : compounds)
         forces.push_back(compound_driving_force(thermo->glass, c, x, T));
       return forces;

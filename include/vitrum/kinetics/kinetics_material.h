@@ -88,7 +88,9 @@ namespace vitrum
         thompson_spaepen
       } driving_force_model
         = DrivingForceModel::database;
-      std::vector<std::string> solution_competitors; ///< "crystal"
+      std::vector<std::string> solution_competitors; ///< their names
+      /// The solution competitors' phases (same order as their names).
+      std::vector<thermo::SolutionPhase> competitor_phases;
       std::vector<Compound>    compounds;
       double                   melting_enthalpy     = 0; ///< J/mol
       double                   liquidus_temperature = 0; ///< K
