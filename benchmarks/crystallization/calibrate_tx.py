@@ -29,7 +29,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
-KINETICS = os.path.join(SOURCE, "parameter_files/materials/TiZrNbHf-glass-kinetics.prm")
+MATERIALS = os.path.join(SOURCE, "parameter_files/materials")
+KINETICS = os.path.join(MATERIALS, "TiZrNbHf-glass-kinetics.prm")
 THERMO = os.path.join(SOURCE, "parameter_files/materials/CrCoNi-TiZrNbHf.prm")
 AS_DEPOSITED = {"Ti": 21.9, "Zr": 22.0, "Nb": 20.6, "Hf": 22.5, "Cr": 3.0, "Co": 2.5, "Ni": 7.5}
 TARGET_TX = 773.0      # K, DSC onset
@@ -70,7 +71,9 @@ def scan(vitrum, kinetics_text, composition, rates=(RATE,)):
         kinetics = os.path.join(tmp, "kinetics.prm")
         with open(kinetics, "w") as f:
             # The thermodynamic file is named relative to the kinetics file.
-            f.write(kinetics_text.replace("= CrCoNi-TiZrNbHf.prm", "= " + THERMO))
+            f.write(re.sub(r"(set Thermodynamic material file *= *)(\S+)",
+                           lambda m: m.group(1) + os.path.join(MATERIALS, m.group(2)),
+                           kinetics_text))
         prm = os.path.join(tmp, "run.prm")
         with open(prm, "w") as f:
             f.write(RUN_PRM.format(
@@ -115,9 +118,14 @@ def main():
     parser.add_argument("--vitrum", default=os.path.join(SOURCE, "build", "vitrum"))
     parser.add_argument("--write", action="store_true", help="write sigma into the file")
     parser.add_argument("--evaluate", action="store_true", help="no fit, the file as is")
+    parser.add_argument("--kinetics", default=KINETICS,
+                        help="kinetics file (default: %(default)s); its thermodynamic "
+                             "file is looked up beside it")
+    parser.add_argument("--no-anneals", action="store_true",
+                        help="skip the prediction for the glasses of the 1 h anneals")
     args = parser.parse_args()
 
-    text = open(KINETICS).read()
+    text = open(args.kinetics).read()
     sigma = read_sigma(text)
     if not args.evaluate:
         from scipy.optimize import brentq
@@ -126,9 +134,9 @@ def main():
         text = with_sigma(text, sigma)
         print("fitted interface energy sigma = %.5f J/m^2" % sigma)
         if args.write:
-            with open(KINETICS, "w") as out:
+            with open(args.kinetics, "w") as out:
                 out.write(text)
-            print("written to", KINETICS)
+            print("written to", args.kinetics)
     else:
         print("interface energy sigma = %.5f J/m^2 (from the file)" % sigma)
 
@@ -137,6 +145,8 @@ def main():
     for r in sorted(rows, key=lambda r: r["heating_rate"]):
         print("  %8g  %7.1f  %7.1f" % (r["heating_rate"], r["onset"], r["peak"]))
 
+    if args.no_anneals:
+        return
     print("\nPrediction (no further tuning): glass after a 1 h anneal of the laminate")
     print("(partitioning model), Tx at %g K/min" % RATE)
     print("  anneal  " + "".join("%7s" % e for e in ELEMENTS) + "   onset    peak")
