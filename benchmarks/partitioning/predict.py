@@ -2,7 +2,9 @@
 """Predictions of the CrCoNi/TiZrNbHf laminate anneals, with uncertainty bands.
 
 Every uncertain input of the material files is listed, with its range and
-source, in benchmarks/partitioning/uncertain_inputs.csv (columns: name,
+source, in benchmarks/partitioning/uncertain_inputs_<description>.csv
+(description: assessed = the CALPHAD files, estimate = the Miedema ones;
+columns: name,
 file = thermo | kinetics, section (a/b for nested subsections), entry, field
 of a comma-separated value, scale = log | linear, low, central, high,
 source). The central value must be the one the material file holds.
@@ -42,8 +44,16 @@ sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "common"))
 import prm_text  # noqa: E402
 
 MATERIALS = os.path.join(SOURCE, "parameter_files", "materials")
-FILES = {"thermo": "CrCoNi-TiZrNbHf.prm", "kinetics": "TiZrNbHf-glass-kinetics.prm"}
-INPUTS = os.path.join(HERE, "uncertain_inputs.csv")
+DESCRIPTIONS = {
+    # the assessed CALPHAD description (CrCoNi-TiZrNbHf.tdb)
+    "assessed": {"thermo": "CrCoNi-TiZrNbHf-assessed.prm",
+                 "kinetics": "TiZrNbHf-glass-kinetics-assessed.prm"},
+    # the estimate-based one (Miedema, Turnbull), three fitted parameters
+    "estimate": {"thermo": "CrCoNi-TiZrNbHf.prm",
+                 "kinetics": "TiZrNbHf-glass-kinetics.prm"},
+}
+FILES = dict(DESCRIPTIONS["assessed"])
+RUN_TIMEOUT = 900  # s; a run that takes longer is reported as failed
 ELEMENTS = ("Co", "Ni", "Ti", "Zr", "Nb", "Hf", "Cr")
 ANNEALS = ("623:1h", "773:1h", "873:1h", "973:1h", "623:24h")
 TX_RATES = (20.0, 6000.0)  # K/min; 6000 K/min = 100 K/s
@@ -107,7 +117,7 @@ def seconds(hold):
     return float(hold)
 
 
-def read_inputs(path=INPUTS):
+def read_inputs(path):
     with open(path) as f:
         rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
     for r in rows:
@@ -162,6 +172,8 @@ def glass_peaks(output):
     with open(last) as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
     glass = [r for r in rows if float(r["phi"]) < 0.5]
+    if not glass:  # the crystal took the whole layer
+        return {e: float("nan") for e in ELEMENTS}
     return {e: max(float(r[e]) for r in glass) for e in ELEMENTS}
 
 
@@ -170,7 +182,11 @@ def run_vitrum(vitrum, prm_text_, folder, name):
     with open(prm, "w") as f:
         f.write(prm_text_)
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    result = subprocess.run([vitrum, prm], capture_output=True, text=True, env=env)
+    try:
+        result = subprocess.run([vitrum, prm], capture_output=True, text=True, env=env,
+                                timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return "did not finish within %d s" % RUN_TIMEOUT
     if result.returncode != 0:
         return result.stdout[-2000:] + result.stderr[-2000:]
     return None
@@ -262,7 +278,7 @@ def run_many(vitrum, jobs, workers):
             key = futures[future]
             try:
                 results[key] = future.result()
-            except RuntimeError as error:
+            except (RuntimeError, ValueError, OSError) as error:
                 print("  %s: %s" % (key, str(error).splitlines()[-1]), flush=True)
                 results[key] = None
     return results
@@ -283,9 +299,13 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--csv", help="write every run's numbers to this CSV")
+    parser.add_argument("--description", choices=sorted(DESCRIPTIONS), default="assessed",
+                        help="which material files (default: %(default)s)")
     args = parser.parse_args()
 
-    inputs = read_inputs()
+    FILES.clear()
+    FILES.update(DESCRIPTIONS[args.description])
+    inputs = read_inputs(os.path.join(HERE, "uncertain_inputs_%s.csv" % args.description))
     texts = material_texts()
     check_central(inputs, texts)
     anneals = [(float(a.split(":")[0]), a.split(":")[1]) for a in args.anneals.split(",")]
