@@ -15,6 +15,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/models/cahn_hilliard.h>
@@ -745,6 +746,7 @@ namespace vitrum
       TimerOutput::Scope   scope(timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "cahn hilliard");
+      state.set("wall time", clock.elapsed_seconds());
       fem::save_step_history(state,
                              time,
                              step,
@@ -772,6 +774,8 @@ namespace vitrum
         = fem::load_checkpoint_mesh(output_prm.directory,
                                     triangulation,
                                     "cahn hilliard");
+      if (state.has("wall time"))
+        clock.set_earlier_seconds(state.get_double("wall time"));
       setup_dofs();
       const unsigned int n_states = fem::load_step_history(state,
                                                            time,
@@ -910,11 +914,24 @@ namespace vitrum
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
+          const std::string stop
+            = fem::end_of_step_check(comm, checkpoint_prm);
+          if (!stop.empty())
+            {
+              write_checkpoint();
+              pcout << fem::stop_message(stop,
+                                         time,
+                                         step,
+                                         output_prm.directory)
+                    << std::endl;
+              return;
+            }
         }
 
       if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
         write_fields();
       write_checkpoint();
+      base::check_errors(comm);
       print_summary();
     }
 

@@ -14,6 +14,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/models/partitioning.h>
@@ -1231,7 +1232,7 @@ namespace vitrum
         }
       Utilities::MPI::sum(sums, comm, sums);
       if (Utilities::MPI::this_mpi_process(comm) == 0)
-        {
+        base::guarded([&]() {
           std::filesystem::create_directories(output_prm.directory
                                               + "/profiles");
           char name[64];
@@ -1256,7 +1257,12 @@ namespace vitrum
                 out << ',' << 100 * row[2 + k] / row[0];
               out << '\n';
             }
-        }
+          out.close();
+          if (!out)
+            throw InputError("cannot write '" + output_prm.directory + name
+                             + "': check Output/Directory");
+        });
+      base::check_errors(comm);
       ++profiles_written;
     }
 
@@ -1268,6 +1274,7 @@ namespace vitrum
       TimerOutput::Scope   scope(timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "partitioning");
+      state.set("wall time", clock.elapsed_seconds());
       fem::save_step_history(state,
                              time,
                              step,
@@ -1297,6 +1304,8 @@ namespace vitrum
         = fem::load_checkpoint_mesh(output_prm.directory,
                                     triangulation,
                                     "partitioning");
+      if (state.has("wall time"))
+        clock.set_earlier_seconds(state.get_double("wall time"));
       setup_dofs();
       const unsigned int n_states = fem::load_step_history(state,
                                                            time,
@@ -1504,11 +1513,24 @@ namespace vitrum
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
+          const std::string stop
+            = fem::end_of_step_check(comm, checkpoint_prm);
+          if (!stop.empty())
+            {
+              write_checkpoint();
+              pcout << fem::stop_message(stop,
+                                         time,
+                                         step,
+                                         output_prm.directory)
+                    << std::endl;
+              return;
+            }
         }
 
       if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
         write_fields();
       write_checkpoint();
+      base::check_errors(comm);
       print_summary();
     }
 

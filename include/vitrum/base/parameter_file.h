@@ -4,6 +4,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
+#include <vector>
 
 namespace vitrum
 {
@@ -29,6 +30,16 @@ namespace vitrum
      */
     std::string
     resolve_data_path(const std::string &name);
+
+    /// Note that the run reads the file (or the files of the folder)
+    /// `path`: resolve_data_path() does so for every data file it finds.
+    /// Their content enters the checkpoint fingerprint.
+    void
+    record_input_file(const std::string &path);
+
+    /// The files recorded so far, in the order first recorded.
+    const std::vector<std::string> &
+    input_files();
 
     /// Collapse deal.II exception text (newlines, indentation) into one line.
     std::string
