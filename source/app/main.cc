@@ -9,6 +9,7 @@
 #include <vitrum/models/model.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include <iostream>
@@ -99,7 +100,27 @@ namespace
     prm.leave_subsection();
     try
       {
-        base::Schedule::parse(schedule, base::Quantity::temperature());
+        const auto parsed
+          = base::Schedule::parse(schedule, base::Quantity::temperature());
+        // No metallic glass, melt or crystal of one exists above 4000 K
+        // (tungsten melts at 3695 K): such a schedule is a typing error,
+        // and the kinetics would return NaN there.
+        std::vector<double> times = {0.};
+        for (const double t : parsed.breakpoints())
+          times.push_back(t);
+        for (const double t : times)
+          if (parsed.value(t) > 4000)
+            {
+              char text[200];
+              std::snprintf(text,
+                            sizeof(text),
+                            "%g K at t = %g s is above 4000 K, hotter "
+                            "than any metallic glass, melt or crystal the "
+                            "models describe",
+                            parsed.value(t),
+                            t);
+              throw InputError(text);
+            }
       }
     catch (const InputError &e)
       {

@@ -86,6 +86,21 @@ namespace vitrum
                            + "' sets no entry (it is empty or only "
                              "comments): give at least 'set Model = ...'");
       }
+      parse_input_file(prm, filename, "parameter file");
+    }
+
+
+    void
+    parse_input_file(dealii::ParameterHandler &prm,
+                     const std::string        &filename,
+                     const std::string        &kind)
+    {
+      if (std::filesystem::is_directory(filename))
+        throw InputError(kind + " '" + filename
+                         + "' is a directory, not a file");
+      if (!std::ifstream(filename))
+        throw InputError("cannot open " + kind + " '" + filename
+                         + "': no such file or not readable");
       try
         {
           prm.parse_input(filename, "", false, false);
@@ -95,7 +110,7 @@ namespace vitrum
           std::ostringstream info;
           e.print_info(info);
           throw InputError(
-            "in parameter file '" + filename + "'"
+            "in " + kind + " '" + filename + "'"
             + with_offending_line(one_line(info.str()), filename));
         }
     }

@@ -664,7 +664,10 @@ namespace vitrum
       // local transient after remeshing must not throttle the whole run.
       const double n_c          = 0.5 * dof_handler.n_dofs();
       const double rms          = difference.l2_norm() / std::sqrt(n_c);
-      attempt.error             = n_points > 1 ? model.factor * rms : 0;
+      // The first step (one state, a constant predictor) is judged too:
+      // its estimate is the whole change over the step, an upper bound of
+      // the backward Euler error (error_model: factor 1, exponent 1).
+      attempt.error             = model.factor * rms;
       attempt.error_exponent    = model.exponent;
       const Integrals integrals = integrate(new_state);
       attempt.free_energy       = integrals.free_energy;

@@ -1003,7 +1003,8 @@ namespace vitrum
       const double n_evolving
         = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
       const double rms       = difference.l2_norm() / std::sqrt(n_evolving);
-      attempt.error          = n_points > 1 ? model.factor * rms : 0;
+      // The first step is judged by its whole change (see Cahn-Hilliard).
+      attempt.error          = model.factor * rms;
       attempt.error_exponent = model.exponent;
       attempt.observables    = integrate(new_state, T);
       return attempt;

@@ -1282,6 +1282,138 @@ CHECKS["nanomolding-crystallization"] = check_nanomolding_crystallization
 CHECKS["nanomolding-crystallization-ranks"] = check_nanomolding_crystallization_ranks
 
 
+# --- robustness: bad input on 2 ranks, output errors, resume ------------
+
+def molding_file(directory, name, edit):
+    """A copy of the Ni glass material file with `edit(text)` applied."""
+    with open(os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm")) as f:
+        text = edit(f.read())
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def robust_cases(tmp):
+    """(label, args before the file, prm path, words the message must hold)."""
+    src = ARGS.source
+    spinodal = os.path.join(src, "tests/regression/spinodal_small.prm")
+    molding = os.path.join(src, "tests/regression/nanomolding/filling_small.prm")
+    laminate = os.path.join(src, "tests/regression/partitioning/laminate_small.prm")
+    mean_field = os.path.join(src, "tests/regression/crystallization/isothermal.prm")
+    cases = []
+
+    def case(label, base, overrides, *words, args=()):
+        sub = os.path.join(tmp, label.replace(" ", "_"))
+        os.makedirs(sub, exist_ok=True)
+        out = os.path.join(sub, "out")
+        prm = write_prm(sub, base, f"subsection Output\n set Directory = {out}\nend\n"
+                        + overrides) if base else overrides
+        cases.append((label, list(args), prm, words, out))
+        return sub, out
+
+    empty = os.path.join(tmp, "empty.prm")
+    with open(empty, "w") as f:
+        f.write("# nothing set\n\n")
+    cases.append(("empty file", [], empty, ("empty.prm", "sets no entry"), None))
+    folder = os.path.join(tmp, "job.prm")
+    os.makedirs(folder, exist_ok=True)
+    cases.append(("directory as file", [], folder, ("job.prm", "is a directory"), None))
+
+    # Output errors that only rank 0 sees.
+    _, out = case("time_series.csv is a directory", spinodal, "", "time_series.csv", "directory")
+    os.makedirs(os.path.join(out, "time_series.csv"))
+    _, out = case("profiles is a file", laminate, "", "profiles")
+    os.makedirs(out)
+    open(os.path.join(out, "profiles"), "w").close()
+    blocker = os.path.join(tmp, "plain_file")
+    open(blocker, "w").close()
+    cases.append(("output folder not creatable", [],
+                  write_prm(tmp, spinodal, f"subsection Output\n set Directory = {blocker}/out\nend\n",
+                            name="blocked.prm"), ("Output/Directory", "plain_file"), None))
+
+    # Resume where there is nothing to resume.
+    case("resume nanomolding", molding, "", "--resume", "nanomolding", args=("--resume",))
+    case("resume without checkpoint", spinodal, "", "no complete checkpoint", args=("--resume",))
+
+    # Nanomolding material files and entries.
+    def material(label, edit, *words):
+        path = molding_file(tmp, label.replace(" ", "_") + ".prm", edit)
+        case(label, molding, in_section("Nanomolding", {"Material file": path}),
+             os.path.basename(path), *words)
+    material("contact angle 500", lambda t: t.replace("= 130", "= 500"), "Contact angle", "500")
+    material("negative viscosity", lambda t: t.replace("= 1e-5 ", "= -1e-5 "), "Eta infinity")
+    material("NaN viscosity", lambda t: t.replace("= 1e-5 ", "= nan "), "Eta infinity")
+    material("missing end", lambda t: t[:t.rindex("end")], "end")
+    material("composition 140 at.%", lambda t: t.replace("B: 4 ", "B: 44 "), "Composition", "140")
+    garbage = os.path.join(tmp, "garbage.msh")
+    with open(garbage, "wb") as f:
+        f.write(bytes(range(256)) * 20)
+    case("garbage Gmsh file", molding,
+         in_section("Nanomolding", {"Study": "stokes", "Mesh file": garbage}) + "set Dimension = 3\n",
+         "Mesh file", "garbage.msh")
+    case("negative pressure", molding, in_section("Nanomolding", {"Pressure": "-1 GPa"}), "Pressure")
+    no_kink = molding_file(tmp, "no_kink.prm", lambda t: t.replace("= 560.15 ", "= 0 "))
+    case("at the VFT temperature", molding,
+         in_section("Nanomolding", {"Material file": no_kink})
+         + "subsection Temperature\n set Schedule = 400 K\nend\n", "VFT temperature", "400")
+    case("ramp to 5000 K", mean_field,
+         "subsection Temperature\n set Schedule = 780 K; ramp 100 K/s to 5000 K\nend\n",
+         "Temperature/Schedule", "5000")
+    return cases
+
+
+def check_robust_bad_input(tmp):
+    """Every class of bad input and every output error of one rank stops
+    both ranks within 30 s with one message (printed once, at most 15
+    lines) that names the entry or the file, exit code 2."""
+    import time
+    failures = []
+    for label, args, prm, words, _ in robust_cases(tmp):
+        start = time.time()
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+        try:
+            result = subprocess.run(mpirun(2) + [ARGS.vitrum, *args, prm], capture_output=True,
+                                    text=True, env=env, timeout=30)
+        except subprocess.TimeoutExpired:
+            failures.append(f"{label}: still running after 30 s")
+            continue
+        seconds = time.time() - start
+        text = result.stderr
+        errors = [l for l in text.splitlines() if l.startswith("vitrum: error")]
+        problems = []
+        if result.returncode != 2:
+            problems.append(f"exit {result.returncode}")
+        if len(errors) != 1:
+            problems.append(f"{len(errors)} error lines")
+        if len(text.splitlines()) > 15:
+            problems.append(f"{len(text.splitlines())} lines on stderr")
+        problems += [f"lacks '{w}'" for w in words if w not in text]
+        problems += [f"contains '{n}'" for n in ("Stacktrace", "MPI_ABORT", "Timer", "terminate called",
+                                                 "An error occurred") if n in text + result.stdout]
+        print(f"{label:32s} exit {result.returncode} {seconds:4.1f} s: "
+              f"{errors[0] if errors else text.strip()[:300]}")
+        if problems:
+            failures.append(f"{label}: {'; '.join(problems)}")
+    assert not failures, "\n".join(failures)
+
+
+def check_dry_run_leaves_no_trace(tmp):
+    """--dry-run creates no output folder (every model)."""
+    for rel in ("tests/regression/crystallization/isothermal.prm", "tests/regression/spinodal_small.prm",
+                "tests/regression/nanomolding/filling_small.prm"):
+        out = os.path.join(tmp, "out_" + os.path.basename(rel))
+        prm = write_prm(tmp, os.path.join(ARGS.source, rel),
+                        f"subsection Output\n set Directory = {out}\nend\n", name="dry.prm")
+        assert "is valid" in run(2, "--dry-run", prm).stdout
+        assert not os.path.exists(out), f"--dry-run of {rel} created {out}"
+    print("no --dry-run created its output folder")
+
+
+CHECKS["robust-bad-input"] = check_robust_bad_input
+CHECKS["dry-run"] = check_dry_run_leaves_no_trace
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)

@@ -22,6 +22,16 @@ namespace vitrum
                          const std::string        &filename);
 
     /**
+     * The same for a data file in .prm syntax (a material file, say):
+     * `kind` names it in messages ("Material file"). An empty file is
+     * allowed here.
+     */
+    void
+    parse_input_file(dealii::ParameterHandler &prm,
+                     const std::string        &filename,
+                     const std::string        &kind);
+
+    /**
      * Where a data file named in a parameter file (a material file, say)
      * is: the name itself if absolute or found from the working directory,
      * else the same relative path inside the vitrum source tree (so shipped
