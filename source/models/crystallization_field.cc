@@ -1555,7 +1555,7 @@ namespace vitrum
               return;
             }
         }
-      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
+      if (!fields.written_at(time))
         write_fields();
       write_checkpoint();
       base::check_errors(comm);

@@ -1414,6 +1414,66 @@ CHECKS["robust-bad-input"] = check_robust_bad_input
 CHECKS["dry-run"] = check_dry_run_leaves_no_trace
 
 
+def check_resume_guard(tmp):
+    """A resume with another discretization is refused with one message
+    naming the entries; a longer End time resumes and wall_time goes on;
+    Checkpointing/Wall time limit and SIGUSR1 stop with a checkpoint and
+    exit 0, and the run then resumes to the end."""
+    import signal
+    import time
+    base = os.path.join(ARGS.source, "tests/regression/spinodal_small.prm")
+    out = os.path.join(tmp, "out")
+    settings = (f"subsection Output\n set Directory = {out}\nend\n"
+                "subsection Checkpointing\n set Every = 5\nend\n")
+    first = write_prm(tmp, base, settings + "subsection Time stepping\n set Maximum number of steps = 10\nend\n",
+                      name="first.prm")
+    run(2, first)
+    for label, extra, words in [
+            ("coarse cells", "subsection Mesh\n set Coarse cells = 20, 20\nend\n", ["Mesh/Coarse cells"]),
+            ("domain and degree", "subsection Mesh\n set Domain size = 90, 90\n set Polynomial degree = 2\nend\n",
+             ["Mesh/Domain size", "Mesh/Polynomial degree"]),
+            ("physics", "subsection Cahn-Hilliard\n set kappa = 3\nend\n", ["Cahn-Hilliard/kappa"])]:
+        prm = write_prm(tmp, first, extra, name="other.prm")
+        result = run(2, "--resume", prm, expect_success=False)
+        errors = [l for l in result.stderr.splitlines() if l.startswith("vitrum: error")]
+        print(f"{label}: exit {result.returncode}: {errors[0] if errors else result.stderr[-300:]}")
+        assert result.returncode == 2 and len(errors) == 1 and all(w in errors[0] for w in words), label
+    longer = write_prm(tmp, first, "subsection Time stepping\n set Maximum number of steps = 20\n"
+                       " set End time = 100\nend\n", name="longer.prm")
+    run(2, "--resume", longer)
+    rows = read_csv(out)
+    assert [int(r["step"]) for r in rows] == list(range(21)), "the resumed series is not steps 0-20"
+    assert rows[11]["wall_time"] >= rows[10]["wall_time"], "wall_time restarted at the resume"
+    print(f"End time extended: resumed at step 10 to 20, wall_time {rows[10]['wall_time']:.2f} -> "
+          f"{rows[11]['wall_time']:.2f} s")
+
+    # Wall time limit, then SIGUSR1 through mpirun.
+    out2 = os.path.join(tmp, "out2")
+    long_run = write_prm(tmp, base, f"subsection Output\n set Directory = {out2}\nend\n"
+                         "subsection Time stepping\n set Maximum number of steps = 0\n set End time = 400\nend\n"
+                         "subsection Checkpointing\n set Wall time limit = 1.5\nend\n", name="limit.prm")
+    result = run(2, long_run)
+    assert "Wall time limit (1.5 s) reached" in result.stdout, result.stdout[-500:]
+    stopped = len(read_csv(out2)) - 1
+    print(f"wall time limit: stopped after step {stopped}, exit 0")
+    no_limit = write_prm(tmp, long_run, "subsection Checkpointing\n set Wall time limit = 0\nend\n",
+                         name="nolimit.prm")
+    cmd = mpirun(2) + [ARGS.vitrum, "--resume", no_limit]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGUSR1)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0 and "SIGUSR1 received" in stdout, stdout[-500:] + stderr[-500:]
+    rows = read_csv(out2)
+    print(f"SIGUSR1: stopped after step {len(rows) - 1} (resumed at {stopped}), exit 0")
+    assert len(rows) - 1 > stopped and [int(r["step"]) for r in rows] == list(range(len(rows)))
+    run(2, "--resume", no_limit)
+    assert abs(read_csv(out2)[-1]["time"] - 400) < 1e-9
+
+
+CHECKS["resume-guard"] = check_resume_guard
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
