@@ -76,15 +76,13 @@ namespace vitrum
         bool          sets = false;
         while (!sets && std::getline(in, line))
           {
-            const auto first = line.find_first_not_of(" \t");
-            sets  = first != std::string::npos
-                    && (line.compare(first, 4, "set ") == 0
-                        || line.compare(first, 8, "include ") == 0);
+            const auto first = line.find_first_not_of(" \t\r");
+            sets = first != std::string::npos && line[first] != '#';
           }
         if (!sets)
           throw InputError("parameter file '" + filename
-                           + "' sets no entry (it is empty or only "
-                             "comments): give at least 'set Model = ...'");
+                           + "' is empty (or only comments): give at least "
+                             "'set Model = ...'");
       }
       parse_input_file(prm, filename, "parameter file");
     }

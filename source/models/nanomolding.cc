@@ -455,13 +455,13 @@ namespace vitrum
       for (const double t : times)
         {
           const double p = pressure.value(t);
-          if (!(p > 0) && prm.study != "mms" && prm.study != "poiseuille")
+          if (!(p >= 0))
             {
               std::snprintf(text,
                             sizeof(text),
                             "Nanomolding/Pressure: %g Pa at t = %g s; the "
                             "pressure that drives the glass into the pore "
-                            "must be > 0",
+                            "must not be negative",
                             p,
                             t);
               throw InputError(text);

@@ -1315,7 +1315,7 @@ def robust_cases(tmp):
     empty = os.path.join(tmp, "empty.prm")
     with open(empty, "w") as f:
         f.write("# nothing set\n\n")
-    cases.append(("empty file", [], empty, ("empty.prm", "sets no entry"), None))
+    cases.append(("empty file", [], empty, ("empty.prm", "is empty"), None))
     folder = os.path.join(tmp, "job.prm")
     os.makedirs(folder, exist_ok=True)
     cases.append(("directory as file", [], folder, ("job.prm", "is a directory"), None))

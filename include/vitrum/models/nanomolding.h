@@ -110,7 +110,7 @@ namespace vitrum
       run() override;
 
     private:
-      /// Pressure > 0 and, without a kink, T above the VFT temperature at
+      /// Pressure >= 0 and, without a kink, T above the VFT temperature at
       /// the start and every corner of the schedules.
       void
       check_schedules() const;
