@@ -1474,6 +1474,23 @@ def check_resume_guard(tmp):
 CHECKS["resume-guard"] = check_resume_guard
 
 
+def check_first_step(tmp):
+    """The first step is error-checked: a far too long Initial time step is
+    cut down, and F(60) stays within 1 % of the run from the file's step."""
+    runs = {}
+    for dt in ("0.05", "1000"):
+        os.makedirs(os.path.join(tmp, dt))
+        runs[dt] = small_case(os.path.join(tmp, dt), "subsection Time stepping\n"
+                              f" set Initial time step = {dt}\n set Maximum time step = 1000\n"
+                              " set Maximum number of steps = 0\nend\n")
+    first, f_long, f_file = runs["1000"][1]["dt"], runs["1000"][-1]["free_energy"], runs["0.05"][-1]["free_energy"]
+    print(f"Initial time step 1000: first step {first:g}, F(60) = {f_long:.6f} against {f_file:.6f}")
+    assert first < 2 and abs(f_long - f_file) <= 0.01 * abs(f_file)
+
+
+CHECKS["first-step"] = check_first_step
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
