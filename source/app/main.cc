@@ -1,10 +1,16 @@
 #include <deal.II/base/mpi.h>
 #include <deal.II/base/parameter_handler.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/base/schedule.h>
+#include <vitrum/fem/checkpoint.h>
 #include <vitrum/models/model.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
 
 #include <iostream>
 #include <string>
@@ -94,7 +100,27 @@ namespace
     prm.leave_subsection();
     try
       {
-        base::Schedule::parse(schedule, base::Quantity::temperature());
+        const auto parsed
+          = base::Schedule::parse(schedule, base::Quantity::temperature());
+        // No metallic glass, melt or crystal of one exists above 4000 K
+        // (tungsten melts at 3695 K): such a schedule is a typing error,
+        // and the kinetics would return NaN there.
+        std::vector<double> times = {0.};
+        for (const double t : parsed.breakpoints())
+          times.push_back(t);
+        for (const double t : times)
+          if (parsed.value(t) > 4000)
+            {
+              char text[200];
+              std::snprintf(text,
+                            sizeof(text),
+                            "%g K at t = %g s is above 4000 K, hotter "
+                            "than any metallic glass, melt or crystal the "
+                            "models describe",
+                            parsed.value(t),
+                            t);
+              throw InputError(text);
+            }
       }
     catch (const InputError &e)
       {
@@ -151,6 +177,40 @@ namespace
       }
     const auto &entry = models::find_model(prm.get("Model"));
     auto        model = entry.create(prm, comm, prm.get_integer("Dimension"));
+    // After the model has read its material files: their content is part
+    // of the fingerprint.
+    fem::set_run_fingerprint(fem::parameter_fingerprint(prm));
+    // The model is destroyed before an error propagates: its TimerOutput
+    // would otherwise print a warning over the message.
+    std::exception_ptr error;
+    try
+      {
+        if (options.resume && !model->writes_checkpoints())
+          throw InputError("--resume: model '" + entry.name
+                           + "' in this mode writes no checkpoints, so there is "
+                             "nothing to resume from; run it without --resume");
+        if (options.resume && !options.dry_run)
+          {
+            prm.enter_subsection("Output");
+            const std::string directory = prm.get("Directory");
+            prm.leave_subsection();
+            fem::check_resume(directory, comm);
+          }
+        if (!options.dry_run)
+          {
+            model->run();
+            base::check_errors(comm);
+          }
+      }
+    catch (...)
+      {
+        error = std::current_exception();
+      }
+    if (error)
+      {
+        model.reset();
+        std::rethrow_exception(error);
+      }
     if (options.dry_run)
       {
         if (root)
@@ -159,8 +219,47 @@ namespace
                     << "D)" << std::endl;
         return 0;
       }
-    model->run();
     return 0;
+  }
+
+
+  /**
+   * Every rank that caught an error comes here. When the error was raised
+   * on all ranks (every input error, and every error collected by
+   * base::check_errors) they all arrive within moments: rank 0 prints the
+   * message once and all exit with the code. A rank that is alone with its
+   * error (the others wait in a collective call) prints it and ends the
+   * whole job with that code instead of leaving it hanging.
+   */
+  int
+  finish_after_error(MPI_Comm           error_comm,
+                     const int          code,
+                     const std::string &prefix,
+                     const std::string &message)
+  {
+    const bool  root = dealii::Utilities::MPI::this_mpi_process(error_comm) == 0;
+    MPI_Request request;
+    MPI_Ibarrier(error_comm, &request);
+    const auto start = std::chrono::steady_clock::now();
+    int        done  = 0;
+    while (!done)
+      {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done
+            || std::chrono::steady_clock::now() - start
+                 > std::chrono::seconds(5))
+          break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    if (done)
+      {
+        if (root)
+          std::cerr << prefix << message << std::endl;
+        return code;
+      }
+    std::cerr << prefix << message << std::endl;
+    MPI_Abort(MPI_COMM_WORLD, code);
+    return code;
   }
 } // namespace
 
@@ -170,37 +269,40 @@ main(int argc, char **argv)
 {
   dealii::Utilities::MPI::MPI_InitFinalize mpi(argc, argv, 1);
   const MPI_Comm                           comm = MPI_COMM_WORLD;
-  const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
+  // Used by finish_after_error alone, so that its barrier cannot meet a
+  // collective call of the run.
+  MPI_Comm error_comm;
+  MPI_Comm_dup(comm, &error_comm);
+  vitrum::base::install_stop_handlers();
+  int         code = 1;
+  std::string prefix = "vitrum: error: ", message;
   try
     {
       const std::vector<std::string> args(argv + 1, argv + argc);
-      return run(parse_command_line(args), comm);
+      const int status = run(parse_command_line(args), comm);
+      MPI_Comm_free(&error_comm);
+      return status;
     }
   catch (const vitrum::InputError &e)
     {
-      if (root)
-        std::cerr << "vitrum: error: " << e.what() << std::endl;
-      return 2;
+      code    = 2;
+      message = e.what();
     }
   catch (const vitrum::SolverError &e)
     {
-      if (root)
-        std::cerr << "vitrum: solver failure: " << e.what() << std::endl;
-      return 3;
+      code    = 3;
+      prefix  = "vitrum: solver failure: ";
+      message = e.what();
     }
   catch (const dealii::ExceptionBase &e)
     {
       std::ostringstream info;
       e.print_info(info);
-      if (root)
-        std::cerr << "vitrum: error: " << vitrum::base::one_line(info.str())
-                  << std::endl;
-      return 1;
+      message = vitrum::base::one_line(info.str());
     }
   catch (const std::exception &e)
     {
-      if (root)
-        std::cerr << "vitrum: error: " << e.what() << std::endl;
-      return 1;
+      message = e.what();
     }
+  return finish_after_error(error_comm, code, prefix, message);
 }

@@ -1,7 +1,9 @@
+#include <vitrum/base/collective.h>
 #include <vitrum/base/csv_writer.h>
 #include <vitrum/base/exceptions.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 
@@ -19,10 +21,26 @@ namespace vitrum
       if (!active)
         return;
       out.open(filename);
-      if (!out)
-        throw InputError("cannot write '" + filename
-                         + "': check Output/Directory");
+      if (!opened())
+        return;
       write_header();
+    }
+
+
+    bool
+    CsvWriter::opened()
+    {
+      // Only rank 0 writes: its failure is recorded, and every rank stops
+      // at the next base::check_errors().
+      if (out)
+        return true;
+      std::error_code code;
+      const bool      folder = std::filesystem::is_directory(filename, code);
+      record_error("cannot write '" + filename + "'"
+                   + (folder ? " (it is a directory)" : "")
+                   + ": check Output/Directory");
+      active = false;
+      return false;
     }
 
 
@@ -59,9 +77,8 @@ namespace vitrum
           }
       }
       out.open(filename, std::ios::trunc);
-      if (!out)
-        throw InputError("cannot write '" + filename
-                         + "': check Output/Directory");
+      if (!opened())
+        return;
       write_header();
       for (const auto &line : kept)
         out << line << '\n';
@@ -94,6 +111,12 @@ namespace vitrum
           out << (i ? "," : "") << buffer;
         }
       out << '\n' << std::flush;
+      if (!out)
+        {
+          record_error("cannot write '" + filename
+                       + "' (disk full or file removed?)");
+          active = false;
+        }
     }
   } // namespace base
 } // namespace vitrum

@@ -1,6 +1,7 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -62,8 +63,41 @@ namespace vitrum
     parse_parameter_file(dealii::ParameterHandler &prm,
                          const std::string        &filename)
     {
+      if (std::filesystem::is_directory(filename))
+        throw InputError("parameter file '" + filename
+                         + "' is a directory, not a file");
       if (!std::ifstream(filename))
         throw InputError("cannot open parameter file '" + filename
+                         + "': no such file or not readable");
+      {
+        // A file that sets nothing would silently run the defaults.
+        std::ifstream in(filename);
+        std::string   line;
+        bool          sets = false;
+        while (!sets && std::getline(in, line))
+          {
+            const auto first = line.find_first_not_of(" \t\r");
+            sets = first != std::string::npos && line[first] != '#';
+          }
+        if (!sets)
+          throw InputError("parameter file '" + filename
+                           + "' is empty (or only comments): give at least "
+                             "'set Model = ...'");
+      }
+      parse_input_file(prm, filename, "parameter file");
+    }
+
+
+    void
+    parse_input_file(dealii::ParameterHandler &prm,
+                     const std::string        &filename,
+                     const std::string        &kind)
+    {
+      if (std::filesystem::is_directory(filename))
+        throw InputError(kind + " '" + filename
+                         + "' is a directory, not a file");
+      if (!std::ifstream(filename))
+        throw InputError("cannot open " + kind + " '" + filename
                          + "': no such file or not readable");
       try
         {
@@ -74,7 +108,7 @@ namespace vitrum
           std::ostringstream info;
           e.print_info(info);
           throw InputError(
-            "in parameter file '" + filename + "'"
+            "in " + kind + " '" + filename + "'"
             + with_offending_line(one_line(info.str()), filename));
         }
     }
@@ -84,10 +118,43 @@ namespace vitrum
     resolve_data_path(const std::string &name)
     {
       namespace fs = std::filesystem;
-      if (fs::path(name).is_absolute() || fs::exists(name))
-        return name;
-      const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
-      return fs::exists(in_source) ? in_source.string() : name;
+      std::string found = name;
+      if (!(fs::path(name).is_absolute() || fs::exists(name)))
+        {
+          const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
+          if (fs::exists(in_source))
+            found = in_source.string();
+        }
+      if (!name.empty() && fs::exists(found))
+        record_input_file(found);
+      return found;
+    }
+
+
+    namespace
+    {
+      std::vector<std::string> &
+      recorded_files()
+      {
+        static std::vector<std::string> files;
+        return files;
+      }
+    } // namespace
+
+
+    void
+    record_input_file(const std::string &path)
+    {
+      auto &files = recorded_files();
+      if (std::find(files.begin(), files.end(), path) == files.end())
+        files.push_back(path);
+    }
+
+
+    const std::vector<std::string> &
+    input_files()
+    {
+      return recorded_files();
     }
   } // namespace base
 } // namespace vitrum

@@ -17,7 +17,16 @@ namespace vitrum
     double
     ProgressClock::elapsed_seconds() const
     {
-      return std::chrono::duration<double>(Clock::now() - start).count();
+      return earlier
+             + std::chrono::duration<double>(Clock::now() - start).count();
+    }
+
+
+    void
+    ProgressClock::set_earlier_seconds(const double seconds)
+    {
+      earlier = seconds;
+      window.clear();
     }
 
 

@@ -5,7 +5,9 @@
 
 #include <deal.II/lac/vector.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/mesh.h>
 
@@ -14,6 +16,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace vitrum
 {
@@ -38,6 +43,15 @@ namespace vitrum
                         Patterns::Bool(),
                         "Continue from the checkpoint in Output/Directory "
                         "instead of starting anew (same as --resume).");
+      prm.declare_entry(
+        "Wall time limit",
+        "0",
+        Patterns::Double(0),
+        "Wall seconds after which the run writes a checkpoint and stops "
+        "with exit code 0, to be continued with --resume (0: no limit). "
+        "It stops before the next step would cross the limit (twice the "
+        "last step's wall time ahead). SIGTERM and SIGUSR1 do the same "
+        "at any time.");
       prm.leave_subsection();
     }
 
@@ -46,8 +60,9 @@ namespace vitrum
     CheckpointParameters::parse_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Checkpointing");
-      every  = prm.get_integer("Every");
-      resume = prm.get_bool("Resume");
+      every           = prm.get_integer("Every");
+      resume          = prm.get_bool("Resume");
+      wall_time_limit = prm.get_double("Wall time limit");
       prm.leave_subsection();
     }
 
@@ -80,6 +95,24 @@ namespace vitrum
     }
 
 
+    bool
+    CheckpointState::has(const std::string &key) const
+    {
+      return values.count(key) > 0;
+    }
+
+
+    std::map<std::string, std::string>
+    CheckpointState::with_prefix(const std::string &prefix) const
+    {
+      std::map<std::string, std::string> result;
+      for (const auto &[key, value] : values)
+        if (key.rfind(prefix, 0) == 0)
+          result[key.substr(prefix.size())] = value;
+      return result;
+    }
+
+
     const std::string &
     CheckpointState::get_string(const std::string &key) const
     {
@@ -97,6 +130,9 @@ namespace vitrum
       std::ofstream out(filename);
       for (const auto &[key, value] : values)
         out << key << '\n' << value << '\n';
+      out.close();
+      if (!out)
+        throw InputError("cannot write checkpoint state '" + filename + "'");
     }
 
 
@@ -112,10 +148,360 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      const std::string generation_prefix = "checkpoint-";
+
+      /// The generation number of a folder name checkpoint-NNNNNN, or -1.
+      long
+      generation_number(const std::string &name)
+      {
+        if (name.rfind(generation_prefix, 0) != 0
+            || name.size() == generation_prefix.size())
+          return -1;
+        const std::string digits = name.substr(generation_prefix.size());
+        if (digits.find_first_not_of("0123456789") != std::string::npos)
+          return -1;
+        return std::stol(digits);
+      }
+
+
+      std::string
+      generation_name(const long number)
+      {
+        char buffer[32];
+        std::snprintf(buffer, sizeof(buffer), "checkpoint-%06ld", number);
+        return buffer;
+      }
+
+
+      /// A generation is complete once its state holds n_vectors, which
+      /// save_checkpoint writes last before the folder gets its final name.
+      bool
+      complete(const fs::path &folder)
+      {
+        std::ifstream in(folder / "state.txt");
+        std::string   line;
+        while (std::getline(in, line))
+          if (line == "n_vectors")
+            return true;
+        return false;
+      }
+
+
+      /// The complete generations in `directory`, newest first; the folder
+      /// `checkpoint` of the earlier layout (a real folder) is number 0.
+      std::vector<std::pair<long, fs::path>>
+      complete_generations(const std::string &directory)
+      {
+        std::vector<std::pair<long, fs::path>> found;
+        std::error_code                        code;
+        if (!fs::is_directory(directory, code))
+          return found;
+        for (const auto &entry : fs::directory_iterator(directory, code))
+          {
+            const std::string name = entry.path().filename().string();
+            long              n    = generation_number(name);
+            if (name == "checkpoint" && !entry.is_symlink())
+              n = 0;
+            if (n >= 0 && entry.is_directory() && complete(entry.path()))
+              found.emplace_back(n, entry.path());
+          }
+        std::sort(found.begin(), found.end(), [](const auto &a, const auto &b) {
+          return a.first > b.first;
+        });
+        return found;
+      }
+
+
+      /// Flush a file or folder to disk.
+      void
+      sync_path(const fs::path &path, const bool folder)
+      {
+        const int fd = ::open(path.c_str(), folder ? O_RDONLY | O_DIRECTORY
+                                                   : O_RDONLY);
+        if (fd < 0)
+          throw InputError("cannot open '" + path.string()
+                           + "' to sync it to disk");
+        const int status = ::fsync(fd);
+        ::close(fd);
+        if (status != 0 && !folder)
+          throw InputError("cannot sync '" + path.string() + "' to disk");
+      }
+
+
+      /// Rank 0, before a new generation is written: remove folders left by
+      /// interrupted writes; return the new generation's number.
+      long
+      prepare_generation(const std::string &directory)
+      {
+        long newest = 0;
+        for (const auto &entry : fs::directory_iterator(directory))
+          {
+            const std::string name = entry.path().filename().string();
+            if (name.size() > 4 && name.compare(name.size() - 4, 4, ".tmp") == 0
+                && (name.rfind(generation_prefix, 0) == 0
+                    || name == "checkpoint.tmp"))
+              fs::remove_all(entry.path());
+            else
+              newest = std::max(newest, generation_number(name));
+          }
+        return newest + 1;
+      }
+
+
+      /// Rank 0, after every rank has written into `temporary`: sync, give
+      /// the generation its name, point the link `checkpoint` at it, keep
+      /// the previous complete generation and remove older ones.
+      void
+      commit_generation(const std::string &directory,
+                        const fs::path    &temporary,
+                        const long         number)
+      {
+        for (const auto &entry : fs::recursive_directory_iterator(temporary))
+          if (entry.is_regular_file())
+            sync_path(entry.path(), false);
+        sync_path(temporary, true);
+        const fs::path final = fs::path(directory) / generation_name(number);
+        fs::rename(temporary, final);
+        sync_path(directory, true);
+
+        // The link: a real folder of the earlier layout becomes generation
+        // 0 first (the link cannot replace a folder).
+        const fs::path link = fs::path(directory) / "checkpoint";
+        if (fs::is_directory(fs::symlink_status(link)))
+          fs::rename(link, fs::path(directory) / generation_name(0));
+        const fs::path new_link = fs::path(directory) / "checkpoint.link";
+        fs::remove(new_link);
+        fs::create_directory_symlink(generation_name(number), new_link);
+        fs::rename(new_link, link);
+        sync_path(directory, true);
+
+        const auto generations = complete_generations(directory);
+        for (unsigned int i = 2; i < generations.size(); ++i)
+          fs::remove_all(generations[i].second);
+      }
+
+
+      Fingerprint run_fingerprint;
+      bool        run_fingerprint_set = false;
+
+      const std::string fingerprint_key = "fingerprint ";
+    } // namespace
+
+
     bool
     checkpoint_exists(const std::string &directory)
     {
-      return fs::exists(directory + "/checkpoint/state.txt");
+      return !complete_generations(directory).empty();
+    }
+
+
+    std::string
+    newest_checkpoint(const std::string &directory, MPI_Comm comm)
+    {
+      std::string folder;
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        {
+          const auto generations = complete_generations(directory);
+          if (!generations.empty())
+            folder = generations.front().second.string();
+        }
+      return Utilities::MPI::broadcast(comm, folder, 0);
+    }
+
+
+    Fingerprint
+    parameter_fingerprint(const ParameterHandler &prm)
+    {
+      std::ostringstream text;
+      prm.print_parameters(text, ParameterHandler::ShortPRM);
+      std::istringstream       in(text.str());
+      std::vector<std::string> path;
+      std::string              line;
+      Fingerprint              fingerprint;
+      const auto               trim = [](const std::string &s) {
+        const auto a = s.find_first_not_of(" \t");
+        const auto b = s.find_last_not_of(" \t");
+        return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
+      };
+      const std::vector<std::string> free_subsections
+        = {"Time stepping", "Output", "Checkpointing", "Solver"};
+      while (std::getline(in, line))
+        {
+          line = trim(line);
+          if (line.rfind("subsection ", 0) == 0)
+            path.push_back(trim(line.substr(11)));
+          else if (line == "end")
+            {
+              if (!path.empty())
+                path.pop_back();
+            }
+          else if (line.rfind("set ", 0) == 0)
+            {
+              const auto equal = line.find('=');
+              if (equal == std::string::npos)
+                continue;
+              if (!path.empty()
+                  && std::find(free_subsections.begin(),
+                               free_subsections.end(),
+                               path.front())
+                       != free_subsections.end())
+                continue;
+              std::string name;
+              for (const auto &p : path)
+                name += p + "/";
+              name += trim(line.substr(4, equal - 4));
+              fingerprint.emplace_back(name, trim(line.substr(equal + 1)));
+            }
+        }
+      // Input files by content: a 64-bit FNV-1a hash of their bytes (of
+      // every file of a folder, in name order).
+      for (const auto &file : base::input_files())
+        {
+          std::vector<fs::path> parts;
+          std::error_code       code;
+          if (fs::is_directory(file, code))
+            {
+              for (const auto &entry : fs::directory_iterator(file, code))
+                if (entry.is_regular_file())
+                  parts.push_back(entry.path());
+              std::sort(parts.begin(), parts.end());
+            }
+          else
+            parts.push_back(file);
+          std::uint64_t hash = 1469598103934665603ull;
+          for (const auto &part : parts)
+            {
+              std::ifstream in(part, std::ios::binary);
+              char          buffer[65536];
+              while (in.read(buffer, sizeof(buffer)) || in.gcount() > 0)
+                {
+                  for (std::streamsize i = 0; i < in.gcount(); ++i)
+                    {
+                      hash ^= static_cast<unsigned char>(buffer[i]);
+                      hash *= 1099511628211ull;
+                    }
+                  if (!in)
+                    break;
+                }
+            }
+          char hex[32];
+          std::snprintf(hex,
+                        sizeof(hex),
+                        "%016llx",
+                        static_cast<unsigned long long>(hash));
+          fingerprint.emplace_back("content of '" + file + "'", hex);
+        }
+      return fingerprint;
+    }
+
+
+    void
+    set_run_fingerprint(const Fingerprint &fingerprint)
+    {
+      run_fingerprint     = fingerprint;
+      run_fingerprint_set = true;
+    }
+
+
+    void
+    check_fingerprint(const CheckpointState &state, const std::string &folder)
+    {
+      const auto saved = state.with_prefix(fingerprint_key);
+      if (!run_fingerprint_set || saved.empty())
+        return;
+      std::map<std::string, std::string> now(run_fingerprint.begin(),
+                                             run_fingerprint.end());
+      std::vector<std::string>           differences;
+      for (const auto &[name, value] : now)
+        {
+          const auto it = saved.find(name);
+          if (it == saved.end())
+            differences.push_back(name + " (not in the checkpoint)");
+          else if (it->second != value)
+            differences.push_back(
+              name.rfind("content of ", 0) == 0 ?
+                name + " changed" :
+                name + " = " + it->second + " in the checkpoint, now "
+                  + value);
+        }
+      for (const auto &[name, value] : saved)
+        if (now.count(name) == 0)
+          differences.push_back(name + " (only in the checkpoint)");
+      if (differences.empty())
+        return;
+      std::string list;
+      for (const auto &d : differences)
+        list += (list.empty() ? "" : "; ") + d;
+      throw InputError(
+        "Checkpointing/Resume: the checkpoint in '" + folder
+        + "' belongs to another discretization or physics: " + list
+        + ". Resume with the settings it was written with, or start a new "
+          "run (a resumed run may change Time stepping, Output, "
+          "Checkpointing and Solver entries, End time for one)");
+    }
+
+
+    void
+    check_resume(const std::string &directory, MPI_Comm comm)
+    {
+      const std::string folder = newest_checkpoint(directory, comm);
+      if (folder.empty())
+        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
+                         + directory
+                         + "' (run without --resume first, or fix "
+                           "Output/Directory)");
+      CheckpointState state;
+      state.read(folder + "/state.txt");
+      check_fingerprint(state, folder);
+    }
+
+
+    std::string
+    end_of_step_check(MPI_Comm comm, const CheckpointParameters &parameters)
+    {
+      base::check_errors(comm);
+      static double previous = -1;
+      const double  now      = base::process_wall_seconds();
+      const double  step     = previous < 0 ? 0 : now - previous;
+      previous               = now;
+      const std::string signal = base::received_stop_signal();
+      // 1: SIGUSR1 or another, 2: SIGTERM, 4: wall time limit (rank 0's).
+      int local = signal.empty() ? 0 : signal == "SIGTERM" ? 2 : 1;
+      if (Utilities::MPI::this_mpi_process(comm) == 0
+          && parameters.wall_time_limit > 0
+          && now + 2 * step >= parameters.wall_time_limit)
+        local |= 4;
+      const int any = Utilities::MPI::max(local, comm);
+      char      limit[96];
+      std::snprintf(limit,
+                    sizeof(limit),
+                    "Checkpointing/Wall time limit (%g s) reached",
+                    parameters.wall_time_limit);
+      return (any & 2) ? "SIGTERM received" :
+             (any & 1) ? "SIGUSR1 received" :
+             (any & 4) ? std::string(limit) :
+                         "";
+    }
+
+
+    std::string
+    stop_message(const std::string &reason,
+                 const double       time,
+                 const unsigned int step,
+                 const std::string &directory)
+    {
+      char line[512];
+      std::snprintf(line,
+                    sizeof(line),
+                    "vitrum: %s: stopped at t = %g after step %u; checkpoint "
+                    "written to %s/checkpoint, continue with vitrum --resume",
+                    reason.c_str(),
+                    time,
+                    step,
+                    directory.c_str());
+      return line;
     }
 
 
@@ -304,16 +690,20 @@ namespace vitrum
     {
       const auto *tria = dynamic_cast<const parallel::TriangulationBase<dim> *>(
         &dof_handler.get_triangulation());
-      const MPI_Comm    comm      = tria->get_communicator();
-      const bool        root      = Utilities::MPI::this_mpi_process(comm) == 0;
-      const std::string final     = directory + "/checkpoint";
-      const std::string temporary = directory + "/checkpoint.tmp";
+      const MPI_Comm comm = tria->get_communicator();
+      const bool     root = Utilities::MPI::this_mpi_process(comm) == 0;
+      long           number = 0;
       if (root)
-        {
-          fs::remove_all(temporary);
-          fs::create_directories(temporary);
-        }
-      MPI_Barrier(comm);
+        base::guarded([&]() {
+          fs::create_directories(directory);
+          number = prepare_generation(directory);
+          fs::create_directories(directory + "/" + generation_name(number)
+                                 + ".tmp");
+        });
+      base::check_errors(comm);
+      number = Utilities::MPI::broadcast(comm, number, 0);
+      const std::string temporary
+        = directory + "/" + generation_name(number) + ".tmp";
 
       const auto *distributed
         = dynamic_cast<const parallel::distributed::Triangulation<dim> *>(tria);
@@ -342,15 +732,19 @@ namespace vitrum
           distributed->save(temporary + "/mesh");
         }
 
+      // Every rank has written its part before rank 0 completes the
+      // generation.
+      MPI_Barrier(comm);
       if (root)
-        {
+        base::guarded([&]() {
           CheckpointState complete = state;
+          for (const auto &[name, value] : run_fingerprint)
+            complete.set(fingerprint_key + name, value);
           complete.set("n_vectors", double(vectors.size()));
           complete.write(temporary + "/state.txt");
-          fs::remove_all(final);
-          fs::rename(temporary, final);
-        }
-      MPI_Barrier(comm);
+          commit_generation(directory, temporary, number);
+        });
+      base::check_errors(comm);
     }
 
 
@@ -358,13 +752,16 @@ namespace vitrum
     CheckpointState
     load_checkpoint_mesh(const std::string &directory, Triangulation<dim> &tria)
     {
-      const std::string folder = directory + "/checkpoint";
-      if (!checkpoint_exists(directory))
-        throw InputError("Checkpointing/Resume: no checkpoint in '" + folder
-                         + "' (run without Resume first, or fix "
+      const std::string folder
+        = newest_checkpoint(directory, tria.get_communicator());
+      if (folder.empty())
+        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
+                         + directory
+                         + "' (run without --resume first, or fix "
                            "Output/Directory)");
       CheckpointState state;
       state.read(folder + "/state.txt");
+      check_fingerprint(state, folder);
       auto *distributed
         = dynamic_cast<parallel::distributed::Triangulation<dim> *>(&tria);
       if (distributed == nullptr)
@@ -405,7 +802,12 @@ namespace vitrum
       if (dynamic_cast<const parallel::distributed::Triangulation<dim> *>(
             &dof_handler.get_triangulation())
           == nullptr)
-        load_shared_vectors(directory + "/checkpoint", dof_handler, vectors);
+        load_shared_vectors(newest_checkpoint(
+                              directory,
+                              dof_handler.get_triangulation()
+                                .get_communicator()),
+                            dof_handler,
+                            vectors);
       else if constexpr (dim > 1)
         {
           parallel::distributed::SolutionTransfer<dim, PETScVector> transfer(

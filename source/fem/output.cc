@@ -1,5 +1,6 @@
 #include <deal.II/base/mpi.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/output.h>
 
@@ -71,11 +72,20 @@ namespace vitrum
           std::filesystem::create_directories(directory, code);
           if (code)
             error = code.message();
+          else
+            {
+              // Rank 0 alone writes several files: find out now, on every
+              // rank, whether it can.
+              const std::string probe = directory + "/.vitrum-write-test";
+              if (!std::ofstream(probe))
+                error = "the folder is not writable";
+              std::filesystem::remove(probe, code);
+            }
         }
       error = Utilities::MPI::broadcast(comm, error, 0);
       if (!error.empty())
-        throw InputError("Output/Directory: cannot create '" + directory
-                         + "': " + error);
+        throw InputError("Output/Directory: cannot create or write in '"
+                         + directory + "': " + error);
     }
 
 
@@ -111,15 +121,15 @@ namespace vitrum
     void
     FieldWriter::write(DataOut<dim> &data_out, const double time)
     {
-      const std::string pvtu
-        = data_out.write_vtu_with_pvtu_record(directory + "/",
-                                              basename,
-                                              records.size(),
-                                              comm,
-                                              5,
-                                              8);
+      std::string pvtu;
+      base::guarded([&]() {
+        pvtu = data_out.write_vtu_with_pvtu_record(
+          directory + "/", basename, records.size(), comm, 5, 8);
+      });
+      base::check_errors(comm);
       records.emplace_back(time, pvtu);
       write_pvd();
+      base::check_errors(comm);
     }
 
 
@@ -128,8 +138,15 @@ namespace vitrum
     {
       if (Utilities::MPI::this_mpi_process(comm) != 0)
         return;
-      std::ofstream pvd(directory + "/" + basename + ".pvd");
-      DataOutBase::write_pvd_record(pvd, records);
+      const std::string name = directory + "/" + basename + ".pvd";
+      base::guarded([&]() {
+        std::ofstream pvd(name);
+        DataOutBase::write_pvd_record(pvd, records);
+        pvd.close();
+        if (!pvd)
+          throw InputError("cannot write '" + name
+                           + "': check Output/Directory");
+      });
     }
 
 

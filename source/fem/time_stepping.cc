@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -307,12 +308,21 @@ namespace vitrum
         return true;
       ++statistics.rejected;
       if (controller.below_minimum())
-        throw SolverError(
-          "time step fell below Time stepping/Minimum time step ("
-          + std::to_string(controller.minimum_step()) + time_unit
-          + ") at t = " + std::to_string(time) + time_unit
-          + "; Newton does not converge or the energy rises. Try a finer mesh "
-            "or a smaller Error tolerance.");
+        {
+          char numbers[160];
+          std::snprintf(numbers,
+                        sizeof(numbers),
+                        "(%g%s) at t = %g%s",
+                        controller.minimum_step(),
+                        time_unit.c_str(),
+                        time,
+                        time_unit.c_str());
+          throw SolverError(
+            "time step fell below Time stepping/Minimum time step "
+            + std::string(numbers)
+            + "; Newton does not converge or the energy rises. Try a finer "
+              "mesh or a smaller Error tolerance.");
+        }
       return false;
     }
 

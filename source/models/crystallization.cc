@@ -254,7 +254,7 @@ namespace vitrum
       fem::OutputParameters output;
       output.parse_parameters(handler);
       output_directory = output.directory;
-      output.make_directory(comm);
+      // The folder is made in run(): a --dry-run leaves no trace.
     }
 
 
@@ -708,6 +708,11 @@ namespace vitrum
     void
     Crystallization::run()
     {
+      {
+        fem::OutputParameters output;
+        output.directory = output_directory;
+        output.make_directory(comm);
+      }
       const auto names = material.competitor_names();
       pcout << "Crystallization (mean field) of glass '" << material.name
             << "'\n"

@@ -15,6 +15,7 @@
 
 #include <deal.II/numerics/data_out.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/models/crystallization_field.h>
@@ -1359,6 +1360,7 @@ namespace vitrum
       TimerOutput::Scope   scope(*timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "crystallization field");
+      state.set("wall time", clock.elapsed_seconds());
       state.set("time", time);
       state.set("step", double(step));
       state.set("last dt", last_dt);
@@ -1390,6 +1392,8 @@ namespace vitrum
         = fem::load_checkpoint_mesh(output_prm.directory,
                                     triangulation,
                                     "crystallization field");
+      if (state.has("wall time"))
+        clock.set_earlier_seconds(state.get_double("wall time"));
       setup_dofs();
       eta.reinit(owned_dofs, comm);
       fem::load_checkpoint_vectors(output_prm.directory,
@@ -1538,10 +1542,23 @@ namespace vitrum
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
+          const std::string stop
+            = fem::end_of_step_check(comm, checkpoint_prm);
+          if (!stop.empty())
+            {
+              write_checkpoint();
+              pcout << fem::stop_message(stop,
+                                         time,
+                                         step,
+                                         output_prm.directory)
+                    << std::endl;
+              return;
+            }
         }
-      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
+      if (!fields.written_at(time))
         write_fields();
       write_checkpoint();
+      base::check_errors(comm);
       print_summary();
     }
 

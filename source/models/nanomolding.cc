@@ -1,5 +1,7 @@
+#include <vitrum/base/collective.h>
 #include <vitrum/base/csv_writer.h>
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/kinetics/segment_crystallization.h>
 #include <vitrum/models/nanomolding.h>
 #include <vitrum/models/stokes_mms.h>
@@ -47,11 +49,7 @@ namespace vitrum
       std::string
       resolve_path(const std::string &name)
       {
-        namespace fs = std::filesystem;
-        if (name.empty() || fs::path(name).is_absolute() || fs::exists(name))
-          return name;
-        const fs::path in_source = fs::path(VITRUM_SOURCE_DIR) / name;
-        return fs::exists(in_source) ? in_source.string() : name;
+        return base::resolve_data_path(name);
       }
 
       /// Steps that start at h0, grow by `growth` up to h_max and add up to
@@ -390,7 +388,6 @@ namespace vitrum
             base::Schedule::constant(600, base::Quantity::temperature()))
         , pressure(base::Schedule::constant(1e9, base::Quantity::pressure()))
         , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
         , triangulation(comm)
         , fe(FE_Q<dim>(2), dim, FE_Q<dim>(1), 1)
         , dof_handler(triangulation)
@@ -437,6 +434,58 @@ namespace vitrum
                 + " of " + prm.kinetics_file + " is not in the material file "
                 + prm.material_file);
         }
+      check_schedules();
+      timer = std::make_unique<TimerOutput>(comm,
+                                            pcout,
+                                            TimerOutput::never,
+                                            TimerOutput::wall_times);
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::check_schedules() const
+    {
+      std::vector<double> times = {0.};
+      for (const double t : temperature.breakpoints())
+        times.push_back(t);
+      for (const double t : pressure.breakpoints())
+        times.push_back(t);
+      char text[512];
+      for (const double t : times)
+        {
+          const double p = pressure.value(t);
+          if (!(p >= 0))
+            {
+              std::snprintf(text,
+                            sizeof(text),
+                            "Nanomolding/Pressure: %g Pa at t = %g s; the "
+                            "pressure that drives the glass into the pore "
+                            "must not be negative",
+                            p,
+                            t);
+              throw InputError(text);
+            }
+          if (!material)
+            continue;
+          const auto  &law = material->viscosity;
+          const double T   = temperature.value(t);
+          if (!(law.kink_temperature > 0) && !(T > law.vft_temperature))
+            {
+              std::snprintf(text,
+                            sizeof(text),
+                            "Temperature/Schedule: %g K at t = %g s is at or "
+                            "below the VFT temperature %g K of Material file "
+                            "'%s', where its viscosity is infinite (the glass "
+                            "does not flow); mold above it, or give the "
+                            "material a Kink temperature",
+                            T,
+                            t,
+                            law.vft_temperature,
+                            prm.material_file.c_str());
+              throw InputError(text);
+            }
+        }
     }
 
 
@@ -452,7 +501,7 @@ namespace vitrum
     void
     Nanomolding<dim>::setup_dofs(const Problem &problem)
     {
-      TimerOutput::Scope t(timer, "setup");
+      TimerOutput::Scope t(*timer, "setup");
       dof_handler.distribute_dofs(fe);
       std::vector<unsigned int> blocks(dim + 1, 0);
       blocks[dim] = 1;
@@ -523,7 +572,7 @@ namespace vitrum
                                const bool     use_solution,
                                const bool     newton)
     {
-      TimerOutput::Scope t(timer, "assemble");
+      TimerOutput::Scope t(*timer, "assemble");
       system_matrix         = 0;
       preconditioner_matrix = 0;
       system_rhs            = 0;
@@ -665,7 +714,7 @@ namespace vitrum
     void
     Nanomolding<dim>::solve_linear()
     {
-      TimerOutput::Scope                t(timer, "solve");
+      TimerOutput::Scope                t(*timer, "solve");
       TrilinosWrappers::PreconditionAMG amg_A;
       {
         std::vector<std::vector<bool>> constant_modes;
@@ -1160,7 +1209,7 @@ namespace vitrum
       const rheology::WireComposition &wire,
       const double                     t)
     {
-      TimerOutput::Scope scope(timer, "crystallization");
+      TimerOutput::Scope scope(*timer, "crystallization");
       report_cross_sections(wire, crystallize_slices(wire, t));
     }
 
@@ -1538,7 +1587,17 @@ namespace vitrum
         if (!file)
           throw InputError("Nanomolding/Mesh file: '" + prm.mesh_file
                            + "' cannot be read");
-        in.read_msh(file);
+        try
+          {
+            in.read_msh(file);
+          }
+        catch (const std::exception &)
+          {
+            // deal.II's message quotes kilobytes of the file: not repeated.
+            throw InputError("Nanomolding/Mesh file: '" + prm.mesh_file
+                             + "' is not a Gmsh (.msh) mesh that can be "
+                               "read");
+          }
         triangulation.clear();
         triangulation.copy_triangulation(serial);
         triangulation.refine_global(prm.mesh_refinements);
@@ -1661,7 +1720,7 @@ namespace vitrum
         run_stokes_on_mesh();
       else
         run_filling();
-      timer.print_summary();
+      timer->print_summary();
     }
 
 

@@ -14,6 +14,7 @@
 #include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
+#include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/models/partitioning.h>
@@ -1016,10 +1017,64 @@ namespace vitrum
       const double n_evolving
         = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
       const double rms       = difference.l2_norm() / std::sqrt(n_evolving);
-      attempt.error          = n_points > 1 ? model.factor * rms : 0;
+      attempt.error          = model.factor * rms;
       attempt.error_exponent = model.exponent;
+      if (n_points == 1 && !checking_first_step
+          && !estimate_first_step(dt, new_state, attempt))
+        return attempt;
       attempt.observables    = integrate(new_state, T);
       return attempt;
+    }
+
+
+    /**
+     * The first step has only the initial state to extrapolate from, so
+     * Milne's device has no second predictor order to compare with: the
+     * step is repeated as two half steps (backward Euler, then the
+     * run's order), whose result is far more accurate, and the root mean
+     * square of their difference from the full step estimates its error
+     * (exponent 1/2). Fast modes that both damp do not count, as they
+     * would in the whole change c1 - c0. The full step's state stays the
+     * step's result; the half steps only judge it.
+     */
+    template <int dim>
+    bool
+    Partitioning<dim>::estimate_first_step(const double dt,
+                                    const Vector &full_step,
+                                    StepAttempt  &attempt)
+    {
+      checking_first_step = true;
+      Vector            half(owned_dofs, comm), twice(owned_dofs, comm);
+      const StepAttempt first = try_step(0.5 * dt, half);
+      StepAttempt       second;
+      if (first.converged)
+        {
+          states.insert(states.begin(), half);
+          steps.insert(steps.begin(), 0.5 * dt);
+      const double start = time;
+      time += 0.5 * dt; // the second half step ends at start + dt
+          second = try_step(0.5 * dt, twice);
+      time = start;
+          states.erase(states.begin());
+          steps.erase(steps.begin());
+        }
+      checking_first_step = false;
+      attempt.factorizations += first.factorizations + second.factorizations;
+      if (!second.converged)
+        {
+          attempt.converged = false;
+          return false;
+        }
+      Vector difference = full_step;
+      difference.add(-1.0, twice);
+      difference.scale(evolving_mask);
+      const double n = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
+      // With backward Euler throughout, the two half steps keep half the
+      // full step's error.
+      attempt.error = (time_prm.order == 1 ? 2.0 : 1.0) * difference.l2_norm()
+                      / std::sqrt(n);
+      attempt.error_exponent = 0.5;
+      return true;
     }
 
 
@@ -1245,7 +1300,7 @@ namespace vitrum
         }
       Utilities::MPI::sum(sums, comm, sums);
       if (Utilities::MPI::this_mpi_process(comm) == 0)
-        {
+        base::guarded([&]() {
           std::filesystem::create_directories(output_prm.directory
                                               + "/profiles");
           char name[64];
@@ -1270,7 +1325,12 @@ namespace vitrum
                 out << ',' << 100 * row[2 + k] / row[0];
               out << '\n';
             }
-        }
+          out.close();
+          if (!out)
+            throw InputError("cannot write '" + output_prm.directory + name
+                             + "': check Output/Directory");
+        });
+      base::check_errors(comm);
       ++profiles_written;
     }
 
@@ -1282,6 +1342,7 @@ namespace vitrum
       TimerOutput::Scope   scope(timer, "checkpoint");
       fem::CheckpointState state;
       state.set("model", "partitioning");
+      state.set("wall time", clock.elapsed_seconds());
       fem::save_step_history(state,
                              time,
                              step,
@@ -1311,6 +1372,8 @@ namespace vitrum
         = fem::load_checkpoint_mesh(output_prm.directory,
                                     triangulation,
                                     "partitioning");
+      if (state.has("wall time"))
+        clock.set_earlier_seconds(state.get_double("wall time"));
       setup_dofs();
       const unsigned int n_states = fem::load_step_history(state,
                                                            time,
@@ -1518,11 +1581,24 @@ namespace vitrum
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
+          const std::string stop
+            = fem::end_of_step_check(comm, checkpoint_prm);
+          if (!stop.empty())
+            {
+              write_checkpoint();
+              pcout << fem::stop_message(stop,
+                                         time,
+                                         step,
+                                         output_prm.directory)
+                    << std::endl;
+              return;
+            }
         }
 
-      if (fields.n_snapshots() == 0 || !output_prm.is_output_time(time))
+      if (!fields.written_at(time))
         write_fields();
       write_checkpoint();
+      base::check_errors(comm);
       print_summary();
     }
 

@@ -1,4 +1,5 @@
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/rheology/molding.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -6,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <numeric>
 
@@ -129,19 +131,9 @@ namespace vitrum
     MoldingMaterial
     MoldingMaterial::read(const std::string &filename)
     {
-      std::ifstream in(filename);
-      if (!in)
-        throw InputError("Material file '" + filename + "' cannot be read");
       dealii::ParameterHandler prm;
       declare_material_entries(prm);
-      try
-        {
-          prm.parse_input(in, filename);
-        }
-      catch (const std::exception &e)
-        {
-          throw InputError("Material file '" + filename + "': " + e.what());
-        }
+      base::parse_input_file(prm, filename, "Material file");
       const std::string where = "Material file '" + filename + "': ";
 
       MoldingMaterial m;
@@ -156,6 +148,15 @@ namespace vitrum
         = std::accumulate(m.composition.begin(), m.composition.end(), 0.);
       if (!(sum > 0))
         throw InputError(where + "Composition: no element has at.% > 0");
+      if (std::abs(sum - 100) > 0.5)
+        {
+          char text[96];
+          std::snprintf(text,
+                        sizeof(text),
+                        "Composition: the at.%% add up to %g, not 100",
+                        sum);
+          throw InputError(where + text);
+        }
       for (double &x : m.composition)
         x /= sum;
       m.atomic_volume = prm.get_double("Atomic volume") * 1e-30;

@@ -1307,6 +1307,215 @@ CHECKS["nanomolding-crystallization"] = check_nanomolding_crystallization
 CHECKS["nanomolding-crystallization-ranks"] = check_nanomolding_crystallization_ranks
 
 
+# --- robustness: bad input on 2 ranks, output errors, resume ------------
+
+def molding_file(directory, name, edit):
+    """A copy of the Ni glass material file with `edit(text)` applied."""
+    with open(os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm")) as f:
+        text = edit(f.read())
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def robust_cases(tmp):
+    """(label, args before the file, prm path, words the message must hold)."""
+    src = ARGS.source
+    spinodal = os.path.join(src, "tests/regression/spinodal_small.prm")
+    molding = os.path.join(src, "tests/regression/nanomolding/filling_small.prm")
+    laminate = os.path.join(src, "tests/regression/partitioning/laminate_small.prm")
+    mean_field = os.path.join(src, "tests/regression/crystallization/isothermal.prm")
+    cases = []
+
+    def case(label, base, overrides, *words, args=()):
+        sub = os.path.join(tmp, label.replace(" ", "_"))
+        os.makedirs(sub, exist_ok=True)
+        out = os.path.join(sub, "out")
+        prm = write_prm(sub, base, f"subsection Output\n set Directory = {out}\nend\n"
+                        + overrides) if base else overrides
+        cases.append((label, list(args), prm, words, out))
+        return sub, out
+
+    empty = os.path.join(tmp, "empty.prm")
+    with open(empty, "w") as f:
+        f.write("# nothing set\n\n")
+    cases.append(("empty file", [], empty, ("empty.prm", "is empty"), None))
+    folder = os.path.join(tmp, "job.prm")
+    os.makedirs(folder, exist_ok=True)
+    cases.append(("directory as file", [], folder, ("job.prm", "is a directory"), None))
+
+    # Output errors that only rank 0 sees.
+    _, out = case("time_series.csv is a directory", spinodal, "", "time_series.csv", "directory")
+    os.makedirs(os.path.join(out, "time_series.csv"))
+    _, out = case("profiles is a file", laminate, "", "profiles")
+    os.makedirs(out)
+    open(os.path.join(out, "profiles"), "w").close()
+    blocker = os.path.join(tmp, "plain_file")
+    open(blocker, "w").close()
+    cases.append(("output folder not creatable", [],
+                  write_prm(tmp, spinodal, f"subsection Output\n set Directory = {blocker}/out\nend\n",
+                            name="blocked.prm"), ("Output/Directory", "plain_file"), None))
+
+    # Resume where there is nothing to resume.
+    case("resume nanomolding", molding, "", "--resume", "nanomolding", args=("--resume",))
+    case("resume without checkpoint", spinodal, "", "no complete checkpoint", args=("--resume",))
+
+    # Nanomolding material files and entries.
+    def material(label, edit, *words):
+        path = molding_file(tmp, label.replace(" ", "_") + ".prm", edit)
+        case(label, molding, in_section("Nanomolding", {"Material file": path}),
+             os.path.basename(path), *words)
+    material("contact angle 500", lambda t: t.replace("= 130", "= 500"), "Contact angle", "500")
+    material("negative viscosity", lambda t: t.replace("= 1e-5 ", "= -1e-5 "), "Eta infinity")
+    material("NaN viscosity", lambda t: t.replace("= 1e-5 ", "= nan "), "Eta infinity")
+    material("missing end", lambda t: t[:t.rindex("end")], "end")
+    material("composition 140 at.%", lambda t: t.replace("B: 4 ", "B: 44 "), "Composition", "140")
+    garbage = os.path.join(tmp, "garbage.msh")
+    with open(garbage, "wb") as f:
+        f.write(bytes(range(256)) * 20)
+    case("garbage Gmsh file", molding,
+         in_section("Nanomolding", {"Study": "stokes", "Mesh file": garbage}) + "set Dimension = 3\n",
+         "Mesh file", "garbage.msh")
+    case("negative pressure", molding, in_section("Nanomolding", {"Pressure": "-1 GPa"}), "Pressure")
+    no_kink = molding_file(tmp, "no_kink.prm", lambda t: t.replace("= 560.15 ", "= 0 "))
+    case("at the VFT temperature", molding,
+         in_section("Nanomolding", {"Material file": no_kink})
+         + "subsection Temperature\n set Schedule = 400 K\nend\n", "VFT temperature", "400")
+    case("ramp to 5000 K", mean_field,
+         "subsection Temperature\n set Schedule = 780 K; ramp 100 K/s to 5000 K\nend\n",
+         "Temperature/Schedule", "5000")
+    return cases
+
+
+def check_robust_bad_input(tmp):
+    """Every class of bad input and every output error of one rank stops
+    both ranks within 30 s with one message (printed once, at most 15
+    lines) that names the entry or the file, exit code 2."""
+    import time
+    failures = []
+    for label, args, prm, words, _ in robust_cases(tmp):
+        start = time.time()
+        env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+        try:
+            result = subprocess.run(mpirun(2) + [ARGS.vitrum, *args, prm], capture_output=True,
+                                    text=True, env=env, timeout=30)
+        except subprocess.TimeoutExpired:
+            failures.append(f"{label}: still running after 30 s")
+            continue
+        seconds = time.time() - start
+        text = result.stderr
+        errors = [l for l in text.splitlines() if l.startswith("vitrum: error")]
+        problems = []
+        if result.returncode != 2:
+            problems.append(f"exit {result.returncode}")
+        if len(errors) != 1:
+            problems.append(f"{len(errors)} error lines")
+        if len(text.splitlines()) > 15:
+            problems.append(f"{len(text.splitlines())} lines on stderr")
+        problems += [f"lacks '{w}'" for w in words if w not in text]
+        problems += [f"contains '{n}'" for n in ("Stacktrace", "MPI_ABORT", "Timer", "terminate called",
+                                                 "An error occurred") if n in text + result.stdout]
+        print(f"{label:32s} exit {result.returncode} {seconds:4.1f} s: "
+              f"{errors[0] if errors else text.strip()[:300]}")
+        if problems:
+            failures.append(f"{label}: {'; '.join(problems)}")
+    assert not failures, "\n".join(failures)
+
+
+def check_dry_run_leaves_no_trace(tmp):
+    """--dry-run creates no output folder (every model)."""
+    for rel in ("tests/regression/crystallization/isothermal.prm", "tests/regression/spinodal_small.prm",
+                "tests/regression/nanomolding/filling_small.prm"):
+        out = os.path.join(tmp, "out_" + os.path.basename(rel))
+        prm = write_prm(tmp, os.path.join(ARGS.source, rel),
+                        f"subsection Output\n set Directory = {out}\nend\n", name="dry.prm")
+        assert "is valid" in run(2, "--dry-run", prm).stdout
+        assert not os.path.exists(out), f"--dry-run of {rel} created {out}"
+    print("no --dry-run created its output folder")
+
+
+CHECKS["robust-bad-input"] = check_robust_bad_input
+CHECKS["dry-run"] = check_dry_run_leaves_no_trace
+
+
+def check_resume_guard(tmp):
+    """A resume with another discretization is refused with one message
+    naming the entries; a longer End time resumes and wall_time goes on;
+    Checkpointing/Wall time limit and SIGUSR1 stop with a checkpoint and
+    exit 0, and the run then resumes to the end."""
+    import signal
+    import time
+    base = os.path.join(ARGS.source, "tests/regression/spinodal_small.prm")
+    out = os.path.join(tmp, "out")
+    settings = (f"subsection Output\n set Directory = {out}\nend\n"
+                "subsection Checkpointing\n set Every = 5\nend\n")
+    first = write_prm(tmp, base, settings + "subsection Time stepping\n set Maximum number of steps = 10\nend\n",
+                      name="first.prm")
+    run(2, first)
+    for label, extra, words in [
+            ("coarse cells", "subsection Mesh\n set Coarse cells = 20, 20\nend\n", ["Mesh/Coarse cells"]),
+            ("domain and degree", "subsection Mesh\n set Domain size = 90, 90\n set Polynomial degree = 2\nend\n",
+             ["Mesh/Domain size", "Mesh/Polynomial degree"]),
+            ("physics", "subsection Cahn-Hilliard\n set kappa = 3\nend\n", ["Cahn-Hilliard/kappa"])]:
+        prm = write_prm(tmp, first, extra, name="other.prm")
+        result = run(2, "--resume", prm, expect_success=False)
+        errors = [l for l in result.stderr.splitlines() if l.startswith("vitrum: error")]
+        print(f"{label}: exit {result.returncode}: {errors[0] if errors else result.stderr[-300:]}")
+        assert result.returncode == 2 and len(errors) == 1 and all(w in errors[0] for w in words), label
+    longer = write_prm(tmp, first, "subsection Time stepping\n set Maximum number of steps = 20\n"
+                       " set End time = 100\nend\n", name="longer.prm")
+    run(2, "--resume", longer)
+    rows = read_csv(out)
+    assert [int(r["step"]) for r in rows] == list(range(21)), "the resumed series is not steps 0-20"
+    assert rows[11]["wall_time"] >= rows[10]["wall_time"], "wall_time restarted at the resume"
+    print(f"End time extended: resumed at step 10 to 20, wall_time {rows[10]['wall_time']:.2f} -> "
+          f"{rows[11]['wall_time']:.2f} s")
+
+    # Wall time limit, then SIGUSR1 through mpirun.
+    out2 = os.path.join(tmp, "out2")
+    long_run = write_prm(tmp, base, f"subsection Output\n set Directory = {out2}\nend\n"
+                         "subsection Time stepping\n set Maximum number of steps = 0\n set End time = 400\nend\n"
+                         "subsection Checkpointing\n set Wall time limit = 1.5\nend\n", name="limit.prm")
+    result = run(2, long_run)
+    assert "Wall time limit (1.5 s) reached" in result.stdout, result.stdout[-500:]
+    stopped = len(read_csv(out2)) - 1
+    print(f"wall time limit: stopped after step {stopped}, exit 0")
+    no_limit = write_prm(tmp, long_run, "subsection Checkpointing\n set Wall time limit = 0\nend\n",
+                         name="nolimit.prm")
+    cmd = mpirun(2) + [ARGS.vitrum, "--resume", no_limit]
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    process.send_signal(signal.SIGUSR1)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0 and "SIGUSR1 received" in stdout, stdout[-500:] + stderr[-500:]
+    rows = read_csv(out2)
+    print(f"SIGUSR1: stopped after step {len(rows) - 1} (resumed at {stopped}), exit 0")
+    assert len(rows) - 1 > stopped and [int(r["step"]) for r in rows] == list(range(len(rows)))
+    run(2, "--resume", no_limit)
+    assert abs(read_csv(out2)[-1]["time"] - 400) < 1e-9
+
+
+CHECKS["resume-guard"] = check_resume_guard
+
+
+def check_first_step(tmp):
+    """The first step is error-checked: a far too long Initial time step is
+    cut down, and F(60) stays within 1 % of the run from the file's step."""
+    runs = {}
+    for dt in ("0.05", "1000"):
+        os.makedirs(os.path.join(tmp, dt))
+        runs[dt] = small_case(os.path.join(tmp, dt), "subsection Time stepping\n"
+                              f" set Initial time step = {dt}\n set Maximum time step = 1000\n"
+                              " set Maximum number of steps = 0\nend\n")
+    first, f_long, f_file = runs["1000"][1]["dt"], runs["1000"][-1]["free_energy"], runs["0.05"][-1]["free_energy"]
+    print(f"Initial time step 1000: first step {first:g}, F(60) = {f_long:.6f} against {f_file:.6f}")
+    assert first < 2 and abs(f_long - f_file) <= 0.01 * abs(f_file)
+
+
+CHECKS["first-step"] = check_first_step
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)

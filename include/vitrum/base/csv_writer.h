@@ -52,6 +52,9 @@ namespace vitrum
 
       void
       write_header();
+      /// Whether the file opened; records the error if not.
+      bool
+      opened();
     };
   } // namespace base
 } // namespace vitrum

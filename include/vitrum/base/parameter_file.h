@@ -4,6 +4,7 @@
 #include <deal.II/base/parameter_handler.h>
 
 #include <string>
+#include <vector>
 
 namespace vitrum
 {
@@ -21,6 +22,16 @@ namespace vitrum
                          const std::string        &filename);
 
     /**
+     * The same for a data file in .prm syntax (a material file, say):
+     * `kind` names it in messages ("Material file"). An empty file is
+     * allowed here.
+     */
+    void
+    parse_input_file(dealii::ParameterHandler &prm,
+                     const std::string        &filename,
+                     const std::string        &kind);
+
+    /**
      * Where a data file named in a parameter file (a material file, say)
      * is: the name itself if absolute or found from the working directory,
      * else the same relative path inside the vitrum source tree (so shipped
@@ -29,6 +40,16 @@ namespace vitrum
      */
     std::string
     resolve_data_path(const std::string &name);
+
+    /// Note that the run reads the file (or the files of the folder)
+    /// `path`: resolve_data_path() does so for every data file it finds.
+    /// Their content enters the checkpoint fingerprint.
+    void
+    record_input_file(const std::string &path);
+
+    /// The files recorded so far, in the order first recorded.
+    const std::vector<std::string> &
+    input_files();
 
     /// Collapse deal.II exception text (newlines, indentation) into one line.
     std::string

@@ -25,8 +25,13 @@ namespace vitrum
       void
       record(double t, double dt);
 
+      /// Wall seconds of the run, including those before a resume.
       double
       elapsed_seconds() const;
+
+      /// The run resumed after `seconds` spent before the checkpoint.
+      void
+      set_earlier_seconds(double seconds);
 
       /// Estimated wall seconds until end_time (negative: unknown yet).
       double
@@ -41,6 +46,7 @@ namespace vitrum
 
       double                  end_time;
       Clock::time_point       start;
+      double                  earlier = 0;
       std::deque<Sample>      window;
       static constexpr size_t window_size = 20;
     };

@@ -27,6 +27,9 @@ namespace vitrum
     {
       unsigned int every  = 0;
       bool         resume = false;
+      /// Wall seconds after which the run writes a checkpoint and stops
+      /// (0: no limit).
+      double wall_time_limit = 0;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);
@@ -49,6 +52,11 @@ namespace vitrum
       set(const std::string &key, const std::string &value);
       double
       get_double(const std::string &key) const;
+      bool
+      has(const std::string &key) const;
+      /// The entries whose key starts with `prefix` (prefix removed).
+      std::map<std::string, std::string>
+      with_prefix(const std::string &prefix) const;
       const std::string &
       get_string(const std::string &key) const;
 
@@ -63,9 +71,15 @@ namespace vitrum
 
 
     /**
-     * Write mesh, vectors and state to <directory>/checkpoint. It is written
-     * to a temporary folder first and renamed, so a crash while writing
-     * leaves the previous checkpoint intact. The vectors must be ghosted.
+     * Write mesh, vectors and state as a new checkpoint generation:
+     * <directory>/checkpoint-NNNNNN.tmp is written, every file synced to
+     * disk, the folder renamed to checkpoint-NNNNNN (atomic) and then the
+     * symbolic link <directory>/checkpoint switched to it (atomic rename of a
+     * new link). The previous generation is kept, older ones and folders
+     * left by interrupted writes are removed. A kill at any moment leaves
+     * at least one complete generation; resume takes the newest complete
+     * one. The state records the run fingerprint (set_run_fingerprint).
+     * The vectors must be ghosted.
      *
      * A p4est mesh is saved by p4est. A shared mesh (1D) is saved as its
      * refinement tree (one bit per cell, coarse cells in order, children
@@ -92,9 +106,70 @@ namespace vitrum
       const dealii::IndexSet                                &relevant,
       const CheckpointState                                 &state);
 
-    /// Whether <directory>/checkpoint exists.
+    /// Whether <directory> holds a complete checkpoint generation.
     bool
     checkpoint_exists(const std::string &directory);
+
+    /// The folder of the newest complete checkpoint generation in
+    /// <directory> ("" if none); a checkpoint folder of the earlier
+    /// single-folder layout counts as generation 0. Collective: rank 0
+    /// looks, all ranks get its answer.
+    std::string
+    newest_checkpoint(const std::string &directory, MPI_Comm comm);
+
+
+    /**
+     * The run fingerprint: every entry that fixes the discretization and
+     * the physics, as (name, value) pairs. parameter_fingerprint() takes all
+     * entries of the parameter file except those a resumed run may change
+     * (subsections Time stepping, Output, Checkpointing and Solver, which
+     * hold End time and the cadences), and adds for every input file that
+     * the run read (base::record_input_file) a hash of its bytes.
+     */
+    using Fingerprint = std::vector<std::pair<std::string, std::string>>;
+
+    Fingerprint
+    parameter_fingerprint(const dealii::ParameterHandler &prm);
+
+    /// The fingerprint save_checkpoint records and resume compares with.
+    void
+    set_run_fingerprint(const Fingerprint &fingerprint);
+
+    /**
+     * Throws InputError naming every entry in which the checkpoint's
+     * fingerprint differs from the run's (nothing if no run fingerprint
+     * was set or the checkpoint has none).
+     */
+    void
+    check_fingerprint(const CheckpointState &state, const std::string &folder);
+
+
+    /**
+     * Before a resumed run builds anything: the newest complete checkpoint
+     * in `directory` must exist and match the run fingerprint; throws
+     * InputError (on all ranks) otherwise.
+     */
+    void
+    check_resume(const std::string &directory, MPI_Comm comm);
+
+
+    /**
+     * Collective, once per step: makes every rank throw if any rank recorded
+     * an error (base::check_errors), and returns why the run must stop now,
+     * "" if it goes on: a SIGTERM or SIGUSR1 on any rank, or
+     * Checkpointing/Wall time limit about to be reached (the limit less
+     * twice the wall time of the last step).
+     */
+    std::string
+    end_of_step_check(MPI_Comm comm, const CheckpointParameters &parameters);
+
+    /// The line printed when a run stops for `reason` after writing its
+    /// checkpoint.
+    std::string
+    stop_message(const std::string &reason,
+                 double             time,
+                 unsigned int       step,
+                 const std::string &directory);
 
     /// Load the refined mesh into `tria`, which must hold the same coarse
     /// mesh (and periodicity) as the run that wrote it; return the state.

@@ -7,6 +7,8 @@
 
 #include <mpi.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +76,16 @@ namespace vitrum
       n_snapshots() const
       {
         return records.size();
+      }
+
+      /// Whether the last snapshot is of time t (a resumed run that is
+      /// already at its end writes no second one).
+      bool
+      written_at(const double t) const
+      {
+        return !records.empty()
+               && std::abs(records.back().first - t)
+                    <= 1e-12 * std::max(1.0, std::abs(t));
       }
 
     private:

@@ -76,6 +76,12 @@ namespace vitrum
       void
       run() override;
 
+      bool
+      writes_checkpoints() const override
+      {
+        return true;
+      }
+
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
 
@@ -107,6 +113,14 @@ namespace vitrum
 
       StepAttempt
       try_step(double dt, Vector &new_state);
+      /// The error of a first step (only the initial state, backward
+      /// Euler): by step doubling, see try_step. False if a half step
+      /// failed.
+      bool
+      estimate_first_step(double       dt,
+                          const Vector &full_step,
+                          StepAttempt  &attempt);
+      bool checking_first_step = false;
       void
       assemble_newton_system(const Vector &iterate,
                              const Vector &history_term,

@@ -111,6 +111,12 @@ namespace vitrum
       void
       run() override;
 
+      bool
+      writes_checkpoints() const override
+      {
+        return true;
+      }
+
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
 

@@ -26,6 +26,13 @@ namespace vitrum
       virtual void
       run()
         = 0;
+
+      /// Whether the model writes checkpoints and so can be resumed.
+      virtual bool
+      writes_checkpoints() const
+      {
+        return false;
+      }
     };
 
 

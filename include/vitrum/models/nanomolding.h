@@ -110,6 +110,11 @@ namespace vitrum
       run() override;
 
     private:
+      /// Pressure >= 0 and, without a kink, T above the VFT temperature at
+      /// the start and every corner of the schedules.
+      void
+      check_schedules() const;
+
       /// Boundary ids of the generated and shipped geometries.
       enum Boundary : dealii::types::boundary_id
       {
@@ -153,7 +158,9 @@ namespace vitrum
       fem::TimeSteppingParameters                 time_prm;
       fem::OutputParameters                       output_prm;
       dealii::ConditionalOStream                  pcout;
-      dealii::TimerOutput                         timer;
+      /// Made once the input is read: an input error is not buried under
+      /// its warning.
+      std::unique_ptr<dealii::TimerOutput>        timer;
 
       dealii::parallel::distributed::Triangulation<dim> triangulation;
       dealii::FESystem<dim>                             fe;
