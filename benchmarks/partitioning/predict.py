@@ -278,6 +278,10 @@ def run_many(vitrum, jobs, workers):
             key = futures[future]
             try:
                 results[key] = future.result()
+                r = results[key]
+                print("  done %s: glass Ni %.2f (peak %.2f), Co %.2f, crystal %.2f nm"
+                      % (key, r["glass_Ni"], r["glass_peak_Ni"], r["glass_Co"],
+                         r["crystal_nm"]), flush=True)
             except (RuntimeError, ValueError, OSError) as error:
                 print("  %s: %s" % (key, str(error).splitlines()[-1]), flush=True)
                 results[key] = None
