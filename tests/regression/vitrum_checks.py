@@ -1129,10 +1129,15 @@ def check_nanomolding_bad_input(tmp):
         f.write("set Name = x\nset Elements = Ni, Pd\nset Composition = Ni: 50, Pd: 50\n"
                 "set Atomic volume = 0\n")
     bad_kinetics = os.path.join(tmp, "bad_kinetics.prm")
+    # A complete kinetics file whose elements (Cu for Pd) do not match the wire's.
+    materials = os.path.join(ARGS.source, "parameter_files/materials")
+    with open(os.path.join(materials, "Ni45Pd35P16B4-kinetics.prm")) as f:
+        kinetics = f.read()
+    kinetics = (kinetics.replace("Ni, Pd, P, B", "Ni, Cu, P, B")
+                .replace("Ni/(Ni+Pd)", "Ni/(Ni+Cu)")
+                .replace("= Ni45Pd35P16B4.prm", "= " + os.path.join(materials, "Ni45Pd35P16B4.prm")))
     with open(bad_kinetics, "w") as f:
-        f.write("set Molar volume = 9\nset Elements = Ni, Cu\nsubsection Driving force\n"
-                " set Model = Thompson-Spaepen\n set Composition variable = Ni/(Ni+Cu)\n"
-                " set Liquidus temperature table = 0: 900, 1: 1000\nend\n")
+        f.write(kinetics)
     cases = [("set Dimension = 3\n", "Study"),
              (in_section("Nanomolding", {"Pressure": "1.25 bar"}), "Pressure"),
              (in_section("Nanomolding", {"Viscous flow": "false", "Interface diffusion": "false"}),
@@ -1475,7 +1480,7 @@ def check_resume_guard(tmp):
     # Wall time limit, then SIGUSR1 through mpirun.
     out2 = os.path.join(tmp, "out2")
     long_run = write_prm(tmp, base, f"subsection Output\n set Directory = {out2}\nend\n"
-                         "subsection Time stepping\n set Maximum number of steps = 0\n set End time = 400\nend\n"
+                         "subsection Time stepping\n set Maximum number of steps = 0\n set End time = 4000\nend\n"
                          "subsection Checkpointing\n set Wall time limit = 1.5\nend\n", name="limit.prm")
     result = run(2, long_run)
     assert "Wall time limit (1.5 s) reached" in result.stdout, result.stdout[-500:]
@@ -1485,7 +1490,15 @@ def check_resume_guard(tmp):
                          name="nolimit.prm")
     cmd = mpirun(2) + [ARGS.vitrum, "--resume", no_limit]
     process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    # Signal once the resumed run is stepping (its handlers are installed),
+    # not after a fixed sleep that a fast or slow machine gets wrong.
+    deadline = time.time() + 60
+    def rows_written():
+        with open(os.path.join(out2, "time_series.csv")) as f:
+            return f.read().count("\n") - 1
+    while rows_written() < stopped + 5 and process.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the resumed run ended before it could be signalled"
     process.send_signal(signal.SIGUSR1)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 0 and "SIGUSR1 received" in stdout, stdout[-500:] + stderr[-500:]
@@ -1493,7 +1506,7 @@ def check_resume_guard(tmp):
     print(f"SIGUSR1: stopped after step {len(rows) - 1} (resumed at {stopped}), exit 0")
     assert len(rows) - 1 > stopped and [int(r["step"]) for r in rows] == list(range(len(rows)))
     run(2, "--resume", no_limit)
-    assert abs(read_csv(out2)[-1]["time"] - 400) < 1e-9
+    assert abs(read_csv(out2)[-1]["time"] - 4000) < 1e-9
 
 
 CHECKS["resume-guard"] = check_resume_guard
