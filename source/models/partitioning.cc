@@ -860,6 +860,32 @@ namespace vitrum
 
 
     template <int dim>
+    template <typename NodeFunction>
+    void
+    Partitioning<dim>::for_each_owned_node(NodeFunction &&f) const
+    {
+      const unsigned int n_nodes = fe.base_element(0).n_dofs_per_cell();
+      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      std::vector<types::global_dof_index> node(n_independent);
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          cell->get_dof_indices(dofs);
+          for (unsigned int s = 0; s < n_nodes; ++s)
+            {
+              for (unsigned int a = 0; a < n_independent; ++a)
+                node[a] = dofs[fe.component_to_system_index(a, s)];
+              // A node shared by cells is visited more than once; f must
+              // give the same result each time.
+              if (owned_dofs.is_element(node[0]))
+                f(node);
+            }
+        }
+    }
+
+
+    template <int dim>
     double
     Partitioning<dim>::clip_update(const Vector &iterate,
                                    Vector       &update,
@@ -868,48 +894,34 @@ namespace vitrum
       // Node by node, shorten the update of the fractions so that no node
       // loses more than 90 % of any element: a node whose element is nearly
       // used up must not stop all the others (a global damping did).
-      const Vector       x          = ghosted(iterate);
-      const unsigned int n          = n_independent;
-      const unsigned int n_vertices = fe.base_element(0).n_dofs_per_cell();
-      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-      std::vector<types::global_dof_index> node(n);
-      double                               smallest = 1;
-      double                               largest_removed = 0;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          if (!cell->is_locally_owned())
-            continue;
-          cell->get_dof_indices(dofs);
-          for (unsigned int s = 0; s < n_vertices; ++s)
+      const Vector       x               = ghosted(iterate);
+      const unsigned int n               = n_independent;
+      double             smallest        = 1;
+      double             largest_removed = 0;
+      for_each_owned_node(
+        [&](const std::vector<types::global_dof_index> &node) {
+          double x_dependent = 1, dx_dependent = 0, alpha = 1;
+          for (unsigned int a = 0; a < n; ++a)
             {
-              for (unsigned int a = 0; a < n; ++a)
-                node[a] = dofs[fe.component_to_system_index(a, s)];
-              if (!owned_dofs.is_element(node[0]))
-                continue;
-              double x_dependent = 1, dx_dependent = 0, alpha = 1;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  const double xa = x(node[a]), da = update(node[a]);
-                  x_dependent -= xa;
-                  dx_dependent -= da;
-                  if (da < 0)
-                    alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
-                }
-              if (dx_dependent < 0)
-                alpha
-                  = std::min(alpha,
-                             0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
-              if (alpha < 1)
-                for (unsigned int a = 0; a < n; ++a)
-                  {
-                    largest_removed =
-                      std::max(largest_removed,
-                               (1 - alpha) * std::abs(update(node[a])));
-                    update(node[a]) *= alpha;
-                  }
-              smallest = std::min(smallest, alpha);
+              const double xa = x(node[a]), da = update(node[a]);
+              x_dependent -= xa;
+              dx_dependent -= da;
+              if (da < 0)
+                alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
             }
-        }
+          if (dx_dependent < 0)
+            alpha = std::min(alpha,
+                             0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
+          if (alpha < 1)
+            for (unsigned int a = 0; a < n; ++a)
+              {
+                largest_removed
+                  = std::max(largest_removed,
+                             (1 - alpha) * std::abs(update(node[a])));
+                update(node[a]) *= alpha;
+              }
+          smallest = std::min(smallest, alpha);
+        });
       update.compress(VectorOperation::insert);
       constraints.distribute(update);
       if (removed)
@@ -952,6 +964,7 @@ namespace vitrum
       StepAttempt attempt;
       Vector      update(owned_dofs, comm);
       bool        refresh_jacobian = true;
+      bool        any_clip         = false;
       double      previous_change  = 0;
       for (unsigned int it = 0; it < solver_prm.maximum_newton_iterations; ++it)
         {
@@ -985,6 +998,7 @@ namespace vitrum
           double       removed = 0;
           const double clipped = clip_update(new_state, update, &removed);
           new_state.add(1.0, update);
+          any_clip                  = any_clip || clipped < 1.0;
           attempt.newton_iterations = it + 1;
           Vector evolving_update    = update;
           evolving_update.scale(evolving_mask);
@@ -1009,6 +1023,11 @@ namespace vitrum
         }
       if (!attempt.converged)
         return attempt;
+      // An unclipped Newton update keeps every element's amount (the
+      // equations are conservative); a clipped one does not, by up to the
+      // Newton tolerance. Put the amounts back, positivity-preserving.
+      if (any_clip)
+        restore_amounts(new_state);
 
       const auto model      = fem::bdf::error_model(order, n_points, dt, steps);
       Vector     difference = new_state;
@@ -1022,7 +1041,7 @@ namespace vitrum
       if (n_points == 1 && !checking_first_step
           && !estimate_first_step(dt, new_state, attempt))
         return attempt;
-      attempt.observables    = integrate(new_state, T);
+      attempt.observables = integrate(new_state, T);
       return attempt;
     }
 
@@ -1039,9 +1058,9 @@ namespace vitrum
      */
     template <int dim>
     bool
-    Partitioning<dim>::estimate_first_step(const double dt,
-                                    const Vector &full_step,
-                                    StepAttempt  &attempt)
+    Partitioning<dim>::estimate_first_step(const double  dt,
+                                           const Vector &full_step,
+                                           StepAttempt  &attempt)
     {
       checking_first_step = true;
       Vector            half(owned_dofs, comm), twice(owned_dofs, comm);
@@ -1051,10 +1070,10 @@ namespace vitrum
         {
           states.insert(states.begin(), half);
           steps.insert(steps.begin(), 0.5 * dt);
-      const double start = time;
-      time += 0.5 * dt; // the second half step ends at start + dt
+          const double start = time;
+          time += 0.5 * dt; // the second half step ends at start + dt
           second = try_step(0.5 * dt, twice);
-      time = start;
+          time   = start;
           states.erase(states.begin());
           steps.erase(steps.begin());
         }
@@ -1068,7 +1087,8 @@ namespace vitrum
       Vector difference = full_step;
       difference.add(-1.0, twice);
       difference.scale(evolving_mask);
-      const double n = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
+      const double n
+        = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
       // With backward Euler throughout, the two half steps keep half the
       // full step's error.
       attempt.error = (time_prm.order == 1 ? 2.0 : 1.0) * difference.l2_norm()
@@ -1185,12 +1205,39 @@ namespace vitrum
     Partitioning<dim>::restore_amounts(Vector &state) const
     {
       // Coarsening interpolates and so changes the amount of each element a
-      // little; a uniform shift of each fraction (constants satisfy every
-      // constraint) puts back exactly what was there.
-      const Observables o = integrate(state, temperature.value(time));
+      // little. The change is put back in proportion to x_a x_K at each
+      // node: where an element (or the dependent one) is used up nothing
+      // moves, so no fraction turns negative. A uniform shift did that
+      // where a fraction was near zero, and a node below zero froze the
+      // Newton iteration there (the log term is flat below its floor).
+      const Vector x = ghosted(state);
+      Vector       weight(owned_dofs, comm);
+      for_each_owned_node(
+        [&](const std::vector<types::global_dof_index> &node) {
+          double x_dependent = 1;
+          for (const auto dof : node)
+            x_dependent -= x(dof);
+          for (const auto dof : node)
+            weight(dof) = std::max(x(dof), 0.0) * std::max(x_dependent, 0.0);
+        });
+      weight.compress(VectorOperation::insert);
+      constraints.distribute(weight);
+      const double      T         = temperature.value(time);
+      const Observables o         = integrate(state, T);
+      const Observables available = integrate(weight, T);
       for (unsigned int a = 0; a < n_independent; ++a)
-        state.add((initial_amount[a] - o.amount[a]) / volume(),
-                  component_masks[a]);
+        {
+          const double missing = initial_amount[a] - o.amount[a];
+          // (Quadrature at the nodes: the amount of weight is its integral.)
+          if (available.amount[a] > 1e-12 * volume())
+            {
+              Vector component = weight;
+              component.scale(component_masks[a]);
+              state.add(missing / available.amount[a], component);
+            }
+          else
+            state.add(missing / volume(), component_masks[a]);
+        }
     }
 
 
@@ -1581,15 +1628,11 @@ namespace vitrum
             write_fields();
           if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
             write_checkpoint();
-          const std::string stop
-            = fem::end_of_step_check(comm, checkpoint_prm);
+          const std::string stop = fem::end_of_step_check(comm, checkpoint_prm);
           if (!stop.empty())
             {
               write_checkpoint();
-              pcout << fem::stop_message(stop,
-                                         time,
-                                         step,
-                                         output_prm.directory)
+              pcout << fem::stop_message(stop, time, step, output_prm.directory)
                     << std::endl;
               return;
             }

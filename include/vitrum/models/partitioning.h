@@ -161,9 +161,9 @@ namespace vitrum
       /// Euler): by step doubling, see try_step. False if a half step
       /// failed.
       bool
-      estimate_first_step(double       dt,
-                          const Vector &full_step,
-                          StepAttempt  &attempt);
+           estimate_first_step(double        dt,
+                               const Vector &full_step,
+                               StepAttempt  &attempt);
       bool checking_first_step = false;
       void
       assemble_newton_system(const Vector &iterate,
@@ -188,8 +188,15 @@ namespace vitrum
       adapt_mesh();
       Observables
       integrate(const Vector &state, double temperature) const;
+      /// Puts back each element's amount after a mesh change, moving
+      /// fractions in proportion to x_a x_K so none turns negative.
       void
       restore_amounts(Vector &state) const;
+      /// Calls f(node) for every locally owned mesh node, node[a] the dof
+      /// of fraction a there (a < n_independent).
+      template <typename NodeFunction>
+      void
+      for_each_owned_node(NodeFunction &&f) const;
       Vector
       ghosted(const Vector &v) const;
 
