@@ -26,6 +26,7 @@ moves it most.
   predict.py --samples 32 --tx       bands (and Tx), about 20 min on 2 cores
   predict.py --sensitivity           one-at-a-time table
   predict.py --anneals 623:1h        only some anneals (T in K : hold)
+  predict.py --keep DIR              keep the central runs' outputs
 """
 import argparse
 import concurrent.futures
@@ -212,8 +213,9 @@ def normalised(composition):
     return {e: 100.0 * v / total for e, v in composition.items()}
 
 
-def anneal(vitrum, texts, temperature, hold, with_tx):
-    """All predicted numbers of one anneal with one set of inputs."""
+def anneal(vitrum, texts, temperature, hold, with_tx, keep=None):
+    """All predicted numbers of one anneal with one set of inputs; keep: a
+    folder to copy the run's output into."""
     with tempfile.TemporaryDirectory() as folder:
         paths = write_materials(texts, folder)
         out = os.path.join(folder, "out")
@@ -233,6 +235,8 @@ def anneal(vitrum, texts, temperature, hold, with_tx):
             result["crystal_" + e] = float(last["crystal_" + e])
         for e, v in glass_peaks(out).items():
             result["glass_peak_" + e] = v
+        if keep:
+            shutil.copytree(out, keep, dirs_exist_ok=True)
         if with_tx:
             tx = tx_of(vitrum, paths, folder, normalised(glass))
             for rate, value in zip(TX_RATES, tx):
@@ -268,11 +272,14 @@ def percentile(values, q):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def run_many(vitrum, jobs, workers):
-    """jobs: list of (key, texts, T, hold, with_tx) -> {key: result or None}."""
+def run_many(vitrum, jobs, workers, keep=None):
+    """jobs: list of (key, texts, T, hold, with_tx) -> {key: result or None};
+    keep: a folder for the central runs' outputs (<T>K_<hold>)."""
     results = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(anneal, vitrum, texts, T, hold, tx): key
+        futures = {pool.submit(anneal, vitrum, texts, T, hold, tx,
+                               os.path.join(keep, "%gK_%s" % (T, hold))
+                               if keep and key[0] == "central" else None): key
                    for key, texts, T, hold, tx in jobs}
         for future in concurrent.futures.as_completed(futures):
             key = futures[future]
@@ -303,6 +310,7 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--csv", help="write every run's numbers to this CSV")
+    parser.add_argument("--keep", help="keep the central runs' outputs in this folder (<T>K_<hold>)")
     parser.add_argument("--description", choices=sorted(DESCRIPTIONS), default="assessed",
                         help="which material files (default: %(default)s)")
     args = parser.parse_args()
@@ -329,7 +337,7 @@ def main():
                     jobs.append(((r["name"] + ":" + end, T, hold),
                                  with_values(texts, inputs, values), T, hold, args.tx))
     print("%d runs on %d workers" % (len(jobs), args.workers), flush=True)
-    results = run_many(args.vitrum, jobs, args.workers)
+    results = run_many(args.vitrum, jobs, args.workers, args.keep)
 
     if args.csv:
         keys = sorted({k for r in results.values() if r for k in r})
