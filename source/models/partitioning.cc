@@ -162,9 +162,9 @@ namespace vitrum
                                          const thermo::Material &material)
     {
       prm.enter_subsection("Laminate");
-      bilayers          = prm.get_integer("Bilayers");
-      crystal_thickness = prm.get_double("Crystal thickness");
-      glass_thickness   = prm.get_double("Glass thickness");
+      bilayers                    = prm.get_integer("Bilayers");
+      deposited_crystal_thickness = prm.get_double("Crystal thickness");
+      deposited_glass_thickness   = prm.get_double("Glass thickness");
       crystal_composition
         = thermo::parse_composition(prm.get("Crystal composition"),
                                     "Laminate/Crystal composition",
@@ -183,6 +183,12 @@ namespace vitrum
 
       apply_floor(crystal_composition, minimum_fraction);
       apply_floor(glass_composition, minimum_fraction);
+      // The mesh counts sites: a layer of small atoms holds more of them
+      // per nm than one of large atoms.
+      crystal_thickness = deposited_crystal_thickness
+                          / material.volume_ratio(crystal_composition.data());
+      glass_thickness = deposited_glass_thickness
+                        / material.volume_ratio(glass_composition.data());
       if (roughness > 0.25 * std::min(crystal_thickness, glass_thickness))
         throw InputError("Laminate/Interface roughness must be below a "
                          "quarter of the thinner layer");
@@ -1182,16 +1188,19 @@ namespace vitrum
                   o.in_glass[k] += ps.x[k] * (1 - in_crystal) * JxW;
                 }
               o.crystal_region += in_crystal * JxW;
-              o.crystal_volume += phi * JxW;
+              const double ratio = material.volume_ratio(ps.x.data());
+              o.crystal_volume += phi * ratio * JxW;
+              o.glass_volume += (1 - phi) * ratio * JxW;
               const double       z = fe_values.quadrature_point(q)[dim - 1];
               const unsigned int layer
                 = std::min<unsigned int>(laminate.bilayers - 1,
                                          static_cast<unsigned int>(z / P));
-              o.crystal_per_layer[layer] += phi * JxW;
+              o.crystal_per_layer[layer] += phi * ratio * JxW;
             }
         }
       o.free_energy    = Utilities::MPI::sum(o.free_energy, comm) / volume();
       o.crystal_volume = Utilities::MPI::sum(o.crystal_volume, comm);
+      o.glass_volume   = Utilities::MPI::sum(o.glass_volume, comm);
       o.crystal_region = Utilities::MPI::sum(o.crystal_region, comm);
       for (auto *list :
            {&o.amount, &o.in_crystal, &o.in_glass, &o.crystal_per_layer})
@@ -1319,7 +1328,10 @@ namespace vitrum
       std::vector<dealii::Vector<double>> values(quadrature.size(),
                                                  dealii::Vector<double>(
                                                    fe.n_components()));
-      std::vector<double>                 sums(n_bins * (K + 2), 0.0);
+      // Per bin: volume, phi, K fractions and V(x)/V_m (physical length).
+      const unsigned int                  width = K + 3;
+      std::vector<double>                 sums(n_bins * width, 0.0);
+      std::vector<double>                 x(K);
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           if (!cell->is_locally_owned())
@@ -1332,17 +1344,20 @@ namespace vitrum
               const unsigned int b
                 = std::min<unsigned int>(n_bins - 1,
                                          static_cast<unsigned int>(z / bin));
-              double      *row  = &sums[b * (K + 2)];
+              double      *row  = &sums[b * width];
               const double JxW  = fe_values.JxW(q);
               double       rest = 1;
               row[0] += JxW;
               row[1] += values[q][phi_component()] * JxW;
               for (unsigned int a = 0; a < n; ++a)
                 {
-                  row[2 + a] += values[q][a] * JxW;
-                  rest -= values[q][a];
+                  x[a] = values[q][a];
+                  row[2 + a] += x[a] * JxW;
+                  rest -= x[a];
                 }
+              x[n] = rest;
               row[2 + n] += rest * JxW;
+              row[K + 2] += material.volume_ratio(x.data()) * JxW;
             }
         }
       Utilities::MPI::sum(sums, comm, sums);
@@ -1362,12 +1377,17 @@ namespace vitrum
           for (const auto &element : material.elements)
             out << ',' << element;
           out << '\n' << std::setprecision(8);
+          // z of a bin's middle in physical nm: the bins below it, each
+          // bin * V/V_m thick.
+          double z_below = 0;
           for (unsigned int b = 0; b < n_bins; ++b)
             {
-              const double *row = &sums[b * (K + 2)];
+              const double *row = &sums[b * width];
               if (row[0] <= 0)
                 continue;
-              out << (b + 0.5) * bin << ',' << row[1] / row[0];
+              const double thickness = bin * row[K + 2] / row[0];
+              out << z_below + 0.5 * thickness << ',' << row[1] / row[0];
+              z_below += thickness;
               for (unsigned int k = 0; k < K; ++k)
                 out << ',' << 100 * row[2 + k] / row[0];
               out << '\n';
@@ -1475,7 +1495,7 @@ namespace vitrum
       const double area = lateral_area();
       const double crystal_layer
         = current.crystal_volume / area / laminate.bilayers;
-      const double        glass_layer    = laminate.period() - crystal_layer;
+      const double glass_layer = current.glass_volume / area / laminate.bilayers;
       const double        crystal_region = current.crystal_region;
       const double        glass_region   = volume() - crystal_region;
       std::vector<double> phase_row
@@ -1681,9 +1701,10 @@ namespace vitrum
             << "Mean composition of the crystal (phi > 1/2) and glass:"
             << table.str() << "\n"
             << std::setprecision(3) << "Layer thickness: crystal "
-            << crystal_layer << " nm (was " << laminate.crystal_thickness
-            << "), glass " << laminate.period() - crystal_layer << " nm (was "
-            << laminate.glass_thickness << ")\n"
+            << crystal_layer << " nm (was "
+            << laminate.deposited_crystal_thickness << "), glass "
+            << current.glass_volume / lateral_area() / laminate.bilayers
+            << " nm (was " << laminate.deposited_glass_thickness << ")\n"
             << std::defaultfloat << std::setprecision(3)
             << "Largest relative change of an element's amount: " << worst
             << '\n'

@@ -6,6 +6,7 @@
 #include <vitrum/thermo/material.h>
 #include <vitrum/thermo/tdb.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -571,6 +572,46 @@ namespace vitrum
       }
 
 
+      /// "Co: 6.67, Ni: 6.59, ..." (cm^3/mol, every element once) -> m^3/mol
+      /// in the material's order; "" -> empty.
+      std::vector<double>
+      read_element_volumes(const std::string &text,
+                            const std::string &filename,
+                            const Material    &m)
+      {
+        if (trim(text).empty())
+          return {};
+        const auto fail = [&](const std::string &what) {
+          entry_error(filename, "", "Element molar volumes", what);
+        };
+        std::vector<double> v(m.n_components(), -1);
+        for (const auto &item : dealii::Utilities::split_string_list(text, ','))
+          {
+            const auto parts = dealii::Utilities::split_string_list(item, ':');
+            char      *end   = nullptr;
+            const double value
+              = parts.size() == 2 ? std::strtod(parts[1].c_str(), &end) : -1;
+            if (parts.size() != 2 || end == parts[1].c_str() || *end != '\0'
+                || !(value > 1 && value <= 50))
+              fail("'" + item
+                   + "' is not 'Element: V' with 1 < V <= 50 cm^3/mol");
+            const auto it
+              = std::find(m.elements.begin(), m.elements.end(), parts[0]);
+            if (it == m.elements.end())
+              fail("element '" + parts[0] + "' is not in Elements");
+            double &slot = v[it - m.elements.begin()];
+            if (slot > 0)
+              fail("element '" + parts[0] + "' is given twice");
+            slot = value * 1e-6;
+          }
+        for (unsigned int i = 0; i < v.size(); ++i)
+          if (v[i] < 0)
+            fail("no value for " + m.elements[i]
+                 + ": give every element or none");
+        return v;
+      }
+
+
       void
       declare_all(ParameterHandler &prm, const std::vector<std::string> &el)
       {
@@ -580,6 +621,14 @@ namespace vitrum
                           number_pattern(1, false, 50, "cm^3/mol"),
                           "Molar volume V_m in cm^3/mol, one value for all "
                           "elements and phases. Required.");
+        prm.declare_entry("Element molar volumes",
+                          "",
+                          Patterns::Anything(),
+                          "Optional: 'Element: cm^3/mol, ...' for every "
+                          "element. Then lengths of the partitioning model "
+                          "are reported with V(x) = sum x_i V_i (Vegard) "
+                          "on a coordinate that counts sites of V_m; empty: "
+                          "every element has V_m.");
         prm.declare_entry("Gradient energy",
                           "",
                           number_pattern(0, true, 1e-6, "J/m"),
@@ -972,6 +1021,8 @@ namespace vitrum
       };
       m.molar_volume    = number("", "Molar volume") * 1e-6;
       m.gradient_energy = number("", "Gradient energy");
+      m.element_molar_volumes
+        = read_element_volumes(prm.get("Element molar volumes"), filename, m);
 
       prm.enter_subsection("Interface");
       m.interface_energy      = number("Interface", "Energy");

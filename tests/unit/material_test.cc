@@ -492,3 +492,57 @@ end
                                 "set Crystal phase = FCC_B9"));
   EXPECT_NE(message.find("FCC_B9"), std::string::npos) << message;
 }
+
+
+// Element molar volumes: V(x)/V_m by Vegard's rule, 1 without them, and
+// every element or none.
+TEST(Material, ElementMolarVolumesGiveTheVolumeRatio)
+{
+  const std::string text = R"(set Name = v
+set Elements = Co, Ni
+set Molar volume = 7
+set Gradient energy = 1e-10
+subsection Thermodynamic database
+  set File = )" + materials_dir + R"(CrCoNi-TiZrNbHf.tdb
+  set Crystal phase = FCC_A1
+  set Glass phase = LIQUID
+  set Glass transition temperature = 700
+end
+subsection Interface
+  set Energy = 0.1
+  set Width = 1
+  set Mobility prefactor = 1e-5
+  set Mobility activation energy = 100
+end
+subsection Crystal
+  subsection Diffusion
+    set Co = 1e-5, 200
+    set Ni = 1e-5, 200
+  end
+end
+subsection Glass
+  subsection Diffusion
+    set Co = 1e-5, 200
+    set Ni = 1e-5, 200
+  end
+end
+)";
+  const double x[2] = {0.25, 0.75};
+  EXPECT_EQ(Material::read(write_file("v_none.prm", text)).volume_ratio(x), 1.);
+
+  const std::string with = text + "set Element molar volumes = Ni: 6, Co: 10\n";
+  const Material    m    = Material::read(write_file("v_both.prm", with));
+  ASSERT_EQ(m.element_molar_volumes.size(), 2u);
+  EXPECT_DOUBLE_EQ(m.element_molar_volumes[0], 10e-6); // Co, in file order
+  EXPECT_NEAR(m.volume_ratio(x), (0.25 * 10 + 0.75 * 6) / 7., 1e-14);
+
+  std::string message =
+    read_error("v_one.prm", text + "set Element molar volumes = Co: 10\n");
+  EXPECT_NE(message.find("no value for Ni"), std::string::npos) << message;
+  message = read_error("v_bad.prm",
+                       text + "set Element molar volumes = Co: 0, Ni: 6\n");
+  EXPECT_NE(message.find("1 < V <= 50"), std::string::npos) << message;
+  message = read_error("v_other.prm",
+                       text + "set Element molar volumes = Co: 9, Cu: 6\n");
+  EXPECT_NE(message.find("'Cu'"), std::string::npos) << message;
+}

@@ -46,8 +46,13 @@ namespace vitrum
     struct LaminateParameters
     {
       unsigned int        bilayers          = 2;
-      double              crystal_thickness = 18;
-      double              glass_thickness   = 12;
+      /// As deposited (nm): the physical thicknesses, and in the model's
+      /// coordinate, which counts sites of the molar volume V_m (the same
+      /// without element molar volumes; see thermo::Material).
+      double              deposited_crystal_thickness = 18;
+      double              deposited_glass_thickness   = 12;
+      double              crystal_thickness           = 18;
+      double              glass_thickness             = 12;
       std::vector<double> crystal_composition; ///< mole fractions, K
       std::vector<double> glass_composition;   ///< mole fractions, K
       double              minimum_fraction  = 1e-4;
@@ -69,6 +74,7 @@ namespace vitrum
       parse_parameters(dealii::ParameterHandler &prm,
                        const thermo::Material   &material);
 
+      /// Bilayer period in the model's coordinate.
       double
       period() const
       {
@@ -132,8 +138,11 @@ namespace vitrum
         std::vector<double> in_crystal;         ///< int x_k over phi > 1/2
         std::vector<double> in_glass;           ///< int x_k over phi < 1/2
         double              crystal_region = 0; ///< volume where phi > 1/2
-        double              crystal_volume = 0; ///< int phi
-        std::vector<double> crystal_per_layer;  ///< int phi per bilayer slab
+        /// int phi V(x)/V_m and int (1 - phi) V(x)/V_m: the physical
+        /// volumes of the phases (int phi, int 1 - phi with one V_m).
+        double              crystal_volume = 0;
+        double              glass_volume   = 0;
+        std::vector<double> crystal_per_layer; ///< the same per bilayer slab
       };
 
       struct StepAttempt

@@ -28,8 +28,27 @@ namespace vitrum
       std::string              name;
       std::vector<std::string> elements;
 
-      /// Molar volume, same for all elements and phases (m^3/mol).
+      /// Molar volume, same for all elements and phases (m^3/mol): the
+      /// volume per mole of sites the model's densities refer to.
       double molar_volume = 1e-5;
+      /// Molar volume of each element (m^3/mol), if the file gives them;
+      /// empty: every element takes molar_volume. Models that conserve
+      /// atoms on a fixed mesh read their coordinate as sites and turn it
+      /// into physical length with V(x) = sum_i x_i V_i (Vegard).
+      std::vector<double> element_molar_volumes;
+
+      /// V(x) / molar_volume for all K fractions x (1 without element
+      /// molar volumes): physical length per unit of the site coordinate.
+      double
+      volume_ratio(const double *x) const
+      {
+        if (element_molar_volumes.empty())
+          return 1.;
+        double v = 0;
+        for (unsigned int i = 0; i < element_molar_volumes.size(); ++i)
+          v += x[i] * element_molar_volumes[i];
+        return v / molar_volume;
+      }
 
       /// G0 of pure elements: glass is the reference (G0 = 0), the crystal
       /// has G0_i = a_i + b_i T (the lattice stability, J/mol).

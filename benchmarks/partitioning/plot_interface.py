@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Crystal-layer thickness against time of kept anneal runs.
+
+  predict.py --keep DIR            (central runs into DIR/<T>K_<hold>)
+  plot_interface.py DIR [--output PNG]
+
+One curve per run folder (its phases.csv), log time axis: the interface
+position of a diffusion-limited reaction moves as sqrt(t), an
+interface-limited one linearly, and one that has run out of driving force
+levels off; the slope d(thickness)/d(log t) of the last decade is printed
+for each run so the three can be told apart.
+"""
+import argparse
+import csv
+import glob
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def read(folder):
+    with open(os.path.join(folder, "phases.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if float(r["time"]) > 0]
+    return ([float(r["time"]) for r in rows], [float(r["crystal_thickness"]) for r in rows])
+
+
+def thickness_at(times, values, t):
+    """Linear interpolation of the series at t (times ascending)."""
+    for (t0, v0), (t1, v1) in zip(zip(times, values), zip(times[1:], values[1:])):
+        if t0 <= t <= t1:
+            return v0 + (v1 - v0) * (t - t0) / (t1 - t0)
+    return values[-1] if t > times[-1] else values[0]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder")
+    parser.add_argument("--output", help="PNG (default: FOLDER/interface.png)")
+    args = parser.parse_args()
+    runs = sorted(d for d in glob.glob(os.path.join(args.folder, "*"))
+                  if os.path.isfile(os.path.join(d, "phases.csv")))
+    if not runs:
+        raise SystemExit("no phases.csv under %s: run predict.py --keep %s first"
+                         % (args.folder, args.folder))
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for run in runs:
+        times, values = read(run)
+        label = os.path.basename(run).replace("_", ", ")
+        ax.semilogx(times, values, label=label)
+        end = times[-1]
+        slope = thickness_at(times, values, end) - thickness_at(times, values, end / 10)
+        print("%-12s crystal %.2f nm at t = %g s; change over the last decade of t: %+.2f nm"
+              % (label, values[-1], end, slope))
+    ax.axhline(17.0, color="k", lw=0.8, ls=":", label="measured, 623 K / 1 h")
+    ax.set_xlabel("time (s)")
+    ax.set_ylabel("crystal layer (nm)")
+    ax.set_title("CrCoNi/TiZrNbHf bilayer, assessed description (18 nm / 12 nm)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    output = args.output or os.path.join(args.folder, "interface.png")
+    fig.savefig(output, dpi=120)
+    print("wrote", output)
+
+
+if __name__ == "__main__":
+    main()
