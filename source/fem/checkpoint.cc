@@ -218,8 +218,8 @@ namespace vitrum
       void
       sync_path(const fs::path &path, const bool folder)
       {
-        const int fd = ::open(path.c_str(), folder ? O_RDONLY | O_DIRECTORY
-                                                   : O_RDONLY);
+        const int fd
+          = ::open(path.c_str(), folder ? O_RDONLY | O_DIRECTORY : O_RDONLY);
         if (fd < 0)
           throw InputError("cannot open '" + path.string()
                            + "' to sync it to disk");
@@ -287,7 +287,101 @@ namespace vitrum
       bool        run_fingerprint_set = false;
 
       const std::string fingerprint_key = "fingerprint ";
+
+
+      std::string
+      temporary_folder(const std::string &directory, const long number)
+      {
+        return directory + "/" + generation_name(number) + ".tmp";
+      }
+
+
+      /// Collective: rank 0 clears what interrupted writes left and makes
+      /// the new generation's temporary folder; returns its number.
+      long
+      begin_generation(const std::string &directory, MPI_Comm comm)
+      {
+        long number = 0;
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          base::guarded([&]() {
+            fs::create_directories(directory);
+            number = prepare_generation(directory);
+            fs::create_directories(temporary_folder(directory, number));
+          });
+        base::check_errors(comm);
+        return Utilities::MPI::broadcast(comm, number, 0);
+      }
+
+
+      /// Collective, once every rank has written its part: rank 0 adds the
+      /// state (with the run fingerprint and, last, the number of vectors
+      /// that marks the generation complete) and commits the generation.
+      void
+      finish_generation(const std::string     &directory,
+                        const long             number,
+                        const CheckpointState &state,
+                        const std::size_t      n_vectors,
+                        MPI_Comm               comm)
+      {
+        MPI_Barrier(comm);
+        if (Utilities::MPI::this_mpi_process(comm) == 0)
+          base::guarded([&]() {
+            const std::string temporary = temporary_folder(directory, number);
+            CheckpointState   complete  = state;
+            for (const auto &[name, value] : run_fingerprint)
+              complete.set(fingerprint_key + name, value);
+            complete.set("n_vectors", double(n_vectors));
+            complete.write(temporary + "/state.txt");
+            commit_generation(directory, temporary, number);
+          });
+        base::check_errors(comm);
+      }
+
+
+      /// A checkpoint must be of the model that resumes it.
+      void
+      check_model(const CheckpointState &state,
+                  const std::string     &directory,
+                  const std::string     &model)
+      {
+        if (state.get_string("model") != model)
+          throw InputError("Checkpointing/Resume: the checkpoint in '"
+                           + directory + "' was written by model '"
+                           + state.get_string("model") + "'");
+      }
     } // namespace
+
+
+    void
+    save_state_checkpoint(const std::string     &directory,
+                          const CheckpointState &state,
+                          MPI_Comm               comm)
+    {
+      finish_generation(directory,
+                        begin_generation(directory, comm),
+                        state,
+                        0,
+                        comm);
+    }
+
+
+    CheckpointState
+    load_state_checkpoint(const std::string &directory,
+                          MPI_Comm           comm,
+                          const std::string &model)
+    {
+      const std::string folder = newest_checkpoint(directory, comm);
+      if (folder.empty())
+        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
+                         + directory
+                         + "' (run without --resume first, or fix "
+                           "Output/Directory)");
+      CheckpointState state;
+      state.read(folder + "/state.txt");
+      check_fingerprint(state, folder);
+      check_model(state, directory, model);
+      return state;
+    }
 
 
     bool
@@ -420,11 +514,10 @@ namespace vitrum
           if (it == saved.end())
             differences.push_back(name + " (not in the checkpoint)");
           else if (it->second != value)
-            differences.push_back(
-              name.rfind("content of ", 0) == 0 ?
-                name + " changed" :
-                name + " = " + it->second + " in the checkpoint, now "
-                  + value);
+            differences.push_back(name.rfind("content of ", 0) == 0
+                                    ? name + " changed"
+                                    : name + " = " + it->second
+                                        + " in the checkpoint, now " + value);
         }
       for (const auto &[name, value] : saved)
         if (now.count(name) == 0)
@@ -462,10 +555,10 @@ namespace vitrum
     end_of_step_check(MPI_Comm comm, const CheckpointParameters &parameters)
     {
       base::check_errors(comm);
-      static double previous = -1;
-      const double  now      = base::process_wall_seconds();
-      const double  step     = previous < 0 ? 0 : now - previous;
-      previous               = now;
+      static double previous   = -1;
+      const double  now        = base::process_wall_seconds();
+      const double  step       = previous < 0 ? 0 : now - previous;
+      previous                 = now;
       const std::string signal = base::received_stop_signal();
       // 1: SIGUSR1 or another, 2: SIGTERM, 4: wall time limit (rank 0's).
       int local = signal.empty() ? 0 : signal == "SIGTERM" ? 2 : 1;
@@ -479,10 +572,10 @@ namespace vitrum
                     sizeof(limit),
                     "Checkpointing/Wall time limit (%g s) reached",
                     parameters.wall_time_limit);
-      return (any & 2) ? "SIGTERM received" :
-             (any & 1) ? "SIGUSR1 received" :
-             (any & 4) ? std::string(limit) :
-                         "";
+      return (any & 2)   ? "SIGTERM received"
+             : (any & 1) ? "SIGUSR1 received"
+             : (any & 4) ? std::string(limit)
+                         : "";
     }
 
 
@@ -690,20 +783,10 @@ namespace vitrum
     {
       const auto *tria = dynamic_cast<const parallel::TriangulationBase<dim> *>(
         &dof_handler.get_triangulation());
-      const MPI_Comm comm = tria->get_communicator();
-      const bool     root = Utilities::MPI::this_mpi_process(comm) == 0;
-      long           number = 0;
-      if (root)
-        base::guarded([&]() {
-          fs::create_directories(directory);
-          number = prepare_generation(directory);
-          fs::create_directories(directory + "/" + generation_name(number)
-                                 + ".tmp");
-        });
-      base::check_errors(comm);
-      number = Utilities::MPI::broadcast(comm, number, 0);
-      const std::string temporary
-        = directory + "/" + generation_name(number) + ".tmp";
+      const MPI_Comm    comm      = tria->get_communicator();
+      const bool        root      = Utilities::MPI::this_mpi_process(comm) == 0;
+      const long        number    = begin_generation(directory, comm);
+      const std::string temporary = temporary_folder(directory, number);
 
       const auto *distributed
         = dynamic_cast<const parallel::distributed::Triangulation<dim> *>(tria);
@@ -732,19 +815,7 @@ namespace vitrum
           distributed->save(temporary + "/mesh");
         }
 
-      // Every rank has written its part before rank 0 completes the
-      // generation.
-      MPI_Barrier(comm);
-      if (root)
-        base::guarded([&]() {
-          CheckpointState complete = state;
-          for (const auto &[name, value] : run_fingerprint)
-            complete.set(fingerprint_key + name, value);
-          complete.set("n_vectors", double(vectors.size()));
-          complete.write(temporary + "/state.txt");
-          commit_generation(directory, temporary, number);
-        });
-      base::check_errors(comm);
+      finish_generation(directory, number, state, vectors.size(), comm);
     }
 
 
@@ -784,10 +855,7 @@ namespace vitrum
                          const std::string  &model)
     {
       CheckpointState state = load_checkpoint_mesh(directory, tria);
-      if (state.get_string("model") != model)
-        throw InputError("Checkpointing/Resume: the checkpoint in '" + directory
-                         + "' was written by model '"
-                         + state.get_string("model") + "'");
+      check_model(state, directory, model);
       return state;
     }
 
@@ -802,12 +870,11 @@ namespace vitrum
       if (dynamic_cast<const parallel::distributed::Triangulation<dim> *>(
             &dof_handler.get_triangulation())
           == nullptr)
-        load_shared_vectors(newest_checkpoint(
-                              directory,
-                              dof_handler.get_triangulation()
-                                .get_communicator()),
-                            dof_handler,
-                            vectors);
+        load_shared_vectors(
+          newest_checkpoint(directory,
+                            dof_handler.get_triangulation().get_communicator()),
+          dof_handler,
+          vectors);
       else if constexpr (dim > 1)
         {
           parallel::distributed::SolutionTransfer<dim, PETScVector> transfer(

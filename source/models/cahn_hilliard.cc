@@ -22,6 +22,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -45,14 +46,6 @@ namespace vitrum
       {
         Parameters p;
         p.parse_parameters(prm);
-        return p;
-      }
-
-      fem::MeshParameters
-      parsed_mesh(ParameterHandler &prm, const int dim)
-      {
-        fem::MeshParameters p;
-        p.parse_parameters(prm, dim);
         return p;
       }
     } // namespace
@@ -220,71 +213,52 @@ namespace vitrum
 
     template <int dim>
     CahnHilliard<dim>::CahnHilliard(ParameterHandler &prm, MPI_Comm comm)
-        : comm(comm)
+        : Base(prm, comm, "cahn hilliard")
         , physics(parsed_physics<dim>(prm))
-        , mesh_prm(parsed_mesh(prm, dim))
-        , time_prm(parsed<fem::TimeSteppingParameters>(prm))
-        , solver_prm(parsed<fem::SolverParameters>(prm))
-        , output_prm(parsed<fem::OutputParameters>(prm))
-        , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
-        , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-        , triangulation(comm,
-                        Triangulation<dim>::limit_level_difference_at_vertices)
-        , fe(FE_Q<dim>(mesh_prm.polynomial_degree), 2)
-        , dof_handler(triangulation)
-        , solver(comm, solver_prm)
-        , controller(time_prm)
-        , fields(output_prm.directory, "fields", comm)
-        , clock(time_prm.end_time)
     {
+      this->set_finite_element(FE_Q<dim>(mesh_prm.polynomial_degree), 2);
+    }
+
+
+    template <int dim>
+    std::string
+    CahnHilliard<dim>::title() const
+    {
+      return "Cahn-Hilliard, " + std::to_string(dim) + "D";
+    }
+
+
+    template <int dim>
+    std::vector<fem::Table>
+    CahnHilliard<dim>::tables() const
+    {
+      std::vector<std::string> columns
+        = {"step", "time", "dt", "free_energy", "mass"};
+      for (const auto &c : Base::solver_columns())
+        columns.push_back(c);
+      return {{"time_series.csv", columns}};
     }
 
 
     template <int dim>
     void
-    CahnHilliard<dim>::setup_dofs()
+    CahnHilliard<dim>::after_setup_dofs()
     {
-      TimerOutput::Scope scope(timer, "setup dofs");
-      dof_handler.distribute_dofs(fe);
-      fem::setup_system(dof_handler,
-                        mesh_prm,
-                        comm,
-                        owned_dofs,
-                        relevant_dofs,
-                        constraints,
-                        jacobian);
-      residual.reinit(owned_dofs, comm);
-      solver.reset();
-
-      concentration_mask.reinit(owned_dofs, comm);
+      concentration_mask.reinit(this->owned_dofs, comm);
       VectorTools::interpolate(dof_handler,
                                Functions::ConstantFunction<dim>(
                                  std::vector<double>{1.0, 0.0}),
                                concentration_mask);
-    }
-
-
-    template <int dim>
-    typename CahnHilliard<dim>::Vector
-    CahnHilliard<dim>::ghosted(const Vector &v) const
-    {
-      Vector result(owned_dofs, relevant_dofs, comm);
-      result = v;
-      return result;
+      // The time error is measured in c.
+      this->time_error_mask = concentration_mask;
     }
 
 
     template <int dim>
     void
-    CahnHilliard<dim>::interpolate_initial_condition()
+    CahnHilliard<dim>::initial_state(Vector &state) const
     {
-      states.assign(1, Vector(owned_dofs, comm));
-      steps.clear();
-      VectorTools::interpolate(dof_handler,
-                               InitialState<dim>(physics),
-                               states[0]);
-      constraints.distribute(states[0]);
+      VectorTools::interpolate(dof_handler, InitialState<dim>(physics), state);
     }
 
 
@@ -292,28 +266,8 @@ namespace vitrum
     void
     CahnHilliard<dim>::start_new_run()
     {
-      fem::make_box_mesh(triangulation, mesh_prm);
-      setup_dofs();
-      interpolate_initial_condition();
-      for (unsigned int cycle = 0; cycle < mesh_prm.initial_adaptation; ++cycle)
-        {
-          const unsigned int cells_before
-            = triangulation.n_global_active_cells();
-          fem::flag_cells_by_gradient(dof_handler,
-                                      ghosted(states[0]),
-                                      {0},
-                                      mesh_prm);
-          triangulation.execute_coarsening_and_refinement();
-          setup_dofs();
-          interpolate_initial_condition();
-          if (triangulation.n_global_active_cells() == cells_before)
-            break;
-        }
-      const Integrals integrals = integrate(states[0]);
-      initial_mass              = integrals.mass;
-      free_energy               = integrals.free_energy;
-      time                      = 0;
-      step                      = 0;
+      Base::start_new_run();
+      initial_mass = current.mass;
     }
 
 
@@ -321,10 +275,10 @@ namespace vitrum
     typename CahnHilliard<dim>::Integrals
     CahnHilliard<dim>::integrate(const Vector &state) const
     {
-      TimerOutput::Scope               scope(timer, "free energy and mass");
-      const Vector                     state_with_ghosts = ghosted(state);
-      const QGauss<dim>                quadrature(fe.degree + 1);
-      FEValues<dim>                    fe_values(fe,
+      TimerOutput::Scope               scope(*timer, "free energy and mass");
+      const Vector                     state_with_ghosts = this->ghosted(state);
+      const QGauss<dim>                quadrature(fe->degree + 1);
+      FEValues<dim>                    fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_JxW_values);
@@ -354,8 +308,17 @@ namespace vitrum
 
 
     template <int dim>
+    double
+    CahnHilliard<dim>::observe(const Vector &state, double)
+    {
+      candidate = integrate(state);
+      return candidate.free_energy;
+    }
+
+
+    template <int dim>
     void
-    CahnHilliard<dim>::restore_mass(Vector &state) const
+    CahnHilliard<dim>::restore_conserved(Vector &state) const
     {
       // Coarsening interpolates and so loses or gains a little solute; a
       // uniform shift (a constant is in the FE space and satisfies every
@@ -426,13 +389,14 @@ namespace vitrum
 
     template <int dim>
     void
-    CahnHilliard<dim>::assemble_newton_system(const Vector &iterate,
-                                              const Vector &history_term,
-                                              const double  a0,
-                                              const double  dt,
-                                              const bool    with_matrix)
+    CahnHilliard<dim>::assemble(const Vector &iterate,
+                                const Vector &history_term,
+                                const double  a0,
+                                const double  dt,
+                                double,
+                                const bool with_matrix)
     {
-      TimerOutput::Scope scope(timer, "assembly");
+      TimerOutput::Scope scope(*timer, "assembly");
       if (with_matrix)
         jacobian = 0;
       residual = 0;
@@ -440,20 +404,21 @@ namespace vitrum
       const double dt_mobility = dt * physics.mobility;
       const double kappa       = physics.kappa;
 
-      const Vector current = ghosted(iterate);
+      const Vector state = this->ghosted(iterate);
 
-      const QGauss<dim>  quadrature(fe.degree + 1);
-      FEValues<dim>      fe_values(fe,
+      const QGauss<dim>  quadrature(fe->degree + 1);
+      FEValues<dim>      fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_JxW_values);
-      const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
-      const unsigned int n_s = n_dofs / 2;
+      const unsigned int n_q        = quadrature.size(),
+                         n_dofs     = fe->n_dofs_per_cell();
+      const unsigned int        n_s = n_dofs / 2;
       std::vector<unsigned int> component(n_dofs), scalar_index(n_dofs);
       for (unsigned int i = 0; i < n_dofs; ++i)
         {
-          component[i]    = fe.system_to_component_index(i).first;
-          scalar_index[i] = fe.system_to_component_index(i).second;
+          component[i]    = fe->system_to_component_index(i).first;
+          scalar_index[i] = fe->system_to_component_index(i).second;
         }
       std::map<unsigned int, ReferenceCell> references;
 
@@ -489,7 +454,7 @@ namespace vitrum
             }
           const ReferenceCell &ref = reference->second;
 
-          cell->get_dof_values(current, local_state);
+          cell->get_dof_values(state, local_state);
           cell->get_dof_values(history_term, local_history);
           for (unsigned int i = 0; i < n_dofs; ++i)
             if (component[i] == 0)
@@ -572,443 +537,81 @@ namespace vitrum
 
 
     template <int dim>
-    typename CahnHilliard<dim>::StepAttempt
-    CahnHilliard<dim>::try_step(const double dt, Vector &new_state)
-    {
-      // (A checkpoint of a higher-order run may hold more states.)
-      const unsigned int n_points
-        = std::min<unsigned int>(states.size(), time_prm.order + 1);
-      const unsigned int order
-        = std::min<unsigned int>(time_prm.order, n_points);
-      const auto bdf = fem::bdf::coefficients(order, dt, steps);
-      const auto w   = fem::bdf::extrapolation_weights(n_points, dt, steps);
-
-      // dt * dc/dt = a0 c_{n+1} + history_term: the c equation is
-      // multiplied by dt so that both blocks of the Jacobian have similar
-      // size whatever the step.
-      const double a0 = bdf[0] * dt;
-      Vector       history_term(owned_dofs, comm);
-      for (unsigned int k = 0; k + 1 < bdf.size() && k < n_points; ++k)
-        history_term.add(bdf[k + 1] * dt, states[k]);
-      const Vector history_with_ghosts = ghosted(history_term);
-
-      Vector predictor(owned_dofs, comm);
-      for (unsigned int k = 0; k < n_points; ++k)
-        predictor.add(w[k], states[k]);
-      new_state = predictor;
-
-      // Newton's method that keeps its Jacobian (and so its LU factors)
-      // while the iteration contracts fast, and refreshes it otherwise:
-      // the predictor is close to the solution, so one factorization per
-      // step is usually enough.
-      StepAttempt attempt;
-      Vector      update(owned_dofs, comm);
-      bool        refresh_jacobian = true;
-      double      previous_change  = 0;
-      for (unsigned int it = 0; it < solver_prm.maximum_newton_iterations; ++it)
-        {
-          assemble_newton_system(new_state,
-                                 history_with_ghosts,
-                                 a0,
-                                 dt,
-                                 refresh_jacobian);
-          {
-            TimerOutput::Scope scope(timer, "linear solve");
-            try
-              {
-                const unsigned int before = solver.factorizations();
-                solver.solve(jacobian, update, residual);
-                attempt.factorizations += solver.factorizations() - before;
-              }
-            catch (const SolverError &)
-              {
-                return attempt; // not converged: the step is retried
-              }
-          }
-          constraints.distribute(update);
-          new_state.add(1.0, update);
-          attempt.newton_iterations = it + 1;
-          const double change       = update.linfty_norm();
-          if (!std::isfinite(change))
-            return attempt;
-          if (physics.linearly_implicit)
-            {
-              attempt.converged = true;
-              break;
-            }
-          // With contraction rate r the error left after this update is
-          // about change * r / (1 - r): stop once that is below tolerance.
-          const double rate = it > 0 ? change / previous_change : 1.0;
-          if (change <= solver_prm.newton_tolerance
-              || (rate < 0.5
-                  && change * rate / (1 - rate) <= solver_prm.newton_tolerance))
-            {
-              attempt.converged = true;
-              break;
-            }
-          // Keep the factors while each iteration gains a factor 3 or
-          // more: triangular solves are far cheaper than a factorization
-          // (a limit of 0.1 needed 60 % more factorizations on PFHub 1a, 0.5
-          // made Newton fail).
-          refresh_jacobian = it > 0 && rate > 0.3;
-          previous_change  = change;
-        }
-      if (!attempt.converged)
-        return attempt;
-
-      const auto model      = fem::bdf::error_model(order, n_points, dt, steps);
-      Vector     difference = new_state;
-      difference.add(-1.0, predictor);
-      difference.scale(concentration_mask);
-      // Root mean square over the c unknowns (as SUNDIALS does): a brief
-      // local transient after remeshing must not throttle the whole run.
-      const double n_c          = 0.5 * dof_handler.n_dofs();
-      const double rms          = difference.l2_norm() / std::sqrt(n_c);
-      attempt.error             = model.factor * rms;
-      attempt.error_exponent    = model.exponent;
-      if (n_points == 1 && !checking_first_step
-          && !estimate_first_step(dt, new_state, attempt))
-        return attempt;
-      const Integrals integrals = integrate(new_state);
-      attempt.free_energy       = integrals.free_energy;
-      attempt.mass              = integrals.mass;
-      return attempt;
-    }
-
-
-    /**
-     * The first step has only the initial state to extrapolate from, so
-     * Milne's device has no second predictor order to compare with: the
-     * step is repeated as two half steps (backward Euler, then the
-     * run's order), whose result is far more accurate, and the root mean
-     * square of their difference from the full step estimates its error
-     * (exponent 1/2). Fast modes that both damp do not count, as they
-     * would in the whole change c1 - c0. The full step's state stays the
-     * step's result; the half steps only judge it.
-     */
-    template <int dim>
-    bool
-    CahnHilliard<dim>::estimate_first_step(const double dt,
-                                    const Vector &full_step,
-                                    StepAttempt  &attempt)
-    {
-      checking_first_step = true;
-      Vector            half(owned_dofs, comm), twice(owned_dofs, comm);
-      const StepAttempt first = try_step(0.5 * dt, half);
-      StepAttempt       second;
-      if (first.converged)
-        {
-          states.insert(states.begin(), half);
-          steps.insert(steps.begin(), 0.5 * dt);
-          second = try_step(0.5 * dt, twice);
-          states.erase(states.begin());
-          steps.erase(steps.begin());
-        }
-      checking_first_step = false;
-      attempt.factorizations += first.factorizations + second.factorizations;
-      if (!second.converged)
-        {
-          attempt.converged = false;
-          return false;
-        }
-      Vector difference = full_step;
-      difference.add(-1.0, twice);
-      difference.scale(concentration_mask);
-      const double n = 0.5 * dof_handler.n_dofs();
-      // With backward Euler throughout, the two half steps keep half the
-      // full step's error.
-      attempt.error = (time_prm.order == 1 ? 2.0 : 1.0) * difference.l2_norm()
-                      / std::sqrt(n);
-      attempt.error_exponent = 0.5;
-      return true;
-    }
-
-
-    template <int dim>
-    void
-    CahnHilliard<dim>::accept_step(const double dt, Vector &new_state)
-    {
-      states.insert(states.begin(), new_state);
-      steps.insert(steps.begin(), dt);
-      // BDF of order q needs q past states, its predictor one more.
-      while (states.size() > time_prm.order + 1)
-        states.pop_back();
-      while (steps.size() > time_prm.order)
-        steps.pop_back();
-      time += dt;
-      ++step;
-    }
-
-
-    template <int dim>
-    bool
-    CahnHilliard<dim>::adapt_mesh()
-    {
-      TimerOutput::Scope  scope(timer, "mesh adaptation");
-      std::vector<Vector> old_states;
-      for (const auto &s : states)
-        old_states.push_back(ghosted(s));
-      fem::flag_cells_by_gradient(dof_handler, old_states[0], {0}, mesh_prm);
-
-      if (!fem::any_cell_flagged(triangulation))
-        return false;
-      std::vector<Vector *> outputs;
-      for (auto &s : states)
-        outputs.push_back(&s);
-      fem::refine_and_transfer(
-        triangulation,
-        dof_handler,
-        old_states,
-        outputs,
-        [this]() { setup_dofs(); },
-        owned_dofs);
-      for (auto &s : states)
-        {
-          constraints.distribute(s);
-          restore_mass(s);
-        }
-      return true;
-    }
-
-
-    template <int dim>
     void
     CahnHilliard<dim>::write_fields()
     {
-      TimerOutput::Scope scope(timer, "output");
-      const Vector       state = ghosted(states[0]);
+      TimerOutput::Scope scope(*timer, "output");
+      const Vector       state = this->ghosted(states[0]);
       DataOut<dim>       data_out;
       data_out.attach_dof_handler(dof_handler);
       data_out.add_data_vector(state,
                                std::vector<std::string>{"c", "mu"},
                                DataOut<dim>::type_dof_data);
-      dealii::Vector<float> subdomain(triangulation.n_active_cells());
-      subdomain = triangulation.locally_owned_subdomain();
+      dealii::Vector<float> subdomain(this->triangulation.n_active_cells());
+      subdomain = this->triangulation.locally_owned_subdomain();
       data_out.add_data_vector(subdomain, "subdomain");
       data_out.build_patches(mesh_prm.polynomial_degree);
-      fields.write(data_out, time);
+      this->fields.write(data_out, time);
     }
 
 
     template <int dim>
     void
-    CahnHilliard<dim>::write_checkpoint() const
+    CahnHilliard<dim>::save_physics(fem::CheckpointState &state) const
     {
-      TimerOutput::Scope   scope(timer, "checkpoint");
-      fem::CheckpointState state;
-      state.set("model", "cahn hilliard");
-      state.set("wall time", clock.elapsed_seconds());
-      fem::save_step_history(state,
-                             time,
-                             step,
-                             statistics,
-                             controller,
-                             steps,
-                             states.size());
       state.set("initial mass", initial_mass);
-      state.set("field records", fields.serialize());
-
-      fem::save_checkpoint(output_prm.directory,
-                           dof_handler,
-                           states,
-                           relevant_dofs,
-                           state);
     }
 
 
     template <int dim>
     void
-    CahnHilliard<dim>::resume_from_checkpoint()
+    CahnHilliard<dim>::load_physics(const fem::CheckpointState &state)
     {
-      fem::make_box_mesh(triangulation, mesh_prm, false);
-      const fem::CheckpointState state
-        = fem::load_checkpoint_mesh(output_prm.directory,
-                                    triangulation,
-                                    "cahn hilliard");
-      if (state.has("wall time"))
-        clock.set_earlier_seconds(state.get_double("wall time"));
-      setup_dofs();
-      const unsigned int n_states = fem::load_step_history(state,
-                                                           time,
-                                                           step,
-                                                           statistics,
-                                                           controller,
-                                                           steps);
-      fem::load_checkpoint_vectors(output_prm.directory,
-                                   dof_handler,
-                                   n_states,
-                                   owned_dofs,
-                                   comm,
-                                   states);
-
       initial_mass = state.get_double("initial mass");
-      fields.deserialize(state.get_string("field records"));
-      free_energy = integrate(states[0]).free_energy;
     }
 
 
     template <int dim>
     void
-    CahnHilliard<dim>::report_step(const StepAttempt &attempt,
-                                   const Integrals   &integrals)
+    CahnHilliard<dim>::write_rows()
     {
-      free_energy          = integrals.free_energy;
-      const double last_dt = steps.empty() ? 0.0 : steps[0];
-      clock.record(time, last_dt);
-      csv->add_row({double(step),
-                    time,
-                    last_dt,
-                    integrals.free_energy,
-                    integrals.mass,
-                    double(dof_handler.n_dofs()),
-                    double(triangulation.n_global_active_cells()),
-                    double(attempt.newton_iterations),
-                    double(attempt.factorizations),
-                    double(statistics.rejected),
-                    clock.elapsed_seconds()});
-      if (output_prm.progress_every == 0
-          || step % output_prm.progress_every != 0)
-        return;
-      char line[256];
-      std::snprintf(
-        line,
-        sizeof(line),
-        "step %6u  t %10.4e  dt %9.3e  F %12.6e  Newton %u  "
-        "LU %u  DoFs %8llu  wall %s  left %s",
-        step,
-        time,
-        last_dt,
-        integrals.free_energy,
-        attempt.newton_iterations,
-        attempt.factorizations,
-        static_cast<unsigned long long>(dof_handler.n_dofs()),
-        base::format_duration(clock.elapsed_seconds()).c_str(),
-        base::format_duration(clock.estimated_seconds_left()).c_str());
-      pcout << line << std::endl;
+      std::vector<double> row
+        = {double(step), time, last_dt, current.free_energy, current.mass};
+      for (const double v : this->solver_values())
+        row.push_back(v);
+      this->table(0).add_row(row);
     }
 
 
     template <int dim>
-    void
-    CahnHilliard<dim>::run()
+    std::string
+    CahnHilliard<dim>::progress_details() const
     {
-      output_prm.make_directory(comm);
-      const bool resume = checkpoint_prm.resume;
-      pcout << "vitrum: Cahn-Hilliard, " << dim << "D, "
-            << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
-            << (resume ? ", resuming from checkpoint" : "") << std::endl;
-
-      const std::vector<std::string> columns = {"step",
-                                                "time",
-                                                "dt",
-                                                "free_energy",
-                                                "mass",
-                                                "dofs",
-                                                "cells",
-                                                "newton_iterations",
-                                                "factorizations",
-                                                "rejected_steps",
-                                                "wall_time"};
-      const std::string csv_file = output_prm.directory + "/time_series.csv";
-      const bool        root     = Utilities::MPI::this_mpi_process(comm) == 0;
-      if (resume)
-        {
-          resume_from_checkpoint();
-          csv
-            = std::make_unique<base::CsvWriter>(csv_file, columns, root, step);
-        }
-      else
-        {
-          csv = std::make_unique<base::CsvWriter>(csv_file, columns, root);
-          start_new_run();
-          report_step(StepAttempt(), {free_energy, initial_mass});
-          write_fields();
-        }
-
-      std::vector<double> targets = output_prm.output_times;
-      targets.push_back(time_prm.end_time);
-      controller.set_target_times(targets);
-
-      Vector new_state(owned_dofs, comm);
-      while (!time_prm.finished(time, step))
-        {
-          const double dt = controller.step_from(time);
-          new_state.reinit(owned_dofs, comm);
-          const StepAttempt attempt = try_step(dt, new_state);
-          statistics.factorizations += attempt.factorizations;
-          // Energy must not rise: a step that raises it is too long.
-          const bool energy_rose
-            = attempt.free_energy > free_energy + 1e-10 * std::abs(free_energy);
-          if (!fem::judge_step(controller,
-                               statistics,
-                               dt,
-                               {attempt.converged,
-                                attempt.error,
-                                attempt.error_exponent,
-                                energy_rose},
-                               time,
-                               ""))
-            continue;
-
-          accept_step(dt, new_state);
-          ++statistics.steps_since_remesh;
-          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
-              && adapt_mesh())
-            statistics.steps_since_remesh = 0;
-          // The step already integrated its new state; only a new mesh
-          // changes F and the mass to report.
-          report_step(attempt,
-                      statistics.steps_since_remesh == 0
-                        ? integrate(states[0])
-                        : Integrals{attempt.free_energy, attempt.mass});
-          if (output_prm.fields_due(time, step))
-            write_fields();
-          if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
-            write_checkpoint();
-          const std::string stop
-            = fem::end_of_step_check(comm, checkpoint_prm);
-          if (!stop.empty())
-            {
-              write_checkpoint();
-              pcout << fem::stop_message(stop,
-                                         time,
-                                         step,
-                                         output_prm.directory)
-                    << std::endl;
-              return;
-            }
-        }
-
-      if (!fields.written_at(time))
-        write_fields();
-      write_checkpoint();
-      base::check_errors(comm);
-      print_summary();
+      char text[48];
+      std::snprintf(text, sizeof(text), "F %12.6e  ", current.free_energy);
+      return text + this->solver_progress();
     }
 
 
     template <int dim>
-    void
-    CahnHilliard<dim>::print_summary() const
+    std::string
+    CahnHilliard<dim>::summary() const
     {
-      const double                   mass = integrate(states[0]).mass;
-      Utilities::System::MemoryStats memory;
-      Utilities::System::get_memory_stats(memory);
-      const double peak_mb = Utilities::MPI::sum(memory.VmHWM / 1024.0, comm);
-      pcout << "\nFinished at t = " << time << " after " << step << " steps; "
-            << statistics.summary() << "\n"
-            << "Free energy F = " << std::setprecision(10) << free_energy
-            << ", relative mass change " << std::setprecision(3)
-            << (mass - initial_mass) / std::abs(initial_mass) << '\n'
-            << "DoFs " << dof_handler.n_dofs() << ", cells "
-            << triangulation.n_global_active_cells() << ", wall time "
-            << base::format_duration(clock.elapsed_seconds()) << '\n'
-            << "Peak memory: " << std::fixed << std::setprecision(1) << peak_mb
-            << " MB (sum over ranks)" << std::defaultfloat << '\n'
-            << "Results in " << output_prm.directory
-            << "/: fields.pvd (ParaView), time_series.csv, checkpoint/"
-            << std::endl;
-      timer.print_summary();
+      std::ostringstream out;
+      out << this->statistics.summary() << "\n"
+          << "Free energy F = " << std::setprecision(10) << current.free_energy
+          << ", relative mass change " << std::setprecision(3)
+          << (current.mass - initial_mass) / std::abs(initial_mass) << '\n'
+          << "Cells " << this->triangulation.n_global_active_cells() << '\n';
+      return out.str();
+    }
+
+
+    template <int dim>
+    std::string
+    CahnHilliard<dim>::result_files() const
+    {
+      return "fields.pvd (ParaView), time_series.csv, checkpoint/";
     }
 
 

@@ -296,26 +296,13 @@ namespace vitrum
 
     template <int dim>
     Partitioning<dim>::Partitioning(ParameterHandler &prm, MPI_Comm comm)
-        : comm(comm)
+        : Base(prm, comm, "partitioning")
         , material(read_material(prm))
         , n_independent(material.n_components() - 1)
         , temperature(
             base::Schedule::constant(300, base::Quantity::temperature()))
-        , mesh_prm()
-        , time_prm(parsed<fem::TimeSteppingParameters>(prm))
-        , solver_prm(parsed<fem::SolverParameters>(prm))
-        , output_prm(parsed<fem::OutputParameters>(prm))
-        , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
-        , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , timer(comm, pcout, TimerOutput::never, TimerOutput::wall_times)
-        , triangulation(comm)
-        , fe(FE_Q<dim>(1), 2 * (material.n_components() - 1) + 1)
-        , dof_handler(triangulation)
-        , solver(comm, solver_prm)
-        , controller(time_prm)
-        , fields(output_prm.directory, "fields", comm)
-        , clock(time_prm.end_time)
     {
+      this->set_finite_element(FE_Q<dim>(1), 2 * n_independent + 1);
       laminate.parse_parameters(prm, material);
       prm.enter_subsection("Partitioning");
       profile_resolution = prm.get_double("Profile resolution");
@@ -325,7 +312,6 @@ namespace vitrum
                                           base::Quantity::temperature());
       prm.leave_subsection();
 
-      mesh_prm.parse_parameters(prm, dim);
       if (mesh_prm.polynomial_degree != 1)
         throw InputError("Mesh/Polynomial degree: the partitioning model uses "
                          "linear elements (1), which keep the mole fractions "
@@ -341,6 +327,49 @@ namespace vitrum
         throw InputError("Laminate/Interface roughness must be 0 in "
                          "Dimension = 1 (a 1D laminate has flat interfaces); "
                          "use Dimension = 2 or 3 for rough ones");
+    }
+
+
+    template <int dim>
+    std::string
+    Partitioning<dim>::title() const
+    {
+      return "partitioning, " + material.name + ", " + std::to_string(dim)
+             + "D, " + std::to_string(laminate.bilayers) + " bilayer(s)";
+    }
+
+
+    template <int dim>
+    std::string
+    Partitioning<dim>::details() const
+    {
+      return "Temperature: " + temperature.describe() + "\n";
+    }
+
+
+    template <int dim>
+    std::vector<fem::Table>
+    Partitioning<dim>::tables() const
+    {
+      std::vector<std::string> columns
+        = {"step", "time", "dt", "temperature", "free_energy"};
+      for (const auto &c : Base::solver_columns())
+        columns.push_back(c);
+      std::vector<std::string> phase_columns = {"step",
+                                                "time",
+                                                "temperature",
+                                                "crystal_thickness",
+                                                "glass_thickness"};
+      for (const auto &e : material.elements)
+        columns.push_back("mean_" + e);
+      for (const auto &e : material.elements)
+        phase_columns.push_back("crystal_" + e);
+      for (const auto &e : material.elements)
+        phase_columns.push_back("glass_" + e);
+      for (unsigned int k = 0; k < laminate.bilayers; ++k)
+        phase_columns.push_back("thickness_crystal_layer_"
+                                + std::to_string(k + 1));
+      return {{"time_series.csv", columns}, {"phases.csv", phase_columns}};
     }
 
 
@@ -365,21 +394,9 @@ namespace vitrum
 
     template <int dim>
     void
-    Partitioning<dim>::setup_dofs()
+    Partitioning<dim>::after_setup_dofs()
     {
-      TimerOutput::Scope scope(timer, "setup dofs");
-      fem::distribute_dofs(dof_handler, fe);
-      fem::setup_system(dof_handler,
-                        mesh_prm,
-                        comm,
-                        owned_dofs,
-                        relevant_dofs,
-                        constraints,
-                        jacobian);
-      residual.reinit(owned_dofs, comm);
-      solver.reset();
-
-      const unsigned int  n_components = fe.n_components();
+      const unsigned int  n_components = fe->n_components();
       std::vector<double> evolving(n_components, 0.0);
       for (unsigned int a = 0; a < n_independent; ++a)
         evolving[a] = 1;
@@ -388,6 +405,8 @@ namespace vitrum
       VectorTools::interpolate(dof_handler,
                                Functions::ConstantFunction<dim>(evolving),
                                evolving_mask);
+      // The time error is measured in the fractions and phi.
+      this->time_error_mask = evolving_mask;
       component_masks.resize(n_independent);
       for (unsigned int a = 0; a < n_independent; ++a)
         {
@@ -398,16 +417,6 @@ namespace vitrum
                                    Functions::ConstantFunction<dim>(unit),
                                    component_masks[a]);
         }
-    }
-
-
-    template <int dim>
-    typename Partitioning<dim>::Vector
-    Partitioning<dim>::ghosted(const Vector &v) const
-    {
-      Vector result(owned_dofs, relevant_dofs, comm);
-      result = v;
-      return result;
     }
 
 
@@ -508,59 +517,35 @@ namespace vitrum
 
     template <int dim>
     void
-    Partitioning<dim>::interpolate_initial_condition()
+    Partitioning<dim>::initial_state(Vector &state) const
     {
-      states.assign(1, Vector(owned_dofs, comm));
-      steps.clear();
       VectorTools::interpolate(dof_handler,
                                InitialLaminate<dim>(laminate,
                                                     material,
                                                     temperature.value(0)),
-                               states[0]);
-      constraints.distribute(states[0]);
+                               state);
     }
 
 
-    namespace
+    template <int dim>
+    std::vector<unsigned int>
+    Partitioning<dim>::refinement_components() const
     {
-      std::vector<unsigned int>
-      refinement_components(const unsigned int n_independent)
-      {
-        // Refine where any mole fraction or the phase field changes fast.
-        std::vector<unsigned int> components;
-        for (unsigned int a = 0; a < n_independent; ++a)
-          components.push_back(a);
-        components.push_back(2 * n_independent);
-        return components;
-      }
-    } // namespace
+      // Refine where any mole fraction or the phase field changes fast.
+      std::vector<unsigned int> components;
+      for (unsigned int a = 0; a < n_independent; ++a)
+        components.push_back(a);
+      components.push_back(phi_component());
+      return components;
+    }
 
 
     template <int dim>
     void
     Partitioning<dim>::start_new_run()
     {
-      fem::make_box_mesh(triangulation, mesh_prm);
-      setup_dofs();
-      interpolate_initial_condition();
-      for (unsigned int cycle = 0; cycle < mesh_prm.initial_adaptation; ++cycle)
-        {
-          const unsigned int cells_before
-            = triangulation.n_global_active_cells();
-          fem::flag_cells_by_gradient(dof_handler,
-                                      ghosted(states[0]),
-                                      refinement_components(n_independent),
-                                      mesh_prm);
-          triangulation.execute_coarsening_and_refinement();
-          setup_dofs();
-          interpolate_initial_condition();
-          if (triangulation.n_global_active_cells() == cells_before)
-            break;
-        }
-      current        = integrate(states[0], temperature.value(0));
+      Base::start_new_run();
       initial_amount = current.amount;
-      time           = 0;
-      step           = 0;
     }
 
 
@@ -641,14 +626,15 @@ namespace vitrum
 
     template <int dim>
     void
-    Partitioning<dim>::assemble_newton_system(const Vector &iterate,
-                                              const Vector &history_term,
-                                              const double  a0,
-                                              const double  dt,
-                                              const double  T,
-                                              const bool    with_matrix)
+    Partitioning<dim>::assemble(const Vector &iterate,
+                                const Vector &history_term,
+                                const double  a0,
+                                const double  dt,
+                                const double  t,
+                                const bool    with_matrix)
     {
-      TimerOutput::Scope scope(timer, "assembly");
+      TimerOutput::Scope scope(*timer, "assembly");
+      const double       T = temperature.value(t);
       if (with_matrix)
         jacobian = 0;
       residual = 0;
@@ -675,17 +661,18 @@ namespace vitrum
           }
       }
 
-      const Vector current = ghosted(iterate);
+      const Vector state = this->ghosted(iterate);
       // Vertex quadrature: lumps the mass matrix and evaluates the
       // thermodynamics at the nodes, so each node's ln x_i pushes back as a
       // fraction nears zero (with Gauss points a node could be drained).
       const QGaussLobatto<dim> quadrature(2);
-      FEValues<dim>            fe_values(fe,
+      FEValues<dim>            fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_JxW_values);
-      const unsigned int n_q = quadrature.size(), n_dofs = fe.n_dofs_per_cell();
-      const unsigned int n_c = fe.n_components();
+      const unsigned int       n_q = quadrature.size(),
+                         n_dofs    = fe->n_dofs_per_cell();
+      const unsigned int n_c       = fe->n_components();
 
       std::vector<dealii::Vector<double>>      values(n_q,
                                                  dealii::Vector<double>(n_c));
@@ -696,7 +683,7 @@ namespace vitrum
         std::vector<Tensor<1, dim>>(n_c));
       std::vector<unsigned int> component(n_dofs);
       for (unsigned int i = 0; i < n_dofs; ++i)
-        component[i] = fe.system_to_component_index(i).first;
+        component[i] = fe->system_to_component_index(i).first;
 
       PointState                  ps(K);
       std::vector<double>         shape(n_dofs);
@@ -714,8 +701,8 @@ namespace vitrum
           if (!cell->is_locally_owned())
             continue;
           fe_values.reinit(cell);
-          fe_values.get_function_values(current, values);
-          fe_values.get_function_gradients(current, gradients);
+          fe_values.get_function_values(state, values);
+          fe_values.get_function_gradients(state, gradients);
           fe_values.get_function_values(history_term, history);
           cell_matrix = 0;
           cell_rhs    = 0;
@@ -855,23 +842,12 @@ namespace vitrum
 
 
     template <int dim>
-    double
-    Partitioning<dim>::positivity_damping(const Vector &iterate,
-                                          const Vector &update) const
-    {
-      // One factor for all nodes: the smallest of the node-wise clips.
-      Vector clipped = update;
-      return clip_update(iterate, clipped);
-    }
-
-
-    template <int dim>
     template <typename NodeFunction>
     void
     Partitioning<dim>::for_each_owned_node(NodeFunction &&f) const
     {
-      const unsigned int n_nodes = fe.base_element(0).n_dofs_per_cell();
-      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      const unsigned int n_nodes = fe->base_element(0).n_dofs_per_cell();
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
       std::vector<types::global_dof_index> node(n_independent);
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -881,7 +857,7 @@ namespace vitrum
           for (unsigned int s = 0; s < n_nodes; ++s)
             {
               for (unsigned int a = 0; a < n_independent; ++a)
-                node[a] = dofs[fe.component_to_system_index(a, s)];
+                node[a] = dofs[fe->component_to_system_index(a, s)];
               // A node shared by cells is visited more than once; f must
               // give the same result each time.
               if (owned_dofs.is_element(node[0]))
@@ -893,14 +869,14 @@ namespace vitrum
 
     template <int dim>
     double
-    Partitioning<dim>::clip_update(const Vector &iterate,
-                                   Vector       &update,
-                                   double       *removed) const
+    Partitioning<dim>::limit_update(const Vector &iterate,
+                                    Vector       &update,
+                                    double       *removed) const
     {
       // Node by node, shorten the update of the fractions so that no node
       // loses more than 90 % of any element: a node whose element is nearly
       // used up must not stop all the others (a global damping did).
-      const Vector       x               = ghosted(iterate);
+      const Vector       x               = this->ghosted(iterate);
       const unsigned int n               = n_independent;
       double             smallest        = 1;
       double             largest_removed = 0;
@@ -937,186 +913,36 @@ namespace vitrum
 
 
     template <int dim>
-    typename Partitioning<dim>::StepAttempt
-    Partitioning<dim>::try_step(const double dt, Vector &new_state)
+    double
+    Partitioning<dim>::newton_change(const Vector &update) const
     {
-      // (A checkpoint of a higher-order run may hold more states.)
-      const unsigned int n_points
-        = std::min<unsigned int>(states.size(), time_prm.order + 1);
-      const unsigned int order
-        = std::min<unsigned int>(time_prm.order, n_points);
-      const auto   bdf = fem::bdf::coefficients(order, dt, steps);
-      const auto   w   = fem::bdf::extrapolation_weights(n_points, dt, steps);
-      const double T   = temperature.value(time + dt);
-
-      const double a0 = bdf[0] * dt;
-      Vector       history_term(owned_dofs, comm);
-      for (unsigned int k = 0; k + 1 < bdf.size() && k < n_points; ++k)
-        history_term.add(bdf[k + 1] * dt, states[k]);
-      const Vector history_with_ghosts = ghosted(history_term);
-
-      Vector predictor(owned_dofs, comm);
-      for (unsigned int k = 0; k < n_points; ++k)
-        predictor.add(w[k], states[k]);
-      // Extrapolation may overshoot below zero where a fraction is tiny.
-      const double alpha = positivity_damping(states[0], [&]() {
-        Vector d = predictor;
-        d.add(-1.0, states[0]);
-        return d;
-      }());
-      new_state          = states[0];
-      new_state.sadd(1 - alpha, alpha, predictor);
-
-      StepAttempt attempt;
-      Vector      update(owned_dofs, comm);
-      bool        refresh_jacobian = true;
-      bool        any_clip         = false;
-      double      previous_change  = 0;
-      for (unsigned int it = 0; it < solver_prm.maximum_newton_iterations; ++it)
-        {
-          assemble_newton_system(new_state,
-                                 history_with_ghosts,
-                                 a0,
-                                 dt,
-                                 T,
-                                 refresh_jacobian);
-          // A diverging iteration (too long a step) can carry phi far out of
-          // [0, 1], where h(phi) overflows the mobility interpolation: give
-          // the step up before such a system reaches the LU.
-          if (!std::isfinite(residual.l2_norm())
-              || (refresh_jacobian
-                  && !std::isfinite(jacobian.frobenius_norm())))
-            return attempt;
-          {
-            TimerOutput::Scope scope(timer, "linear solve");
-            try
-              {
-                const unsigned int before = solver.factorizations();
-                solver.solve(jacobian, update, residual);
-                attempt.factorizations += solver.factorizations() - before;
-              }
-            catch (const SolverError &)
-              {
-                return attempt;
-              }
-          }
-          constraints.distribute(update);
-          double       removed = 0;
-          const double clipped = clip_update(new_state, update, &removed);
-          new_state.add(1.0, update);
-          any_clip                  = any_clip || clipped < 1.0;
-          attempt.newton_iterations = it + 1;
-          Vector evolving_update    = update;
-          evolving_update.scale(evolving_mask);
-          const double change = evolving_update.linfty_norm();
-          if (!std::isfinite(change))
-            return attempt;
-          const double rate = it > 0 ? change / previous_change : 1.0;
-          // A clip that removed less than the tolerance (a fraction that
-          // Newton drives towards zero, e.g. 1e-30 -> -1e-30) does not keep
-          // the iterate from being converged.
-          if (removed <= solver_prm.newton_tolerance
-              && (change <= solver_prm.newton_tolerance
-                  || (rate < 0.5
-                      && change * rate / (1 - rate)
-                           <= solver_prm.newton_tolerance)))
-            {
-              attempt.converged = true;
-              break;
-            }
-          refresh_jacobian = clipped < 1.0 || (it > 0 && rate > 0.3);
-          previous_change  = change;
-        }
-      if (!attempt.converged)
-        return attempt;
-      // An unclipped Newton update keeps every element's amount (the
-      // equations are conservative); a clipped one does not, by up to the
-      // Newton tolerance. Put the amounts back, positivity-preserving.
-      if (any_clip)
-        restore_amounts(new_state);
-
-      const auto model      = fem::bdf::error_model(order, n_points, dt, steps);
-      Vector     difference = new_state;
-      difference.add(-1.0, predictor);
-      difference.scale(evolving_mask);
-      const double n_evolving
-        = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
-      const double rms       = difference.l2_norm() / std::sqrt(n_evolving);
-      attempt.error          = model.factor * rms;
-      attempt.error_exponent = model.exponent;
-      if (n_points == 1 && !checking_first_step
-          && !estimate_first_step(dt, new_state, attempt))
-        return attempt;
-      attempt.observables = integrate(new_state, T);
-      return attempt;
-    }
-
-
-    /**
-     * The first step has only the initial state to extrapolate from, so
-     * Milne's device has no second predictor order to compare with: the
-     * step is repeated as two half steps (backward Euler, then the
-     * run's order), whose result is far more accurate, and the root mean
-     * square of their difference from the full step estimates its error
-     * (exponent 1/2). Fast modes that both damp do not count, as they
-     * would in the whole change c1 - c0. The full step's state stays the
-     * step's result; the half steps only judge it.
-     */
-    template <int dim>
-    bool
-    Partitioning<dim>::estimate_first_step(const double  dt,
-                                           const Vector &full_step,
-                                           StepAttempt  &attempt)
-    {
-      checking_first_step = true;
-      Vector            half(owned_dofs, comm), twice(owned_dofs, comm);
-      const StepAttempt first = try_step(0.5 * dt, half);
-      StepAttempt       second;
-      if (first.converged)
-        {
-          states.insert(states.begin(), half);
-          steps.insert(steps.begin(), 0.5 * dt);
-          const double start = time;
-          time += 0.5 * dt; // the second half step ends at start + dt
-          second = try_step(0.5 * dt, twice);
-          time   = start;
-          states.erase(states.begin());
-          steps.erase(steps.begin());
-        }
-      checking_first_step = false;
-      attempt.factorizations += first.factorizations + second.factorizations;
-      if (!second.converged)
-        {
-          attempt.converged = false;
-          return false;
-        }
-      Vector difference = full_step;
-      difference.add(-1.0, twice);
-      difference.scale(evolving_mask);
-      const double n
-        = dof_handler.n_dofs() * double(n_independent + 1) / fe.n_components();
-      // With backward Euler throughout, the two half steps keep half the
-      // full step's error.
-      attempt.error = (time_prm.order == 1 ? 2.0 : 1.0) * difference.l2_norm()
-                      / std::sqrt(n);
-      attempt.error_exponent = 0.5;
-      return true;
+      Vector evolving_update = update;
+      evolving_update.scale(evolving_mask);
+      return evolving_update.linfty_norm();
     }
 
 
     template <int dim>
-    void
-    Partitioning<dim>::accept_step(const double dt, Vector &new_state)
+    double
+    Partitioning<dim>::observe(const Vector &state, const double t)
     {
-      states.insert(states.begin(), new_state);
-      steps.insert(steps.begin(), dt);
-      // BDF of order q needs q past states, its predictor one more.
-      while (states.size() > time_prm.order + 1)
-        states.pop_back();
-      while (steps.size() > time_prm.order)
-        steps.pop_back();
-      time += dt;
-      ++step;
+      candidate = integrate(state, temperature.value(t));
+      return candidate.free_energy;
+    }
+
+
+    template <int dim>
+    double
+    Partitioning<dim>::allowed_energy_rise(const double t,
+                                           const double dt) const
+    {
+      // In an isothermal hold the free energy must not rise. Newton leaves
+      // errors of its tolerance in the fractions, worth about tolerance * E0
+      // in G: smaller rises are round-off, not physics.
+      const bool isothermal = temperature.value(t) == temperature.value(t + dt)
+                              && temperature.rate(t) == 0;
+      return isothermal ? solver_prm.newton_tolerance * energy_scale
+                        : std::numeric_limits<double>::infinity();
     }
 
 
@@ -1124,15 +950,15 @@ namespace vitrum
     typename Partitioning<dim>::Observables
     Partitioning<dim>::integrate(const Vector &state, const double T) const
     {
-      TimerOutput::Scope       scope(timer, "integrals");
-      const Vector             u = ghosted(state);
+      TimerOutput::Scope       scope(*timer, "integrals");
+      const Vector             u = this->ghosted(state);
       const unsigned int       K = material.n_components(), n = n_independent;
       const QGaussLobatto<dim> quadrature(2);
-      FEValues<dim>            fe_values(fe,
+      FEValues<dim>            fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_quadrature_points | update_JxW_values);
-      const unsigned int       n_q = quadrature.size(), n_c = fe.n_components();
+      const unsigned int n_q = quadrature.size(), n_c = fe->n_components();
       std::vector<dealii::Vector<double>>      values(n_q,
                                                  dealii::Vector<double>(n_c));
       std::vector<std::vector<Tensor<1, dim>>> gradients(
@@ -1211,7 +1037,7 @@ namespace vitrum
 
     template <int dim>
     void
-    Partitioning<dim>::restore_amounts(Vector &state) const
+    Partitioning<dim>::restore_conserved(Vector &state) const
     {
       // Coarsening interpolates and so changes the amount of each element a
       // little. The change is put back in proportion to x_a x_K at each
@@ -1219,7 +1045,7 @@ namespace vitrum
       // moves, so no fraction turns negative. A uniform shift did that
       // where a fraction was near zero, and a node below zero froze the
       // Newton iteration there (the log term is flat below its floor).
-      const Vector x = ghosted(state);
+      const Vector x = this->ghosted(state);
       Vector       weight(owned_dofs, comm);
       for_each_owned_node(
         [&](const std::vector<types::global_dof_index> &node) {
@@ -1251,45 +1077,11 @@ namespace vitrum
 
 
     template <int dim>
-    bool
-    Partitioning<dim>::adapt_mesh()
-    {
-      TimerOutput::Scope  scope(timer, "mesh adaptation");
-      std::vector<Vector> old_states;
-      for (const auto &s : states)
-        old_states.push_back(ghosted(s));
-      fem::flag_cells_by_gradient(dof_handler,
-                                  old_states[0],
-                                  refinement_components(n_independent),
-                                  mesh_prm);
-
-      if (!fem::any_cell_flagged(triangulation))
-        return false;
-      std::vector<Vector *> outputs;
-      for (auto &s : states)
-        outputs.push_back(&s);
-      fem::refine_and_transfer(
-        triangulation,
-        dof_handler,
-        old_states,
-        outputs,
-        [this]() { setup_dofs(); },
-        owned_dofs);
-      for (auto &s : states)
-        {
-          constraints.distribute(s);
-          restore_amounts(s);
-        }
-      return true;
-    }
-
-
-    template <int dim>
     void
     Partitioning<dim>::write_fields()
     {
-      TimerOutput::Scope       scope(timer, "output");
-      const Vector             state = ghosted(states[0]);
+      TimerOutput::Scope       scope(*timer, "output");
+      const Vector             state = this->ghosted(states[0]);
       std::vector<std::string> names;
       for (unsigned int a = 0; a < n_independent; ++a)
         names.push_back("x_" + material.elements[a]);
@@ -1303,7 +1095,7 @@ namespace vitrum
       subdomain = triangulation.locally_owned_subdomain();
       data_out.add_data_vector(subdomain, "subdomain");
       data_out.build_patches();
-      fields.write(data_out, time);
+      this->fields.write(data_out, time);
       write_profile();
     }
 
@@ -1314,24 +1106,24 @@ namespace vitrum
     {
       // The atom-probe view: fractions averaged over planes parallel to the
       // layers, in bins of the profile resolution.
-      const Vector       u = ghosted(states[0]);
+      const Vector       u = this->ghosted(states[0]);
       const unsigned int K = material.n_components(), n = n_independent;
       const double       height = mesh_prm.domain_size[dim - 1];
       const unsigned int n_bins
         = std::max(1u, static_cast<unsigned int>(height / profile_resolution));
       const double                        bin = height / n_bins;
       const QGauss<dim>                   quadrature(4);
-      FEValues<dim>                       fe_values(fe,
+      FEValues<dim>                       fe_values(*fe,
                               quadrature,
                               update_values | update_quadrature_points
                                 | update_JxW_values);
       std::vector<dealii::Vector<double>> values(quadrature.size(),
                                                  dealii::Vector<double>(
-                                                   fe.n_components()));
+                                                   fe->n_components()));
       // Per bin: volume, phi, K fractions and V(x)/V_m (physical length).
-      const unsigned int                  width = K + 3;
-      std::vector<double>                 sums(n_bins * width, 0.0);
-      std::vector<double>                 x(K);
+      const unsigned int  width = K + 3;
+      std::vector<double> sums(n_bins * width, 0.0);
+      std::vector<double> x(K);
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           if (!cell->is_locally_owned())
@@ -1404,100 +1196,55 @@ namespace vitrum
 
     template <int dim>
     void
-    Partitioning<dim>::write_checkpoint() const
+    Partitioning<dim>::save_physics(fem::CheckpointState &state) const
     {
-      TimerOutput::Scope   scope(timer, "checkpoint");
-      fem::CheckpointState state;
-      state.set("model", "partitioning");
-      state.set("wall time", clock.elapsed_seconds());
-      fem::save_step_history(state,
-                             time,
-                             step,
-                             statistics,
-                             controller,
-                             steps,
-                             states.size());
       state.set("profiles written", double(profiles_written));
       for (unsigned int k = 0; k < initial_amount.size(); ++k)
         state.set("initial amount " + std::to_string(k), initial_amount[k]);
-      state.set("field records", fields.serialize());
-
-      fem::save_checkpoint(output_prm.directory,
-                           dof_handler,
-                           states,
-                           relevant_dofs,
-                           state);
     }
 
 
     template <int dim>
     void
-    Partitioning<dim>::resume_from_checkpoint()
+    Partitioning<dim>::load_physics(const fem::CheckpointState &state)
     {
-      fem::make_box_mesh(triangulation, mesh_prm, false);
-      const fem::CheckpointState state
-        = fem::load_checkpoint_mesh(output_prm.directory,
-                                    triangulation,
-                                    "partitioning");
-      if (state.has("wall time"))
-        clock.set_earlier_seconds(state.get_double("wall time"));
-      setup_dofs();
-      const unsigned int n_states = fem::load_step_history(state,
-                                                           time,
-                                                           step,
-                                                           statistics,
-                                                           controller,
-                                                           steps);
-      fem::load_checkpoint_vectors(output_prm.directory,
-                                   dof_handler,
-                                   n_states,
-                                   owned_dofs,
-                                   comm,
-                                   states);
-
-      const auto count = [&](const std::string &key) {
-        return static_cast<unsigned int>(state.get_double(key));
-      };
-      profiles_written = count("profiles written");
+      profiles_written
+        = static_cast<unsigned int>(state.get_double("profiles written"));
       initial_amount.resize(material.n_components());
       for (unsigned int k = 0; k < initial_amount.size(); ++k)
         initial_amount[k]
           = state.get_double("initial amount " + std::to_string(k));
-      fields.deserialize(state.get_string("field records"));
-      current = integrate(states[0], temperature.value(time));
+    }
+
+
+    template <int dim>
+    std::pair<double, double>
+    Partitioning<dim>::layer_thicknesses() const
+    {
+      const double per_layer = lateral_area() * laminate.bilayers;
+      return {current.crystal_volume / per_layer,
+              current.glass_volume / per_layer};
     }
 
 
     template <int dim>
     void
-    Partitioning<dim>::report_step(const StepAttempt &attempt)
+    Partitioning<dim>::write_rows()
     {
-      const unsigned int K       = material.n_components();
-      const double       last_dt = steps.empty() ? 0.0 : steps[0];
-      const double       T       = temperature.value(time);
-      clock.record(time, last_dt);
+      const unsigned int K = material.n_components();
+      const double       T = temperature.value(time);
 
-      std::vector<double> row = {double(step),
-                                 time,
-                                 last_dt,
-                                 T,
-                                 current.free_energy,
-                                 double(dof_handler.n_dofs()),
-                                 double(triangulation.n_global_active_cells()),
-                                 double(attempt.newton_iterations),
-                                 double(attempt.factorizations),
-                                 double(statistics.rejected),
-                                 clock.elapsed_seconds()};
+      std::vector<double> row
+        = {double(step), time, last_dt, T, current.free_energy};
+      for (const double v : this->solver_values())
+        row.push_back(v);
       for (unsigned int k = 0; k < K; ++k)
         row.push_back(current.amount[k] / volume());
-      csv->add_row(row);
+      this->table(0).add_row(row);
 
-      const double area = lateral_area();
-      const double crystal_layer
-        = current.crystal_volume / area / laminate.bilayers;
-      const double glass_layer = current.glass_volume / area / laminate.bilayers;
-      const double        crystal_region = current.crystal_region;
-      const double        glass_region   = volume() - crystal_region;
+      const auto [crystal_layer, glass_layer] = layer_thicknesses();
+      const double        crystal_region      = current.crystal_region;
+      const double        glass_region        = volume() - crystal_region;
       std::vector<double> phase_row
         = {double(step), time, T, crystal_layer, glass_layer};
       for (unsigned int k = 0; k < K; ++k)
@@ -1505,170 +1252,29 @@ namespace vitrum
       for (unsigned int k = 0; k < K; ++k)
         phase_row.push_back(100 * current.in_glass[k] / glass_region);
       for (const double v : current.crystal_per_layer)
-        phase_row.push_back(v / area);
-      phases_csv->add_row(phase_row);
-
-      if (output_prm.progress_every == 0
-          || step % output_prm.progress_every != 0)
-        return;
-      char line[256];
-      std::snprintf(
-        line,
-        sizeof(line),
-        "step %6u  t %10.4e s  dt %9.3e  T %6.1f K  G %12.6e  "
-        "crystal %6.3f nm  Newton %u  LU %u  DoFs %8llu  wall %s  "
-        "left %s",
-        step,
-        time,
-        last_dt,
-        T,
-        current.free_energy,
-        crystal_layer,
-        attempt.newton_iterations,
-        attempt.factorizations,
-        static_cast<unsigned long long>(dof_handler.n_dofs()),
-        base::format_duration(clock.elapsed_seconds()).c_str(),
-        base::format_duration(clock.estimated_seconds_left()).c_str());
-      pcout << line << std::endl;
+        phase_row.push_back(v / lateral_area());
+      this->table(1).add_row(phase_row);
     }
 
 
     template <int dim>
-    void
-    Partitioning<dim>::run()
+    std::string
+    Partitioning<dim>::progress_details() const
     {
-      output_prm.make_directory(comm);
-      const bool resume = checkpoint_prm.resume;
-      pcout << "vitrum: partitioning, " << material.name << ", " << dim << "D, "
-            << laminate.bilayers << " bilayer(s), "
-            << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
-            << (resume ? ", resuming from checkpoint" : "") << "\n"
-            << "Temperature: " << temperature.describe() << std::endl;
-
-      std::vector<std::string> columns       = {"step",
-                                                "time",
-                                                "dt",
-                                                "temperature",
-                                                "free_energy",
-                                                "dofs",
-                                                "cells",
-                                                "newton_iterations",
-                                                "factorizations",
-                                                "rejected_steps",
-                                                "wall_time"};
-      std::vector<std::string> phase_columns = {"step",
-                                                "time",
-                                                "temperature",
-                                                "crystal_thickness",
-                                                "glass_thickness"};
-      for (const auto &e : material.elements)
-        columns.push_back("mean_" + e);
-      for (const auto &e : material.elements)
-        phase_columns.push_back("crystal_" + e);
-      for (const auto &e : material.elements)
-        phase_columns.push_back("glass_" + e);
-      for (unsigned int k = 0; k < laminate.bilayers; ++k)
-        phase_columns.push_back("thickness_crystal_layer_"
-                                + std::to_string(k + 1));
-
-      const std::string dir  = output_prm.directory;
-      const bool        root = Utilities::MPI::this_mpi_process(comm) == 0;
-      if (resume)
-        {
-          resume_from_checkpoint();
-          csv = std::make_unique<base::CsvWriter>(dir + "/time_series.csv",
-                                                  columns,
-                                                  root,
-                                                  step);
-          phases_csv = std::make_unique<base::CsvWriter>(dir + "/phases.csv",
-                                                         phase_columns,
-                                                         root,
-                                                         step);
-        }
-      else
-        {
-          csv = std::make_unique<base::CsvWriter>(dir + "/time_series.csv",
-                                                  columns,
-                                                  root);
-          phases_csv = std::make_unique<base::CsvWriter>(dir + "/phases.csv",
-                                                         phase_columns,
-                                                         root);
-          start_new_run();
-          report_step(StepAttempt());
-          write_fields();
-        }
-
-      std::vector<double> targets = output_prm.output_times;
-      targets.push_back(time_prm.end_time);
-      for (const double t : temperature.breakpoints())
-        if (t < time_prm.end_time)
-          targets.push_back(t);
-      controller.set_target_times(targets);
-
-      Vector new_state(owned_dofs, comm);
-      while (!time_prm.finished(time, step))
-        {
-          const double dt = controller.step_from(time);
-          new_state.reinit(owned_dofs, comm);
-          const StepAttempt attempt = try_step(dt, new_state);
-          statistics.factorizations += attempt.factorizations;
-          // In an isothermal hold the free energy must not rise. Newton
-          // leaves errors of its tolerance in the fractions, worth about
-          // tolerance * E0 in G: smaller rises are round-off, not physics.
-          const double allowed_rise
-            = solver_prm.newton_tolerance * energy_scale;
-          const bool isothermal
-            = temperature.value(time) == temperature.value(time + dt)
-              && temperature.rate(time) == 0;
-          const bool energy_rose = isothermal
-                                   && attempt.observables.free_energy
-                                        > current.free_energy + allowed_rise;
-          if (!fem::judge_step(controller,
-                               statistics,
-                               dt,
-                               {attempt.converged,
-                                attempt.error,
-                                attempt.error_exponent,
-                                energy_rose},
-                               time,
-                               " s"))
-            continue;
-
-          accept_step(dt, new_state);
-          current = attempt.observables;
-          ++statistics.steps_since_remesh;
-          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
-              && adapt_mesh())
-            {
-              statistics.steps_since_remesh = 0;
-              current = integrate(states[0], temperature.value(time));
-            }
-          report_step(attempt);
-          if (output_prm.fields_due(time, step))
-            write_fields();
-          if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
-            write_checkpoint();
-          const std::string stop = fem::end_of_step_check(comm, checkpoint_prm);
-          if (!stop.empty())
-            {
-              write_checkpoint();
-              pcout << fem::stop_message(stop, time, step, output_prm.directory)
-                    << std::endl;
-              return;
-            }
-        }
-
-      if (!fields.written_at(time))
-        write_fields();
-      write_checkpoint();
-      base::check_errors(comm);
-      print_summary();
+      char text[96];
+      std::snprintf(text,
+                    sizeof(text),
+                    "T %6.1f K  G %12.6e  crystal %6.3f nm  ",
+                    temperature.value(time),
+                    current.free_energy,
+                    layer_thicknesses().first);
+      return text + this->solver_progress();
     }
 
 
     template <int dim>
-    void
-    Partitioning<dim>::print_summary() const
+    std::string
+    Partitioning<dim>::summary() const
     {
       const unsigned int K     = material.n_components();
       double             worst = 0;
@@ -1676,48 +1282,40 @@ namespace vitrum
         worst = std::max(worst,
                          std::abs(current.amount[k] - initial_amount[k])
                            / initial_amount[k]);
-      const double crystal_layer
-        = current.crystal_volume / lateral_area() / laminate.bilayers;
       const double glass_region = volume() - current.crystal_region;
 
-      std::ostringstream table;
-      table << std::fixed << std::setprecision(2) << "\n  at.%    ";
+      std::ostringstream out;
+      out << "T = " << temperature.value(time) << " K; "
+          << this->statistics.summary() << "\n"
+          << "Mean composition of the crystal (phi > 1/2) and glass:"
+          << std::fixed << std::setprecision(2) << "\n  at.%    ";
       for (const auto &e : material.elements)
-        table << std::setw(7) << e;
-      table << "\n  crystal ";
+        out << std::setw(7) << e;
+      out << "\n  crystal ";
       for (unsigned int k = 0; k < K; ++k)
-        table << std::setw(7)
-              << 100 * current.in_crystal[k] / current.crystal_region;
-      table << "\n  glass   ";
+        out << std::setw(7)
+            << 100 * current.in_crystal[k] / current.crystal_region;
+      out << "\n  glass   ";
       for (unsigned int k = 0; k < K; ++k)
-        table << std::setw(7) << 100 * current.in_glass[k] / glass_region;
+        out << std::setw(7) << 100 * current.in_glass[k] / glass_region;
+      const auto [crystal_layer, glass_layer] = layer_thicknesses();
+      out << "\n"
+          << std::defaultfloat << std::setprecision(3)
+          << "Layer thickness: crystal " << crystal_layer << " nm (was "
+          << laminate.deposited_crystal_thickness << "), glass " << glass_layer
+          << " nm (was " << laminate.deposited_glass_thickness << ")\n"
+          << "Largest relative change of an element's amount: " << worst << '\n'
+          << "Cells " << triangulation.n_global_active_cells() << '\n';
+      return out.str();
+    }
 
-      Utilities::System::MemoryStats memory;
-      Utilities::System::get_memory_stats(memory);
-      const double peak_mb = Utilities::MPI::sum(memory.VmHWM / 1024.0, comm);
-      pcout << "\nFinished at t = " << time
-            << " s (T = " << temperature.value(time) << " K) after " << step
-            << " steps; " << statistics.summary() << "\n"
-            << "Mean composition of the crystal (phi > 1/2) and glass:"
-            << table.str() << "\n"
-            << std::setprecision(3) << "Layer thickness: crystal "
-            << crystal_layer << " nm (was "
-            << laminate.deposited_crystal_thickness << "), glass "
-            << current.glass_volume / lateral_area() / laminate.bilayers
-            << " nm (was " << laminate.deposited_glass_thickness << ")\n"
-            << std::defaultfloat << std::setprecision(3)
-            << "Largest relative change of an element's amount: " << worst
-            << '\n'
-            << "DoFs " << dof_handler.n_dofs() << ", cells "
-            << triangulation.n_global_active_cells() << ", wall time "
-            << base::format_duration(clock.elapsed_seconds()) << '\n'
-            << "Peak memory: " << std::fixed << std::setprecision(1) << peak_mb
-            << " MB (sum over ranks)" << std::defaultfloat << '\n'
-            << "Results in " << output_prm.directory
-            << "/: phases.csv, profiles/, time_series.csv, fields.pvd "
-               "(ParaView), checkpoint/"
-            << std::endl;
-      timer.print_summary();
+
+    template <int dim>
+    std::string
+    Partitioning<dim>::result_files() const
+    {
+      return "phases.csv, profiles/, time_series.csv, fields.pvd (ParaView), "
+             "checkpoint/";
     }
 
 

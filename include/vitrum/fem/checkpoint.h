@@ -106,6 +106,20 @@ namespace vitrum
       const dealii::IndexSet                                &relevant,
       const CheckpointState                                 &state);
 
+    /// A checkpoint generation of the state alone, for models without a
+    /// mesh (collective; rank 0 writes).
+    void
+    save_state_checkpoint(const std::string     &directory,
+                          const CheckpointState &state,
+                          MPI_Comm               comm);
+
+    /// The state of the newest complete generation, checked against the
+    /// run fingerprint and the model's name (collective).
+    CheckpointState
+    load_state_checkpoint(const std::string &directory,
+                          MPI_Comm           comm,
+                          const std::string &model);
+
     /// Whether <directory> holds a complete checkpoint generation.
     bool
     checkpoint_exists(const std::string &directory);

@@ -1,32 +1,13 @@
 #ifndef vitrum_models_cahn_hilliard_h
 #define vitrum_models_cahn_hilliard_h
 
-#include <deal.II/base/conditional_ostream.h>
-#include <deal.II/base/index_set.h>
 #include <deal.II/base/parameter_handler.h>
-#include <deal.II/base/timer.h>
 
-#include <deal.II/distributed/tria.h>
-
-#include <deal.II/dofs/dof_handler.h>
-
-#include <deal.II/fe/fe_system.h>
-
-#include <deal.II/lac/affine_constraints.h>
-#include <deal.II/lac/petsc_sparse_matrix.h>
-#include <deal.II/lac/petsc_vector.h>
-
-#include <vitrum/base/csv_writer.h>
-#include <vitrum/base/progress.h>
-#include <vitrum/fem/checkpoint.h>
-#include <vitrum/fem/direct_solver.h>
-#include <vitrum/fem/mesh.h>
-#include <vitrum/fem/output.h>
-#include <vitrum/fem/time_stepping.h>
+#include <vitrum/fem/implicit_model.h>
 #include <vitrum/models/model.h>
 #include <vitrum/thermo/double_well.h>
 
-#include <memory>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -60,21 +41,23 @@ namespace vitrum
      * Binary Cahn–Hilliard equation in mixed form,
      *   dc/dt = div(M grad mu),   mu = f'(c) - kappa lap c,
      * with F = int f(c) + kappa/2 |grad c|^2. Both fields use the same
-     * continuous Lagrange elements; the coupled nonlinear system of each
-     * step is solved fully implicitly by Newton's method (variable-step
-     * BDF2 or backward Euler) with a parallel direct solver. Steps adapt to
-     * a local error estimate and are retried smaller if Newton fails or the
-     * free energy would rise; the mesh adapts to the interfaces and keeps
-     * the total amount of solute exactly.
+     * continuous Lagrange elements; the implicit step (variable-step BDF,
+     * Newton or linearly implicit, direct solver), its error control, the
+     * adaptive mesh and checkpoints are fem::ImplicitModel's. The model adds
+     * the residual and Jacobian, F and the solute amount, which it restores
+     * exactly after coarsening, and requires F not to rise in a step.
      */
     template <int dim>
-    class CahnHilliard : public Model
+    class CahnHilliard : public Model, private fem::ImplicitModel<dim>
     {
     public:
       CahnHilliard(dealii::ParameterHandler &prm, MPI_Comm comm);
 
       void
-      run() override;
+      run() override
+      {
+        this->simulate();
+      }
 
       bool
       writes_checkpoints() const override
@@ -82,111 +65,100 @@ namespace vitrum
         return true;
       }
 
-    private:
-      using Vector = dealii::PETScWrappers::MPI::Vector;
+      using fem::ImplicitModel<dim>::jacobian_error;
 
-      struct StepAttempt
-      {
-        bool         converged         = false;
-        unsigned int newton_iterations = 0;
-        unsigned int factorizations    = 0;
-        double       error             = 0;
-        double       error_exponent    = 0.5;
-        double       free_energy       = 0; ///< of the new state
-        double       mass              = 0; ///< of the new state
-      };
+    private:
+      using Base   = fem::ImplicitModel<dim>;
+      using Vector = typename Base::Vector;
+      using Base::comm;
+      using Base::constraints;
+      using Base::dof_handler;
+      using Base::fe;
+      using Base::jacobian;
+      using Base::last_dt;
+      using Base::mesh_prm;
+      using Base::output_prm;
+      using Base::residual;
+      using Base::states;
+      using Base::step;
+      using Base::time;
+      using Base::timer;
 
       struct Integrals
       {
-        double free_energy;
-        double mass;
+        double free_energy = 0;
+        double mass        = 0;
       };
 
+      // fem::Simulator and fem::ImplicitModel hooks
+      std::string
+      title() const override;
+      std::vector<fem::Table>
+      tables() const override;
       void
-      start_new_run();
+      start_new_run() override;
       void
-      resume_from_checkpoint();
+      after_setup_dofs() override;
       void
-      setup_dofs();
+      initial_state(Vector &state) const override;
+      std::vector<unsigned int>
+      refinement_components() const override
+      {
+        return {0};
+      }
       void
-      interpolate_initial_condition();
-
-      StepAttempt
-      try_step(double dt, Vector &new_state);
-      /// The error of a first step (only the initial state, backward
-      /// Euler): by step doubling, see try_step. False if a half step
-      /// failed.
+      assemble(const Vector &iterate,
+               const Vector &history_term,
+               double        a0,
+               double        dt,
+               double        t,
+               bool          with_matrix) override;
+      void
+      restore_conserved(Vector &state) const override;
       bool
-      estimate_first_step(double       dt,
-                          const Vector &full_step,
-                          StepAttempt  &attempt);
-      bool checking_first_step = false;
+      linearly_implicit() const override
+      {
+        return physics.linearly_implicit;
+      }
+      double
+      observe(const Vector &state, double t) override;
       void
-      assemble_newton_system(const Vector &iterate,
-                             const Vector &history_term,
-                             double        a0,
-                             double        dt,
-                             bool          with_matrix);
+      keep_observation() override
+      {
+        current = candidate;
+      }
+      double
+      allowed_energy_rise(double, double) const override
+      {
+        return 1e-10 * std::abs(current.free_energy);
+      }
       void
-      accept_step(double dt, Vector &new_state);
+      save_physics(fem::CheckpointState &state) const override;
+      void
+      load_physics(const fem::CheckpointState &state) override;
+      void
+      write_rows() override;
+      std::string
+      progress_details() const override;
+      void
+      write_fields() override;
+      std::string
+      summary() const override;
+      std::string
+      result_files() const override;
+      std::string
+      time_unit() const override
+      {
+        return "";
+      }
 
-      /// Returns whether the mesh changed.
-      bool
-      adapt_mesh();
       Integrals
       integrate(const Vector &state) const;
-      void
-      restore_mass(Vector &state) const;
-      Vector
-      ghosted(const Vector &v) const;
 
-      void
-      write_fields();
-      void
-      write_checkpoint() const;
-      void
-      report_step(const StepAttempt &attempt, const Integrals &integrals);
-      void
-      print_summary() const;
-
-      // Parameters come first: they are parsed (and may be rejected)
-      // before anything that talks over MPI is built.
-      MPI_Comm                    comm;
-      CahnHilliardParameters      physics;
-      fem::MeshParameters         mesh_prm;
-      fem::TimeSteppingParameters time_prm;
-      fem::SolverParameters       solver_prm;
-      fem::OutputParameters       output_prm;
-      fem::CheckpointParameters   checkpoint_prm;
-
-      dealii::ConditionalOStream  pcout;
-      mutable dealii::TimerOutput timer;
-
-      dealii::parallel::distributed::Triangulation<dim> triangulation;
-      dealii::FESystem<dim>                             fe;
-      dealii::DoFHandler<dim>                           dof_handler;
-      dealii::IndexSet                                  owned_dofs;
-      dealii::IndexSet                                  relevant_dofs;
-      dealii::AffineConstraints<double>                 constraints;
-      dealii::PETScWrappers::MPI::SparseMatrix          jacobian;
-      Vector                                            residual;
-      Vector concentration_mask; ///< 1 on c unknowns, 0 on mu unknowns
-      fem::DirectSolver solver;
-
-      /// states[k]: (c, mu) at t_{n-k}; steps[k] = t_{n-k} - t_{n-k-1}.
-      std::vector<Vector> states;
-      std::vector<double> steps;
-
-      double              time         = 0;
-      unsigned int        step         = 0;
-      double              initial_mass = 0;
-      double              free_energy  = 0;
-      fem::StepStatistics statistics;
-
-      fem::TimeStepController          controller;
-      std::unique_ptr<base::CsvWriter> csv;
-      fem::FieldWriter                 fields;
-      base::ProgressClock              clock;
+      CahnHilliardParameters physics;
+      Vector    concentration_mask; ///< 1 on c unknowns, 0 on mu unknowns
+      double    initial_mass = 0;
+      Integrals current, candidate;
     };
   } // namespace models
 } // namespace vitrum

@@ -1,35 +1,16 @@
 #ifndef vitrum_models_partitioning_h
 #define vitrum_models_partitioning_h
 
-#include <deal.II/base/conditional_ostream.h>
-#include <deal.II/base/index_set.h>
 #include <deal.II/base/parameter_handler.h>
 #include <deal.II/base/point.h>
-#include <deal.II/base/timer.h>
 
-#include <deal.II/distributed/tria.h>
-
-#include <deal.II/dofs/dof_handler.h>
-
-#include <deal.II/fe/fe_system.h>
-
-#include <deal.II/lac/affine_constraints.h>
-#include <deal.II/lac/petsc_sparse_matrix.h>
-#include <deal.II/lac/petsc_vector.h>
-
-#include <vitrum/base/csv_writer.h>
-#include <vitrum/base/progress.h>
 #include <vitrum/base/schedule.h>
-#include <vitrum/fem/checkpoint.h>
-#include <vitrum/fem/direct_solver.h>
-#include <vitrum/fem/mesh.h>
-#include <vitrum/fem/output.h>
-#include <vitrum/fem/time_stepping.h>
+#include <vitrum/fem/implicit_model.h>
 #include <vitrum/models/model.h>
 #include <vitrum/thermo/material.h>
 
-#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vitrum
@@ -45,7 +26,7 @@ namespace vitrum
      */
     struct LaminateParameters
     {
-      unsigned int        bilayers          = 2;
+      unsigned int bilayers = 2;
       /// As deposited (nm): the physical thicknesses, and in the model's
       /// coordinate, which counts sites of the molar volume V_m (the same
       /// without element molar volumes; see thermo::Material).
@@ -113,13 +94,16 @@ namespace vitrum
      * Runs in 1D (the laminate along x, on a shared mesh), 2D and 3D.
      */
     template <int dim>
-    class Partitioning : public Model
+    class Partitioning : public Model, private fem::ImplicitModel<dim>
     {
     public:
       Partitioning(dealii::ParameterHandler &prm, MPI_Comm comm);
 
       void
-      run() override;
+      run() override
+      {
+        this->simulate();
+      }
 
       bool
       writes_checkpoints() const override
@@ -127,8 +111,27 @@ namespace vitrum
         return true;
       }
 
+      using fem::ImplicitModel<dim>::jacobian_error;
+
     private:
-      using Vector = dealii::PETScWrappers::MPI::Vector;
+      using Base   = fem::ImplicitModel<dim>;
+      using Vector = typename Base::Vector;
+      using Base::comm;
+      using Base::constraints;
+      using Base::dof_handler;
+      using Base::fe;
+      using Base::jacobian;
+      using Base::last_dt;
+      using Base::mesh_prm;
+      using Base::output_prm;
+      using Base::owned_dofs;
+      using Base::residual;
+      using Base::solver_prm;
+      using Base::states;
+      using Base::step;
+      using Base::time;
+      using Base::timer;
+      using Base::triangulation;
 
       /// What one integration over the domain gives.
       struct Observables
@@ -145,80 +148,74 @@ namespace vitrum
         std::vector<double> crystal_per_layer; ///< the same per bilayer slab
       };
 
-      struct StepAttempt
+      // fem::Simulator and fem::ImplicitModel hooks
+      std::string
+      title() const override;
+      std::string
+      details() const override;
+      std::vector<fem::Table>
+      tables() const override;
+      void
+      start_new_run() override;
+      void
+      after_setup_dofs() override;
+      void
+      initial_state(Vector &state) const override;
+      std::vector<unsigned int>
+      refinement_components() const override;
+      void
+      assemble(const Vector &iterate,
+               const Vector &history_term,
+               double        a0,
+               double        dt,
+               double        t,
+               bool          with_matrix) override;
+      double
+      limit_update(const Vector &iterate,
+                   Vector       &update,
+                   double       *removed) const override;
+      void
+      restore_conserved(Vector &state) const override;
+      double
+      newton_change(const Vector &update) const override;
+      double
+      observe(const Vector &state, double t) override;
+      void
+      keep_observation() override
       {
-        bool         converged         = false;
-        unsigned int newton_iterations = 0;
-        unsigned int factorizations    = 0;
-        double       error             = 0;
-        double       error_exponent    = 0.5;
-        Observables  observables;
-      };
-
-      void
-      start_new_run();
-      void
-      resume_from_checkpoint();
-      void
-      setup_dofs();
-      void
-      interpolate_initial_condition();
-
-      StepAttempt
-      try_step(double dt, Vector &new_state);
-      /// The error of a first step (only the initial state, backward
-      /// Euler): by step doubling, see try_step. False if a half step
-      /// failed.
-      bool
-           estimate_first_step(double        dt,
-                               const Vector &full_step,
-                               StepAttempt  &attempt);
-      bool checking_first_step = false;
-      void
-      assemble_newton_system(const Vector &iterate,
-                             const Vector &history_term,
-                             double        a0,
-                             double        dt,
-                             double        temperature,
-                             bool          with_matrix);
+        current = candidate;
+      }
       double
-      positivity_damping(const Vector &iterate, const Vector &update) const;
-      /// Shortens update node by node to keep every fraction positive;
-      /// returns the smallest factor, and in *removed (if given) the
-      /// largest amount of a fraction the shortening took away.
-      double
-      clip_update(const Vector &iterate,
-                  Vector       &update,
-                  double       *removed = nullptr) const;
+      allowed_energy_rise(double t, double dt) const override;
+      std::vector<double>
+      extra_target_times() const override
+      {
+        return temperature.breakpoints();
+      }
       void
-      accept_step(double dt, Vector &new_state);
+      save_physics(fem::CheckpointState &state) const override;
+      void
+      load_physics(const fem::CheckpointState &state) override;
+      void
+      write_rows() override;
+      std::string
+      progress_details() const override;
+      void
+      write_fields() override;
+      std::string
+      summary() const override;
+      std::string
+      result_files() const override;
 
-      bool
-      adapt_mesh();
       Observables
       integrate(const Vector &state, double temperature) const;
-      /// Puts back each element's amount after a mesh change, moving
-      /// fractions in proportion to x_a x_K so none turns negative.
-      void
-      restore_amounts(Vector &state) const;
       /// Calls f(node) for every locally owned mesh node, node[a] the dof
       /// of fraction a there (a < n_independent).
       template <typename NodeFunction>
       void
       for_each_owned_node(NodeFunction &&f) const;
-      Vector
-      ghosted(const Vector &v) const;
-
-      void
-      write_fields();
       void
       write_profile();
-      void
-      write_checkpoint() const;
-      void
-      report_step(const StepAttempt &attempt);
-      void
-      print_summary() const;
 
       unsigned int
       phi_component() const
@@ -229,49 +226,22 @@ namespace vitrum
       volume() const;
       double
       lateral_area() const;
+      /// Layer thicknesses (nm) of the current state: crystal, glass.
+      std::pair<double, double>
+      layer_thicknesses() const;
 
-      MPI_Comm                    comm;
-      thermo::Material            material;
-      unsigned int                n_independent;
-      LaminateParameters          laminate;
-      base::Schedule              temperature;
-      double                      profile_resolution = 0.25;
-      fem::MeshParameters         mesh_prm;
-      fem::TimeSteppingParameters time_prm;
-      fem::SolverParameters       solver_prm;
-      fem::OutputParameters       output_prm;
-      fem::CheckpointParameters   checkpoint_prm;
+      thermo::Material   material;
+      unsigned int       n_independent;
+      LaminateParameters laminate;
+      base::Schedule     temperature;
+      double             profile_resolution = 0.25;
 
-      dealii::ConditionalOStream  pcout;
-      mutable dealii::TimerOutput timer;
-
-      fem::ParallelMesh<dim>                   triangulation;
-      dealii::FESystem<dim>                    fe;
-      dealii::DoFHandler<dim>                  dof_handler;
-      dealii::IndexSet                         owned_dofs;
-      dealii::IndexSet                         relevant_dofs;
-      dealii::AffineConstraints<double>        constraints;
-      dealii::PETScWrappers::MPI::SparseMatrix jacobian;
-      Vector                                   residual;
       Vector              evolving_mask;   ///< 1 on x and phi, 0 on w
       std::vector<Vector> component_masks; ///< 1 on x_a, one per a
-      fem::DirectSolver   solver;
 
-      std::vector<Vector> states;
-      std::vector<double> steps;
-
-      double              time = 0;
-      unsigned int        step = 0;
-      fem::StepStatistics statistics;
       unsigned int        profiles_written = 0;
       std::vector<double> initial_amount;
-      Observables         current;
-
-      fem::TimeStepController          controller;
-      std::unique_ptr<base::CsvWriter> csv;
-      std::unique_ptr<base::CsvWriter> phases_csv;
-      fem::FieldWriter                 fields;
-      base::ProgressClock              clock;
+      Observables         current, candidate;
     };
 
 

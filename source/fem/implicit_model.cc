@@ -1,0 +1,596 @@
+#include <deal.II/base/utilities.h>
+
+#include <deal.II/numerics/vector_tools.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/fem/implicit_model.h>
+#include <vitrum/fem/newton.h>
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <random>
+
+namespace vitrum
+{
+  namespace fem
+  {
+    using namespace dealii;
+
+    namespace
+    {
+      template <class Parameters>
+      Parameters
+      parsed(ParameterHandler &prm)
+      {
+        Parameters p;
+        p.parse_parameters(prm);
+        return p;
+      }
+
+
+      MeshParameters
+      parsed_mesh(ParameterHandler &prm, const int dim)
+      {
+        MeshParameters p;
+        p.parse_parameters(prm, dim);
+        return p;
+      }
+    } // namespace
+
+
+    template <int dim>
+    ImplicitModel<dim>::ImplicitModel(ParameterHandler  &prm,
+                                      MPI_Comm           comm,
+                                      const std::string &checkpoint_name)
+        : Simulator(comm,
+                    checkpoint_name,
+                    parsed<TimeSteppingParameters>(prm),
+                    parsed<OutputParameters>(prm),
+                    parsed<CheckpointParameters>(prm))
+        , mesh_prm(parsed_mesh(prm, dim))
+        , solver_prm(parsed<SolverParameters>(prm))
+        , triangulation(comm)
+        , dof_handler(triangulation)
+        , controller(time_prm)
+        , solver(comm, solver_prm)
+    {
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::set_finite_element(const FiniteElement<dim> &base,
+                                           const unsigned int        n_fields)
+    {
+      fe = std::make_unique<FESystem<dim>>(base, n_fields);
+    }
+
+
+    template <int dim>
+    typename ImplicitModel<dim>::Vector
+    ImplicitModel<dim>::ghosted(const Vector &v) const
+    {
+      Vector result(owned_dofs, relevant_dofs, comm);
+      result = v;
+      return result;
+    }
+
+
+    template <int dim>
+    double
+    ImplicitModel<dim>::limit_update(const Vector &,
+                                     Vector &,
+                                     double *removed) const
+    {
+      if (removed)
+        *removed = 0;
+      return 1;
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::restore_conserved(Vector &) const
+    {
+    }
+
+
+    template <int dim>
+    double
+    ImplicitModel<dim>::newton_change(const Vector &update) const
+    {
+      return update.linfty_norm();
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::setup_dofs()
+    {
+      TimerOutput::Scope scope(*timer, "setup dofs");
+      distribute_dofs(dof_handler, *fe);
+      setup_system(dof_handler,
+                   mesh_prm,
+                   comm,
+                   owned_dofs,
+                   relevant_dofs,
+                   constraints,
+                   jacobian);
+      residual.reinit(owned_dofs, comm);
+      solver.reset();
+      time_error_mask.reinit(owned_dofs, comm);
+      after_setup_dofs();
+      // (A sum of ones: exact.)
+      n_error_unknowns = std::max(1.0, time_error_mask.l1_norm());
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::interpolate_initial_state()
+    {
+      states.assign(1, Vector(owned_dofs, comm));
+      steps.clear();
+      initial_state(states[0]);
+      constraints.distribute(states[0]);
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::start_new_run()
+    {
+      make_box_mesh(triangulation, mesh_prm);
+      setup_dofs();
+      interpolate_initial_state();
+      for (unsigned int cycle = 0; cycle < mesh_prm.initial_adaptation; ++cycle)
+        {
+          const unsigned int cells_before
+            = triangulation.n_global_active_cells();
+          flag_cells_by_gradient(dof_handler,
+                                 ghosted(states[0]),
+                                 refinement_components(),
+                                 mesh_prm);
+          triangulation.execute_coarsening_and_refinement();
+          setup_dofs();
+          interpolate_initial_state();
+          if (triangulation.n_global_active_cells() == cells_before)
+            break;
+        }
+      free_energy    = observe(states[0], 0);
+      last_step_cost = StepCost();
+      keep_observation();
+      controller.set_target_times(target_times(extra_target_times()));
+    }
+
+
+    template <int dim>
+    double
+    ImplicitModel<dim>::rms_difference(const Vector &a, const Vector &b) const
+    {
+      // Root mean square (as SUNDIALS does): a brief local transient after
+      // remeshing must not throttle the whole run.
+      Vector difference = a;
+      difference.add(-1.0, b);
+      difference.scale(time_error_mask);
+      return difference.l2_norm() / std::sqrt(n_error_unknowns);
+    }
+
+
+    template <int dim>
+    typename ImplicitModel<dim>::StepAttempt
+    ImplicitModel<dim>::try_step(const double t0,
+                                 const double dt,
+                                 Vector      &new_state)
+    {
+      // (A checkpoint of a higher-order run may hold more states.)
+      const unsigned int n_points
+        = std::min<unsigned int>(states.size(), time_prm.order + 1);
+      const unsigned int order
+        = std::min<unsigned int>(time_prm.order, n_points);
+      const auto bdf = bdf::coefficients(order, dt, steps);
+      const auto w   = bdf::extrapolation_weights(n_points, dt, steps);
+
+      const double a0 = bdf[0] * dt;
+      Vector       history_term(owned_dofs, comm);
+      for (unsigned int k = 0; k + 1 < bdf.size() && k < n_points; ++k)
+        history_term.add(bdf[k + 1] * dt, states[k]);
+      const Vector history = ghosted(history_term);
+
+      Vector predictor(owned_dofs, comm);
+      for (unsigned int k = 0; k < n_points; ++k)
+        predictor.add(w[k], states[k]);
+      // Extrapolation may overshoot where a field must stay admissible
+      // (a fraction near zero): the model may shorten the change.
+      Vector change_of_predictor = predictor;
+      change_of_predictor.add(-1.0, states[0]);
+      const double alpha
+        = limit_update(states[0], change_of_predictor, nullptr);
+      new_state = predictor;
+      if (alpha < 1)
+        {
+          new_state = states[0];
+          new_state.sadd(1 - alpha, alpha, predictor);
+        }
+
+      StepAttempt  attempt;
+      NewtonSystem system;
+      system.assemble = [&](const Vector &iterate, const bool with_matrix) {
+        assemble(iterate, history, a0, dt, t0 + dt, with_matrix);
+        // A diverging iteration (too long a step) can carry a field far out
+        // of its range: give the step up before such a system reaches the
+        // LU.
+        return std::isfinite(residual.l2_norm())
+               && (!with_matrix || std::isfinite(jacobian.frobenius_norm()));
+      };
+      system.solve = [&](Vector &update) {
+        TimerOutput::Scope scope(*timer, "linear solve");
+        try
+          {
+            const unsigned int before = solver.factorizations();
+            solver.solve(jacobian, update, residual);
+            attempt.cost.factorizations += solver.factorizations() - before;
+          }
+        catch (const SolverError &)
+          {
+            return false; // not converged: the step is retried
+          }
+        constraints.distribute(update);
+        return true;
+      };
+      system.limit
+        = [&](const Vector &iterate, Vector &update, double &removed) {
+            return limit_update(iterate, update, &removed);
+          };
+      system.change
+        = [&](const Vector &update) { return newton_change(update); };
+      NewtonSettings settings;
+      settings.tolerance        = solver_prm.newton_tolerance;
+      settings.max_iterations   = solver_prm.maximum_newton_iterations;
+      settings.single_iteration = linearly_implicit();
+
+      const NewtonOutcome newton = newton_solve(new_state, system, settings);
+      attempt.cost.newton_iterations = newton.iterations;
+      attempt.converged              = newton.converged;
+      if (!attempt.converged)
+        return attempt;
+      // An unlimited Newton update keeps every conserved amount (the
+      // equations are conservative); a limited one does not, by up to the
+      // Newton tolerance.
+      if (newton.limited)
+        restore_conserved(new_state);
+
+      const auto model = bdf::error_model(order, n_points, dt, steps);
+      attempt.error    = model.factor * rms_difference(new_state, predictor);
+      attempt.error_exponent = model.exponent;
+      if (n_points == 1 && !checking_first_step
+          && !estimate_first_step(t0, dt, new_state, attempt))
+        return attempt;
+      if (!checking_first_step)
+        attempt.free_energy = observe(new_state, t0 + dt);
+      return attempt;
+    }
+
+
+    /**
+     * The first step has only the initial state to extrapolate from, so
+     * Milne's device has no second predictor order to compare with: the
+     * step is repeated as two half steps (backward Euler, then the
+     * run's order), whose result is far more accurate, and the root mean
+     * square of their difference from the full step estimates its error
+     * (exponent 1/2). Fast modes that both damp do not count, as they
+     * would in the whole change u1 - u0. The full step's state stays the
+     * step's result; the half steps only judge it.
+     */
+    template <int dim>
+    bool
+    ImplicitModel<dim>::estimate_first_step(const double  t0,
+                                            const double  dt,
+                                            const Vector &full_step,
+                                            StepAttempt  &attempt)
+    {
+      checking_first_step = true;
+      Vector            half(owned_dofs, comm), twice(owned_dofs, comm);
+      const StepAttempt first = try_step(t0, 0.5 * dt, half);
+      StepAttempt       second;
+      if (first.converged)
+        {
+          states.insert(states.begin(), half);
+          steps.insert(steps.begin(), 0.5 * dt);
+          second = try_step(t0 + 0.5 * dt, 0.5 * dt, twice);
+          states.erase(states.begin());
+          steps.erase(steps.begin());
+        }
+      checking_first_step = false;
+      attempt.cost.factorizations
+        += first.cost.factorizations + second.cost.factorizations;
+      if (!second.converged)
+        {
+          attempt.converged = false;
+          return false;
+        }
+      // With backward Euler throughout, the two half steps keep half the
+      // full step's error.
+      attempt.error
+        = (time_prm.order == 1 ? 2.0 : 1.0) * rms_difference(full_step, twice);
+      attempt.error_exponent = 0.5;
+      return true;
+    }
+
+
+    template <int dim>
+    double
+    ImplicitModel<dim>::advance()
+    {
+      Vector new_state(owned_dofs, comm);
+      while (true)
+        {
+          const double      dt      = controller.step_from(time);
+          const StepAttempt attempt = try_step(time, dt, new_state);
+          statistics.factorizations += attempt.cost.factorizations;
+          const bool energy_rose
+            = attempt.free_energy > free_energy + allowed_energy_rise(time, dt);
+          if (!judge_step(controller,
+                          statistics,
+                          dt,
+                          {attempt.converged,
+                           attempt.error,
+                           attempt.error_exponent,
+                           energy_rose},
+                          time,
+                          time_unit()))
+            continue;
+
+          states.insert(states.begin(), new_state);
+          steps.insert(steps.begin(), dt);
+          // BDF of order q needs q past states, its predictor one more.
+          while (states.size() > time_prm.order + 1)
+            states.pop_back();
+          while (steps.size() > time_prm.order)
+            steps.pop_back();
+          free_energy    = attempt.free_energy;
+          last_step_cost = attempt.cost;
+          keep_observation();
+          return dt;
+        }
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::after_step()
+    {
+      ++statistics.steps_since_remesh;
+      if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0
+          && adapt_mesh())
+        {
+          statistics.steps_since_remesh = 0;
+          // The step integrated its new state; only a new mesh changes the
+          // observables.
+          free_energy = observe(states[0], time);
+          keep_observation();
+        }
+    }
+
+
+    template <int dim>
+    bool
+    ImplicitModel<dim>::adapt_mesh()
+    {
+      TimerOutput::Scope  scope(*timer, "mesh adaptation");
+      std::vector<Vector> old_states;
+      for (const auto &s : states)
+        old_states.push_back(ghosted(s));
+      flag_cells_by_gradient(dof_handler,
+                             old_states[0],
+                             refinement_components(),
+                             mesh_prm);
+      if (!any_cell_flagged(triangulation))
+        return false;
+      std::vector<Vector *> outputs;
+      for (auto &s : states)
+        outputs.push_back(&s);
+      refine_and_transfer(
+        triangulation,
+        dof_handler,
+        old_states,
+        outputs,
+        [this]() { setup_dofs(); },
+        owned_dofs);
+      // Interpolation onto coarser cells changes conserved amounts a
+      // little: the model puts them back.
+      for (auto &s : states)
+        {
+          constraints.distribute(s);
+          restore_conserved(s);
+        }
+      return true;
+    }
+
+
+    template <int dim>
+    unsigned long long
+    ImplicitModel<dim>::n_unknowns() const
+    {
+      return dof_handler.n_dofs();
+    }
+
+
+    template <int dim>
+    std::vector<std::string>
+    ImplicitModel<dim>::solver_columns()
+    {
+      return {"dofs",
+              "cells",
+              "newton_iterations",
+              "factorizations",
+              "rejected_steps",
+              "wall_time"};
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    ImplicitModel<dim>::solver_values() const
+    {
+      return {double(dof_handler.n_dofs()),
+              double(triangulation.n_global_active_cells()),
+              double(last_step_cost.newton_iterations),
+              double(last_step_cost.factorizations),
+              double(statistics.rejected),
+              clock.elapsed_seconds()};
+    }
+
+
+    template <int dim>
+    std::string
+    ImplicitModel<dim>::solver_progress() const
+    {
+      char text[64];
+      std::snprintf(text,
+                    sizeof(text),
+                    "Newton %u  LU %u",
+                    last_step_cost.newton_iterations,
+                    last_step_cost.factorizations);
+      return text;
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::save_entries(CheckpointState &state) const
+    {
+      statistics.save(state);
+      state.set("proposed step", controller.proposed_step());
+      state.set("n states", double(states.size()));
+      state.set("n steps", double(steps.size()));
+      for (unsigned int k = 0; k < steps.size(); ++k)
+        state.set("step size " + std::to_string(k), steps[k]);
+      save_physics(state);
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::write_checkpoint_data(
+      const CheckpointState &state) const
+    {
+      save_checkpoint(output_prm.directory,
+                      dof_handler,
+                      states,
+                      relevant_dofs,
+                      state);
+    }
+
+
+    template <int dim>
+    CheckpointState
+    ImplicitModel<dim>::read_checkpoint_data()
+    {
+      make_box_mesh(triangulation, mesh_prm, false);
+      const CheckpointState state = load_checkpoint_mesh(output_prm.directory,
+                                                         triangulation,
+                                                         checkpoint_name);
+      setup_dofs();
+      load_checkpoint_vectors(output_prm.directory,
+                              dof_handler,
+                              static_cast<unsigned int>(
+                                state.get_double("n states")),
+                              owned_dofs,
+                              comm,
+                              states);
+      return state;
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::load_entries(const CheckpointState &state)
+    {
+      statistics.load(state);
+      controller.set_proposed_step(state.get_double("proposed step"));
+      steps.clear();
+      for (unsigned int k = 0; k < state.get_double("n steps"); ++k)
+        steps.push_back(state.get_double("step size " + std::to_string(k)));
+      load_physics(state);
+      free_energy = observe(states[0], time);
+      keep_observation();
+      controller.set_target_times(target_times(extra_target_times()));
+    }
+
+
+    template <int dim>
+    double
+    ImplicitModel<dim>::jacobian_error(const unsigned int n_directions,
+                                       const double       perturbation,
+                                       double             dt)
+    {
+      if (!timer)
+        timer = std::make_unique<TimerOutput>(comm,
+                                              pcout,
+                                              TimerOutput::never,
+                                              TimerOutput::wall_times);
+      if (states.empty())
+        start_new_run();
+      if (dt <= 0)
+        dt = time_prm.initial_time_step;
+
+      // A backward Euler step from the initial state, evaluated about a
+      // perturbed copy of it.
+      std::mt19937                           random(12345);
+      std::uniform_real_distribution<double> uniform(-1, 1);
+      Vector                                 u = states[0];
+      for (const auto i : owned_dofs)
+        u[i] = u[i] * (1 + perturbation * uniform(random));
+      u.compress(VectorOperation::insert);
+      constraints.distribute(u);
+      Vector history_term = states[0];
+      history_term *= -1;
+      const Vector history = ghosted(history_term);
+
+      assemble(u, history, 1.0, dt, dt, true);
+      double worst = 0;
+      for (unsigned int d = 0; d < n_directions; ++d)
+        {
+          Vector v(owned_dofs, comm);
+          for (const auto i : owned_dofs)
+            v[i] = uniform(random);
+          v.compress(VectorOperation::insert);
+          constraints.distribute(v);
+          const double epsilon = 1e-6 * std::max(1e-3, u.linfty_norm());
+
+          Vector Jv(owned_dofs, comm);
+          assemble(u, history, 1.0, dt, dt, true);
+          jacobian.vmult(Jv, v);
+
+          Vector plus = u, minus = u;
+          plus.add(epsilon, v);
+          minus.add(-epsilon, v);
+          assemble(plus, history, 1.0, dt, dt, false);
+          const Vector r_plus = residual;
+          assemble(minus, history, 1.0, dt, dt, false);
+          // residual = -R, and J = dR/du.
+          Vector difference = residual;
+          difference.add(-1.0, r_plus);
+          difference /= 2 * epsilon;
+          for (const auto i : owned_dofs)
+            if (constraints.is_constrained(i))
+              {
+                Jv[i]         = 0;
+                difference[i] = 0;
+              }
+          Jv.compress(VectorOperation::insert);
+          difference.compress(VectorOperation::insert);
+          difference.add(-1.0, Jv);
+          worst = std::max(worst, difference.l2_norm() / Jv.l2_norm());
+        }
+      return worst;
+    }
+
+
+    template class ImplicitModel<1>;
+    template class ImplicitModel<2>;
+    template class ImplicitModel<3>;
+  } // namespace fem
+} // namespace vitrum
