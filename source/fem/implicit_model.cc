@@ -3,6 +3,7 @@
 #include <deal.II/numerics/vector_tools.h>
 
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
 #include <vitrum/fem/implicit_model.h>
 #include <vitrum/fem/newton.h>
 
@@ -19,14 +20,6 @@ namespace vitrum
 
     namespace
     {
-      template <class Parameters>
-      Parameters
-      parsed(ParameterHandler &prm)
-      {
-        Parameters p;
-        p.parse_parameters(prm);
-        return p;
-      }
 
 
       MeshParameters
@@ -45,11 +38,11 @@ namespace vitrum
                                       const std::string &checkpoint_name)
         : Simulator(comm,
                     checkpoint_name,
-                    parsed<TimeSteppingParameters>(prm),
-                    parsed<OutputParameters>(prm),
-                    parsed<CheckpointParameters>(prm))
+                    base::parsed<TimeSteppingParameters>(prm),
+                    base::parsed<OutputParameters>(prm),
+                    base::parsed<CheckpointParameters>(prm))
         , mesh_prm(parsed_mesh(prm, dim))
-        , solver_prm(parsed<SolverParameters>(prm))
+        , solver_prm(base::parsed<SolverParameters>(prm))
         , triangulation(comm)
         , dof_handler(triangulation)
         , controller(time_prm)

@@ -51,11 +51,11 @@ namespace vitrum
     void
     Simulator::simulate()
     {
-      prepare();
       timer = std::make_unique<TimerOutput>(comm,
                                             pcout,
                                             TimerOutput::never,
                                             TimerOutput::wall_times);
+      prepare();
       output_prm.make_directory(comm);
       const bool resume = checkpoint_prm.resume;
       pcout << "vitrum: " << title() << ", "

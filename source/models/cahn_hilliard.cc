@@ -40,14 +40,6 @@ namespace vitrum
           "(cos(0.13*x)*cos(0.087*y))^2"
           " + cos(0.025*x - 0.15*y)*cos(0.07*x - 0.02*y))";
 
-      template <class Parameters>
-      Parameters
-      parsed(ParameterHandler &prm)
-      {
-        Parameters p;
-        p.parse_parameters(prm);
-        return p;
-      }
     } // namespace
 
 
@@ -203,7 +195,7 @@ namespace vitrum
       CahnHilliardParameters
       parsed_physics(ParameterHandler &prm)
       {
-        const auto          physics = parsed<CahnHilliardParameters>(prm);
+        const auto          physics = base::parsed<CahnHilliardParameters>(prm);
         FunctionParser<dim> check(1);
         initialize_concentration(check, physics);
         return physics;

@@ -18,6 +18,7 @@
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/fem/newton.h>
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/thermo/solution_phase.h>
 
@@ -89,14 +90,6 @@ namespace vitrum
       }
 
 
-      template <class Parameters>
-      Parameters
-      parsed(ParameterHandler &prm)
-      {
-        Parameters p;
-        p.parse_parameters(prm);
-        return p;
-      }
     } // namespace
 
 
@@ -246,19 +239,18 @@ namespace vitrum
     template <int dim>
     CrystallizationField<dim>::CrystallizationField(ParameterHandler &prm,
                                                     MPI_Comm          comm)
-        : comm(comm)
-        , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , time_prm(parsed<fem::TimeSteppingParameters>(prm))
-        , output_prm(parsed<fem::OutputParameters>(prm))
-        , checkpoint_prm(parsed<fem::CheckpointParameters>(prm))
+        : fem::Simulator(comm,
+                         "crystallization field",
+                         base::parsed<fem::TimeSteppingParameters>(prm),
+                         base::parsed<fem::OutputParameters>(prm),
+                         base::parsed<fem::CheckpointParameters>(prm))
         , temperature(
             base::Schedule::constant(300, base::Quantity::temperature()))
         , triangulation(comm,
                         Triangulation<dim>::limit_level_difference_at_vertices)
         , fe(1)
         , dof_handler(triangulation)
-        , fields(output_prm.directory, "fields", comm)
-        , clock(time_prm.end_time)
+        , controller(time_prm)
     {
       mesh_prm.parse_parameters(prm, dim);
       if (mesh_prm.polynomial_degree != 1)
@@ -889,7 +881,7 @@ namespace vitrum
           row.push_back(n.phantom ? 1. : 0.);
           row.push_back(n.interface ? 1. : 0.);
           row.push_back(n.layer);
-          nuclei_csv->add_row(row);
+          table(1).add_row(row);
           if (n.phantom)
             ++n_phantoms;
           else
@@ -1013,22 +1005,15 @@ namespace vitrum
 
     template <int dim>
     double
-    CrystallizationField<dim>::choose_time_step() const
+    CrystallizationField<dim>::choose_time_step()
     {
+      // A front moves at most `courant` interface widths per step.
       const double U  = fastest_growth(time);
       double       dt = time_prm.maximum_time_step;
       if (U > 0)
         dt = std::min(dt, courant * front.width / U);
-      // End exactly at the end time and at the schedule's corners.
-      double next = time_prm.end_time;
-      for (const double t : temperature.breakpoints())
-        if (t > time * (1 + 1e-12) && t < next)
-          next = t;
-      if (time + dt > next * (1 - 1e-12))
-        dt = next - time;
-      else if (time + 2 * dt > next)
-        dt = 0.5 * (next - time);
-      return dt;
+      controller.set_proposed_step(dt);
+      return controller.step_from(time);
     }
 
 
@@ -1213,58 +1198,65 @@ namespace vitrum
       const RateSnapshot &after   = rates_at(time + dt);
       const Vector        old     = eta;
       Vector              iterate = eta;
-      Vector              update(owned_dofs, comm);
-      for (unsigned int it = 0; it < 12; ++it)
-        {
-          assemble(iterate, old, dt, before, after);
+
+      fem::NewtonSystem system;
+      system.assemble = [&](const Vector &u, bool) {
+        assemble(u, old, dt, before, after);
+        return true;
+      };
+      system.solve = [&](Vector &update) {
+        TimerOutput::Scope scope(*timer, "linear solve");
+        // Inexact Newton: a residual cut by 1e-6 per iteration leaves
+        // Newton its fast convergence.
+        SolverControl control(500, 1e-6 * residual.l2_norm() + 1e-300);
+        // Mass over dt dominates: Jacobi suffices and costs nothing to set
+        // up.
+        PETScWrappers::PreconditionJacobi preconditioner(jacobian);
+        update = 0;
+        // A mobility that varies from node to node (a composition history)
+        // or the curvature counter term makes the Jacobian unsymmetric:
+        // GMRES, else CG. A failed solve makes the caller retry with half
+        // the step.
+        try
           {
-            TimerOutput::Scope scope(*timer, "linear solve");
-            // Inexact Newton: a residual cut by 1e-6 per iteration leaves
-            // Newton its fast convergence.
-            SolverControl control(500, 1e-6 * residual.l2_norm() + 1e-300);
-            // Mass over dt dominates: Jacobi suffices and costs nothing to set
-            // up.
-            PETScWrappers::PreconditionJacobi preconditioner(jacobian);
-            update = 0;
-            // A mobility that varies from node to node (a composition
-            // history) or the curvature counter term makes the Jacobian
-            // unsymmetric: GMRES, else CG.
-            // A failed solve makes the caller retry with half the step.
-            try
+            if (residual.l2_norm() > 0 && (history || curvature_free))
               {
-                if (residual.l2_norm() > 0 && (history || curvature_free))
-                  {
-                    PETScWrappers::SolverGMRES gmres(control);
-                    gmres.solve(jacobian, update, residual, preconditioner);
-                  }
-                else if (residual.l2_norm() > 0)
-                  {
-                    PETScWrappers::SolverCG cg(control);
-                    cg.solve(jacobian, update, residual, preconditioner);
-                  }
+                PETScWrappers::SolverGMRES gmres(control);
+                gmres.solve(jacobian, update, residual, preconditioner);
               }
-            catch (const SolverControl::NoConvergence &)
+            else if (residual.l2_norm() > 0)
               {
-                linear_iterations += control.last_step();
-                return false;
+                PETScWrappers::SolverCG cg(control);
+                cg.solve(jacobian, update, residual, preconditioner);
               }
-            linear_iterations += std::max(0, int(control.last_step()));
           }
-          constraints.distribute(update);
-          iterate += update;
-          ++newton_iterations;
-          if (update.linfty_norm() < newton_tolerance)
-            {
-              // Round-off can leave eta a hair outside [0, 1].
-              for (const auto i : owned_dofs)
-                iterate[i] = std::clamp(double(iterate[i]), 0., 1.);
-              iterate.compress(VectorOperation::insert);
-              constraints.distribute(iterate);
-              eta = iterate;
-              return true;
-            }
-        }
-      return false;
+        catch (const SolverControl::NoConvergence &)
+          {
+            linear_iterations += control.last_step();
+            return false;
+          }
+        linear_iterations += std::max(0, int(control.last_step()));
+        constraints.distribute(update);
+        return true;
+      };
+      system.change = [](const Vector &update) { return update.linfty_norm(); };
+      fem::NewtonSettings settings;
+      settings.tolerance           = newton_tolerance;
+      settings.max_iterations      = 12;
+      settings.estimate_error_left = false;
+      settings.always_refresh      = true;
+      const fem::NewtonOutcome outcome
+        = fem::newton_solve(iterate, system, settings);
+      newton_iterations += outcome.iterations;
+      if (!outcome.converged)
+        return false;
+      // Round-off can leave eta a hair outside [0, 1].
+      for (const auto i : owned_dofs)
+        iterate[i] = std::clamp(double(iterate[i]), 0., 1.);
+      iterate.compress(VectorOperation::insert);
+      constraints.distribute(iterate);
+      eta = iterate;
+      return true;
     }
 
 
@@ -1282,11 +1274,135 @@ namespace vitrum
 
 
     template <int dim>
-    void
-    CrystallizationField<dim>::report_step()
+    std::string
+    CrystallizationField<dim>::title() const
     {
-      const double T = temperature.value(time);
-      clock.record(time, last_dt);
+      return "crystallization field, " + std::to_string(dim) + "D";
+    }
+
+
+    template <int dim>
+    std::string
+    CrystallizationField<dim>::details() const
+    {
+      return "Temperature: " + temperature.describe() + "\n";
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::prepare()
+    {
+      load_history();
+      n_layers = rates_at(0).layers.size();
+    }
+
+
+    template <int dim>
+    std::vector<fem::Table>
+    CrystallizationField<dim>::tables() const
+    {
+      std::vector<std::string> layer_columns = {"step", "time", "temperature"};
+      for (unsigned int k = 0; k < n_layers; ++k)
+        layer_columns.push_back("amorphous_" + std::to_string(k));
+      layer_columns.push_back("max_crystal_in_crystal_layers");
+      return {{"time_series.csv",
+               {"step",
+                "time",
+                "dt",
+                "temperature",
+                "crystal_fraction",
+                "nuclei",
+                "nucleation_rate",
+                "growth_rate",
+                "dofs",
+                "cells",
+                "newton_iterations",
+                "linear_iterations",
+                "wall_time",
+                "interface_nucleation_rate",
+                "crystal_fraction_sharp"}},
+              {"nuclei.csv",
+               {"step",
+                "birth_time",
+                "x_nm",
+                "y_nm",
+                "z_nm",
+                "phantom",
+                "site",
+                "layer"}},
+              {"layers.csv", layer_columns}};
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::start_new_run()
+    {
+      fem::make_box_mesh(triangulation, mesh_prm);
+      setup_dofs();
+      eta.reinit(owned_dofs, comm);
+      place_nuclei(grow_pending(record_nuclei(sample_initial_nuclei()), 0));
+      crystal_fraction = integrate_fraction();
+      sharp_fraction   = integrate_sharp_fraction();
+      controller.set_target_times(target_times(temperature.breakpoints()));
+    }
+
+
+    template <int dim>
+    double
+    CrystallizationField<dim>::advance()
+    {
+      double dt = choose_time_step();
+      while (!solve_step(dt))
+        {
+          dt *= 0.5;
+          if (dt < time_prm.minimum_time_step)
+            {
+              char numbers[96];
+              std::snprintf(numbers,
+                            sizeof(numbers),
+                            "(%g s) at t = %g s",
+                            time_prm.minimum_time_step,
+                            time);
+              throw SolverError("crystallization field: Newton does not "
+                                "converge even with dt below Time "
+                                "stepping/Minimum time step "
+                                + std::string(numbers));
+            }
+        }
+      return dt;
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::after_step()
+    {
+      auto nuclei = sample_nuclei(last_dt);
+      for (const auto &n : sample_interface_nuclei(last_dt))
+        nuclei.push_back(n);
+      place_nuclei(grow_pending(record_nuclei(nuclei), last_dt));
+      if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
+        adapt_mesh();
+      crystal_fraction = integrate_fraction();
+      sharp_fraction   = integrate_sharp_fraction();
+    }
+
+
+    template <int dim>
+    bool
+    CrystallizationField<dim>::finished() const
+    {
+      return time_prm.finished(time, step) || crystal_fraction >= stop_fraction;
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::write_rows()
+    {
+      const double        T        = temperature.value(time);
       const RateSnapshot &snapshot = rates_at(time);
       double              I_max = 0, I_s_max = 0;
       for (const auto &r : snapshot.bins)
@@ -1295,44 +1411,40 @@ namespace vitrum
         I_s_max = std::max(I_s_max,
                            snapshot.bins[plane.glass_bin]
                                .interface * std::pow(nm_per_m, dim - 1));
-      csv->add_row({double(step),
-                    time,
-                    last_dt,
-                    T,
-                    crystal_fraction,
-                    double(n_nuclei),
-                    I_max,
-                    fastest_growth(time) / nm_per_m,
-                    double(dof_handler.n_dofs()),
-                    double(triangulation.n_global_active_cells()),
-                    double(newton_iterations),
-                    double(linear_iterations),
-                    clock.elapsed_seconds(),
-                    I_s_max,
-                    sharp_fraction});
+      table(0).add_row({double(step),
+                        time,
+                        last_dt,
+                        T,
+                        crystal_fraction,
+                        double(n_nuclei),
+                        I_max,
+                        fastest_growth(time) / nm_per_m,
+                        double(dof_handler.n_dofs()),
+                        double(triangulation.n_global_active_cells()),
+                        double(newton_iterations),
+                        double(linear_iterations),
+                        clock.elapsed_seconds(),
+                        I_s_max,
+                        sharp_fraction});
       std::vector<double> row = {double(step), time, T};
       for (const double v : layer_state())
         row.push_back(v);
-      layers_csv->add_row(row);
-      if (output_prm.progress_every == 0
-          || step % output_prm.progress_every != 0)
-        return;
-      char line[256];
-      std::snprintf(
-        line,
-        sizeof(line),
-        "step %6u  t %10.4e s  dt %9.3e  T %6.1f K  crystal %7.4f  "
-        "nuclei %6u  DoFs %8llu  wall %s  left %s",
-        step,
-        time,
-        last_dt,
-        T,
-        crystal_fraction,
-        n_nuclei,
-        static_cast<unsigned long long>(dof_handler.n_dofs()),
-        base::format_duration(clock.elapsed_seconds()).c_str(),
-        base::format_duration(clock.estimated_seconds_left()).c_str());
-      pcout << line << std::endl;
+      table(2).add_row(row);
+    }
+
+
+    template <int dim>
+    std::string
+    CrystallizationField<dim>::progress_details() const
+    {
+      char text[96];
+      std::snprintf(text,
+                    sizeof(text),
+                    "T %6.1f K  crystal %7.4f  nuclei %6u",
+                    temperature.value(time),
+                    crystal_fraction,
+                    n_nuclei);
+      return text;
     }
 
 
@@ -1355,15 +1467,8 @@ namespace vitrum
 
     template <int dim>
     void
-    CrystallizationField<dim>::write_checkpoint() const
+    CrystallizationField<dim>::save_entries(fem::CheckpointState &state) const
     {
-      TimerOutput::Scope   scope(*timer, "checkpoint");
-      fem::CheckpointState state;
-      state.set("model", "crystallization field");
-      state.set("wall time", clock.elapsed_seconds());
-      state.set("time", time);
-      state.set("step", double(step));
-      state.set("last dt", last_dt);
       state.set("nuclei", double(n_nuclei));
       state.set("phantoms", double(n_phantoms));
       state.set("interface nuclei", double(n_interface_nuclei));
@@ -1373,8 +1478,15 @@ namespace vitrum
       state.set("expected interface density", expected_interface_density);
       state.set("newton iterations", double(newton_iterations));
       state.set("linear iterations", double(linear_iterations));
-      state.set("field records", fields.serialize());
       state.set("pending nuclei", serialize_pending());
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::write_checkpoint_data(
+      const fem::CheckpointState &state) const
+    {
       const Vector current = ghosted(eta);
       fem::save_checkpoint(output_prm.directory,
                            dof_handler,
@@ -1384,221 +1496,89 @@ namespace vitrum
 
 
     template <int dim>
-    void
-    CrystallizationField<dim>::resume_from_checkpoint()
+    fem::CheckpointState
+    CrystallizationField<dim>::read_checkpoint_data()
     {
       fem::make_box_mesh(triangulation, mesh_prm, false);
       const fem::CheckpointState state
         = fem::load_checkpoint_mesh(output_prm.directory,
                                     triangulation,
-                                    "crystallization field");
-      if (state.has("wall time"))
-        clock.set_earlier_seconds(state.get_double("wall time"));
+                                    checkpoint_name);
       setup_dofs();
       eta.reinit(owned_dofs, comm);
       fem::load_checkpoint_vectors(output_prm.directory,
                                    dof_handler,
                                    std::vector<Vector *>{&eta});
-      time       = state.get_double("time");
-      step       = static_cast<unsigned int>(state.get_double("step"));
-      last_dt    = state.get_double("last dt");
-      n_nuclei   = static_cast<unsigned int>(state.get_double("nuclei"));
-      n_phantoms = static_cast<unsigned int>(state.get_double("phantoms"));
-      n_interface_nuclei
-        = static_cast<unsigned int>(state.get_double("interface nuclei"));
-      n_interface_drawn
-        = static_cast<unsigned int>(state.get_double("interface drawn"));
+      return state;
+    }
+
+
+    template <int dim>
+    void
+    CrystallizationField<dim>::load_entries(const fem::CheckpointState &state)
+    {
+      const auto count = [&](const std::string &key) {
+        return static_cast<unsigned int>(state.get_double(key));
+      };
+      n_nuclei           = count("nuclei");
+      n_phantoms         = count("phantoms");
+      n_interface_nuclei = count("interface nuclei");
+      n_interface_drawn  = count("interface drawn");
       expected_interface = state.get_double("expected interface");
       expected_bulk      = state.get_double("expected bulk");
       expected_interface_density
         = state.get_double("expected interface density");
-      newton_iterations
-        = static_cast<unsigned int>(state.get_double("newton iterations"));
-      linear_iterations
-        = static_cast<unsigned int>(state.get_double("linear iterations"));
-      fields.deserialize(state.get_string("field records"));
+      newton_iterations = count("newton iterations");
+      linear_iterations = count("linear iterations");
       deserialize_pending(state.get_string("pending nuclei"));
       crystal_fraction = integrate_fraction();
       sharp_fraction   = integrate_sharp_fraction();
+      controller.set_target_times(target_times(temperature.breakpoints()));
     }
 
 
     template <int dim>
-    void
-    CrystallizationField<dim>::run()
+    std::string
+    CrystallizationField<dim>::summary() const
     {
-      // Read here, not in the constructor: a dry run of a file whose
-      // partitioning run has not been made yet still passes. Before the
-      // timer exists: an input error is not buried under its warning.
-      load_history();
-      timer = std::make_unique<TimerOutput>(comm,
-                                            pcout,
-                                            TimerOutput::never,
-                                            TimerOutput::wall_times);
-      output_prm.make_directory(comm);
-      const bool resume = checkpoint_prm.resume;
-      pcout << "vitrum: crystallization field, " << dim << "D, "
-            << Utilities::MPI::n_mpi_processes(comm) << " MPI rank(s)"
-            << (resume ? ", resuming from checkpoint" : "") << "\n"
-            << "Temperature: " << temperature.describe() << std::endl;
-
-      const std::vector<std::string> columns        = {"step",
-                                                       "time",
-                                                       "dt",
-                                                       "temperature",
-                                                       "crystal_fraction",
-                                                       "nuclei",
-                                                       "nucleation_rate",
-                                                       "growth_rate",
-                                                       "dofs",
-                                                       "cells",
-                                                       "newton_iterations",
-                                                       "linear_iterations",
-                                                       "wall_time",
-                                                       "interface_nucleation_rate",
-                                                       "crystal_fraction_sharp"};
-      const std::vector<std::string> nuclei_columns = {"step",
-                                                       "birth_time",
-                                                       "x_nm",
-                                                       "y_nm",
-                                                       "z_nm",
-                                                       "phantom",
-                                                       "site",
-                                                       "layer"};
-      n_layers                                      = rates_at(0).layers.size();
-      std::vector<std::string> layer_columns = {"step", "time", "temperature"};
-      for (unsigned int k = 0; k < n_layers; ++k)
-        layer_columns.push_back("amorphous_" + std::to_string(k));
-      layer_columns.push_back("max_crystal_in_crystal_layers");
-      const std::string dir  = output_prm.directory;
-      const bool        root = Utilities::MPI::this_mpi_process(comm) == 0;
-      if (resume)
-        {
-          resume_from_checkpoint();
-          csv = std::make_unique<base::CsvWriter>(dir + "/time_series.csv",
-                                                  columns,
-                                                  root,
-                                                  step);
-          nuclei_csv = std::make_unique<base::CsvWriter>(dir + "/nuclei.csv",
-                                                         nuclei_columns,
-                                                         root,
-                                                         step);
-          layers_csv = std::make_unique<base::CsvWriter>(dir + "/layers.csv",
-                                                         layer_columns,
-                                                         root,
-                                                         step);
-        }
-      else
-        {
-          csv = std::make_unique<base::CsvWriter>(dir + "/time_series.csv",
-                                                  columns,
-                                                  root);
-          nuclei_csv = std::make_unique<base::CsvWriter>(dir + "/nuclei.csv",
-                                                         nuclei_columns,
-                                                         root);
-          layers_csv = std::make_unique<base::CsvWriter>(dir + "/layers.csv",
-                                                         layer_columns,
-                                                         root);
-          fem::make_box_mesh(triangulation, mesh_prm);
-          setup_dofs();
-          eta.reinit(owned_dofs, comm);
-          place_nuclei(grow_pending(record_nuclei(sample_initial_nuclei()), 0));
-          crystal_fraction = integrate_fraction();
-          sharp_fraction   = integrate_sharp_fraction();
-          report_step();
-          write_fields();
-        }
-
-      const auto finished = [&]() {
-        return time_prm.finished(time, step)
-               || crystal_fraction >= stop_fraction;
-      };
-
-      while (!finished())
-        {
-          double dt = choose_time_step();
-          while (!solve_step(dt))
-            {
-              dt *= 0.5;
-              if (dt < time_prm.minimum_time_step)
-                throw SolverError("crystallization field: Newton does not "
-                                  "converge even with dt below Time "
-                                  "stepping/Minimum time step at t = "
-                                  + std::to_string(time) + " s");
-            }
-          time += dt;
-          last_dt = dt;
-          ++step;
-          auto nuclei = sample_nuclei(dt);
-          for (const auto &n : sample_interface_nuclei(dt))
-            nuclei.push_back(n);
-          place_nuclei(grow_pending(record_nuclei(nuclei), dt));
-          if (mesh_prm.adapt_every > 0 && step % mesh_prm.adapt_every == 0)
-            adapt_mesh();
-          crystal_fraction = integrate_fraction();
-          sharp_fraction   = integrate_sharp_fraction();
-          report_step();
-          if (output_prm.fields_due(time, step))
-            write_fields();
-          if (checkpoint_prm.every > 0 && step % checkpoint_prm.every == 0)
-            write_checkpoint();
-          const std::string stop
-            = fem::end_of_step_check(comm, checkpoint_prm);
-          if (!stop.empty())
-            {
-              write_checkpoint();
-              pcout << fem::stop_message(stop,
-                                         time,
-                                         step,
-                                         output_prm.directory)
-                    << std::endl;
-              return;
-            }
-        }
-      if (!fields.written_at(time))
-        write_fields();
-      write_checkpoint();
-      base::check_errors(comm);
-      print_summary();
-    }
-
-
-    template <int dim>
-    void
-    CrystallizationField<dim>::print_summary() const
-    {
-      pcout << "\nCrystallization field at t = " << time
-            << " s, T = " << temperature.value(time) << " K:\n"
-            << "  crystallized fraction " << crystal_fraction
-            << " (volume where eta > 1/2: " << sharp_fraction << ")"
-            << ", remaining amorphous " << 1 - crystal_fraction << "\n"
-            << "  nuclei placed " << n_nuclei << " (and " << n_phantoms
-            << " that fell inside crystals, " << pending.size()
-            << " not yet grown to the nucleus radius), steps " << step
-            << ", DoFs " << dof_handler.n_dofs() << "\n"
-            << "  started in the bulk: " << n_nuclei - n_interface_nuclei
-            << " placed (Poisson mean " << expected_bulk
-            << "); at interfaces: " << n_interface_nuclei << " placed, "
-            << n_interface_drawn << " drawn (Poisson mean "
-            << expected_interface << ")\n";
+      std::ostringstream out;
+      out << "Crystallization field at T = " << temperature.value(time)
+          << " K:\n"
+          << "  crystallized fraction " << crystal_fraction
+          << " (volume where eta > 1/2: " << sharp_fraction << ")"
+          << ", remaining amorphous " << 1 - crystal_fraction << "\n"
+          << "  nuclei placed " << n_nuclei << " (and " << n_phantoms
+          << " that fell inside crystals, " << pending.size()
+          << " not yet grown to the nucleus radius)\n"
+          << "  started in the bulk: " << n_nuclei - n_interface_nuclei
+          << " placed (Poisson mean " << expected_bulk
+          << "); at interfaces: " << n_interface_nuclei << " placed, "
+          << n_interface_drawn << " drawn (Poisson mean " << expected_interface
+          << ")\n";
       if (from_kinetics_file && history)
-        pcout << "  interface nuclei expected per um^2 of one interface "
-                 "(I_s integrated over the run): "
-              << expected_interface_density * 1e-12 << "\n";
+        out << "  interface nuclei expected per um^2 of one interface "
+               "(I_s integrated over the run): "
+            << expected_interface_density * 1e-12 << "\n";
       const std::vector<double> layers = layer_state();
       for (unsigned int k = 0; k < n_layers; ++k)
         {
           const auto &s = rates_at(time);
-          pcout << "  glass layer " << k;
+          out << "  glass layer " << k;
           if (k < s.layers.size())
-            pcout << " (z " << s.layers[k].lower << " - " << s.layers[k].upper
-                  << " nm)";
-          pcout << ": amorphous fraction " << layers[k] << "\n";
+            out << " (z " << s.layers[k].lower << " - " << s.layers[k].upper
+                << " nm)";
+          out << ": amorphous fraction " << layers[k] << "\n";
         }
-      pcout << "  results: " << csv->file_name() << ", "
-            << nuclei_csv->file_name() << ", " << layers_csv->file_name()
-            << ", " << output_prm.directory << "/fields.pvd" << std::endl;
-      timer->print_summary();
+      return out.str();
+    }
+
+
+    template <int dim>
+    std::string
+    CrystallizationField<dim>::result_files() const
+    {
+      return "time_series.csv, nuclei.csv, layers.csv, fields.pvd, "
+             "checkpoint/";
     }
 
 

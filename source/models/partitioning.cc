@@ -269,14 +269,6 @@ namespace vitrum
 
     namespace
     {
-      template <class Parameters>
-      Parameters
-      parsed(ParameterHandler &prm)
-      {
-        Parameters p;
-        p.parse_parameters(prm);
-        return p;
-      }
 
       thermo::Material
       read_material(ParameterHandler &prm)

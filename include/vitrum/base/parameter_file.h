@@ -51,6 +51,16 @@ namespace vitrum
     const std::vector<std::string> &
     input_files();
 
+    /// A parameter struct read from `prm` (its parse_parameters()).
+    template <class Parameters>
+    Parameters
+    parsed(dealii::ParameterHandler &prm)
+    {
+      Parameters p;
+      p.parse_parameters(prm);
+      return p;
+    }
+
     /// Collapse deal.II exception text (newlines, indentation) into one line.
     std::string
     one_line(const std::string &text);

@@ -79,6 +79,7 @@ namespace vitrum
       }
       /// Input read at the start of the run rather than by the
       /// constructor (a dry run does not need it); may throw InputError.
+      /// The timer exists.
       virtual void
       prepare()
       {
@@ -174,8 +175,8 @@ namespace vitrum
       OutputParameters           output_prm;
       CheckpointParameters       checkpoint_prm;
       dealii::ConditionalOStream pcout;
-      /// Made when the run starts (an input error found before that is
-      /// not followed by the timer's warning).
+      /// Made when the run starts (after construction: an input error
+      /// found by a constructor is not followed by the timer's warning).
       std::unique_ptr<dealii::TimerOutput> timer;
       FieldWriter                          fields;
       base::ProgressClock                  clock;

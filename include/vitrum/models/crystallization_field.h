@@ -27,6 +27,7 @@
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/mesh.h>
 #include <vitrum/fem/output.h>
+#include <vitrum/fem/simulator.h>
 #include <vitrum/fem/time_stepping.h>
 #include <vitrum/kinetics/composition_history.h>
 #include <vitrum/kinetics/growth_front.h>
@@ -103,13 +104,16 @@ namespace vitrum
      * heterogeneous nucleation.
      */
     template <int dim>
-    class CrystallizationField : public Model
+    class CrystallizationField : public Model, private fem::Simulator
     {
     public:
       CrystallizationField(dealii::ParameterHandler &prm, MPI_Comm comm);
 
       void
-      run() override;
+      run() override
+      {
+        simulate();
+      }
 
       bool
       writes_checkpoints() const override
@@ -120,25 +124,59 @@ namespace vitrum
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
 
-      MPI_Comm                   comm;
-      dealii::ConditionalOStream pcout;
-      /// Made in run() after the input is read: a TimerOutput alive when an
-      /// input error is thrown buries the message under its own warning.
-      std::unique_ptr<dealii::TimerOutput> timer;
+      // fem::Simulator hooks
+      std::string
+      title() const override;
+      std::string
+      details() const override;
+      /// Reads the Composition history: a dry run of a file whose
+      /// partitioning run has not been made yet still passes.
+      void
+      prepare() override;
+      std::vector<fem::Table>
+      tables() const override;
+      void
+      start_new_run() override;
+      double
+      advance() override;
+      void
+      after_step() override;
+      bool
+      finished() const override;
+      void
+      write_rows() override;
+      std::string
+      progress_details() const override;
+      void
+      write_fields() override;
+      unsigned long long
+      n_unknowns() const override
+      {
+        return dof_handler.n_dofs();
+      }
+      std::string
+      summary() const override;
+      std::string
+      result_files() const override;
+      void
+      save_entries(fem::CheckpointState &state) const override;
+      void
+      write_checkpoint_data(const fem::CheckpointState &state) const override;
+      fem::CheckpointState
+      read_checkpoint_data() override;
+      void
+      load_entries(const fem::CheckpointState &state) override;
 
-      fem::MeshParameters         mesh_prm;
-      fem::TimeSteppingParameters time_prm;
-      fem::OutputParameters       output_prm;
-      fem::CheckpointParameters   checkpoint_prm;
-      base::Schedule              temperature;
-      CrystallizationRates        rates;
-      kinetics::GrowthFront       front;
-      double                      nucleus_radius = 4.; ///< nm
-      bool                        curvature_free = true;
-      double                      courant = 0.2; ///< front move per step / l
-      unsigned int                seed    = 1;
-      unsigned int                initial_nuclei = 0;
-      double                      stop_fraction  = 1.;
+      fem::MeshParameters   mesh_prm;
+      base::Schedule        temperature;
+      CrystallizationRates  rates;
+      kinetics::GrowthFront front;
+      double                nucleus_radius = 4.; ///< nm
+      bool                  curvature_free = true;
+      double                courant        = 0.2; ///< front move per step / l
+      unsigned int          seed           = 1;
+      unsigned int          initial_nuclei = 0;
+      double                stop_fraction  = 1.;
       /// Largest Newton update (of eta) accepted as converged: Newton
       /// converges quadratically, so the iterate it gives is ~1e-12 off.
       double newton_tolerance = 1e-6;
@@ -198,9 +236,8 @@ namespace vitrum
       Vector                                            residual;
       Vector                                            eta;
 
-      double       time                       = 0.;
-      unsigned int step                       = 0;
-      double       last_dt                    = 0.;
+      fem::TimeStepController controller;
+
       double       crystal_fraction           = 0.;
       double       sharp_fraction             = 0.; ///< vol(eta > 1/2) / V
       unsigned int n_nuclei                   = 0;
@@ -215,12 +252,6 @@ namespace vitrum
       /// Curvature-free growth: nuclei drawn but not yet grown to the
       /// nucleus radius (the same list on every rank).
       std::vector<Nucleus<dim>> pending;
-
-      fem::FieldWriter                 fields;
-      std::unique_ptr<base::CsvWriter> csv;
-      std::unique_ptr<base::CsvWriter> nuclei_csv;
-      std::unique_ptr<base::CsvWriter> layers_csv;
-      base::ProgressClock              clock;
 
       Vector
       ghosted(const Vector &v) const;
@@ -271,7 +302,7 @@ namespace vitrum
       transfer_and_refine();
 
       double
-      choose_time_step() const;
+      choose_time_step();
       void
       assemble(const Vector       &iterate,
                const Vector       &old,
@@ -295,17 +326,6 @@ namespace vitrum
       solve_step(double dt);
       bool
       adapt_mesh();
-
-      void
-      report_step();
-      void
-      write_fields();
-      void
-      write_checkpoint() const;
-      void
-      resume_from_checkpoint();
-      void
-      print_summary() const;
     };
 
 
