@@ -6,6 +6,7 @@
 
 #include <vitrum/base/schedule.h>
 #include <vitrum/fem/implicit_model.h>
+#include <vitrum/models/laminate.h>
 #include <vitrum/models/model.h>
 #include <vitrum/thermo/material.h>
 
@@ -17,66 +18,6 @@ namespace vitrum
 {
   namespace models
   {
-    /**
-     * A periodic stack of crystal/glass bilayers (subsection "Laminate"):
-     * the initial state of a partitioning run. Layers are normal to the
-     * last axis (x in 1D, y in 2D, z in 3D); each bilayer is half a glass
-     * layer, a crystal layer, and half a glass layer, so every layer is whole
-     * in the periodic stack. Lengths in nm, compositions in at.%.
-     */
-    struct LaminateParameters
-    {
-      unsigned int bilayers = 2;
-      /// As deposited (nm): the physical thicknesses, and in the model's
-      /// coordinate, which counts sites of the molar volume V_m (the same
-      /// without element molar volumes; see thermo::Material).
-      double              deposited_crystal_thickness = 18;
-      double              deposited_glass_thickness   = 12;
-      double              crystal_thickness           = 18;
-      double              glass_thickness             = 12;
-      std::vector<double> crystal_composition; ///< mole fractions, K
-      std::vector<double> glass_composition;   ///< mole fractions, K
-      double              minimum_fraction  = 1e-4;
-      double              composition_noise = 0; ///< mole fraction
-      double              roughness         = 0; ///< nm
-      unsigned int        seed              = 1;
-      /// A sine wave of the first element along the stack (linear
-      /// stability and analytic checks): amplitude (mole fraction), waves.
-      double       perturbation_amplitude = 0;
-      unsigned int perturbation_waves     = 1;
-      /// Lateral edge lengths of the box (nm), set from the mesh, and the
-      /// phases of each interface's roughness wave, set from the seed.
-      std::vector<double> lateral_size;
-      std::vector<double> roughness_phases;
-
-      static void
-      declare_parameters(dealii::ParameterHandler &prm);
-      void
-      parse_parameters(dealii::ParameterHandler &prm,
-                       const thermo::Material   &material);
-
-      /// Bilayer period in the model's coordinate.
-      double
-      period() const
-      {
-        return crystal_thickness + glass_thickness;
-      }
-
-      /**
-       * Signed distance (nm) from the nearest crystal/glass interface,
-       * positive inside crystal, at height z above the bottom and lateral
-       * position p (which sets the roughness of the interface).
-       */
-      template <int dim>
-      double
-      distance_into_crystal(const dealii::Point<dim> &p) const;
-
-      /// Initial mole fractions (K) at a point whose phase field is phi.
-      std::vector<double>
-      composition(double phi) const;
-    };
-
-
     /**
      * Multi-component Cahn–Hilliard with a crystal/glass phase field
      * (`Model = partitioning`): K elements, K - 1 independent mole fractions
