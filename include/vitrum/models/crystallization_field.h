@@ -123,6 +123,8 @@ namespace vitrum
 
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
+      /// Lengths are in nm inside the model.
+      static constexpr double nm_per_m = 1e9;
 
       // fem::Simulator hooks
       std::string
