@@ -1,5 +1,6 @@
 #include <deal.II/base/utilities.h>
 
+#include <deal.II/numerics/data_out.h>
 #include <deal.II/numerics/vector_tools.h>
 
 #include <vitrum/base/exceptions.h>
@@ -67,6 +68,55 @@ namespace vitrum
       Vector result(owned_dofs, relevant_dofs, comm);
       result = v;
       return result;
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::add_cell_contribution(
+      const FullMatrix<double>                   &cell_matrix,
+      const dealii::Vector<double>               &cell_residual,
+      const std::vector<types::global_dof_index> &dof_indices,
+      const bool                                  with_matrix)
+    {
+      if (with_matrix)
+        constraints.distribute_local_to_global(cell_matrix,
+                                               cell_residual,
+                                               dof_indices,
+                                               jacobian,
+                                               residual);
+      else
+        constraints.distribute_local_to_global(cell_residual,
+                                               dof_indices,
+                                               residual);
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::finish_assembly(const bool with_matrix)
+    {
+      if (with_matrix)
+        jacobian.compress(VectorOperation::add);
+      residual.compress(VectorOperation::add);
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::write_state_fields(
+      const std::vector<std::string> &names)
+    {
+      TimerOutput::Scope scope(*timer, "output");
+      const Vector       state = ghosted(states[0]);
+      DataOut<dim>       data_out;
+      data_out.attach_dof_handler(dof_handler);
+      data_out.add_data_vector(state, names, DataOut<dim>::type_dof_data);
+      dealii::Vector<float> subdomain(triangulation.n_active_cells());
+      subdomain = triangulation.locally_owned_subdomain();
+      data_out.add_data_vector(subdomain, "subdomain");
+      data_out.build_patches(mesh_prm.polynomial_degree);
+      fields.write(data_out, time);
     }
 
 

@@ -511,20 +511,12 @@ namespace vitrum
             }
 
           cell->get_dof_indices(dof_indices);
-          if (with_matrix)
-            constraints.distribute_local_to_global(cell_matrix,
-                                                   cell_rhs,
-                                                   dof_indices,
-                                                   jacobian,
-                                                   residual);
-          else
-            constraints.distribute_local_to_global(cell_rhs,
-                                                   dof_indices,
-                                                   residual);
+          this->add_cell_contribution(cell_matrix,
+                                      cell_rhs,
+                                      dof_indices,
+                                      with_matrix);
         }
-      if (with_matrix)
-        jacobian.compress(VectorOperation::add);
-      residual.compress(VectorOperation::add);
+      this->finish_assembly(with_matrix);
     }
 
 
@@ -532,18 +524,7 @@ namespace vitrum
     void
     CahnHilliard<dim>::write_fields()
     {
-      TimerOutput::Scope scope(*timer, "output");
-      const Vector       state = this->ghosted(states[0]);
-      DataOut<dim>       data_out;
-      data_out.attach_dof_handler(dof_handler);
-      data_out.add_data_vector(state,
-                               std::vector<std::string>{"c", "mu"},
-                               DataOut<dim>::type_dof_data);
-      dealii::Vector<float> subdomain(this->triangulation.n_active_cells());
-      subdomain = this->triangulation.locally_owned_subdomain();
-      data_out.add_data_vector(subdomain, "subdomain");
-      data_out.build_patches(mesh_prm.polynomial_degree);
-      this->fields.write(data_out, time);
+      this->write_state_fields({"c", "mu"});
     }
 
 

@@ -448,20 +448,12 @@ namespace vitrum
                 }
             }
           cell->get_dof_indices(dof_indices);
-          if (with_matrix)
-            constraints.distribute_local_to_global(cell_matrix,
-                                                   cell_rhs,
-                                                   dof_indices,
-                                                   jacobian,
-                                                   residual);
-          else
-            constraints.distribute_local_to_global(cell_rhs,
-                                                   dof_indices,
-                                                   residual);
+          this->add_cell_contribution(cell_matrix,
+                                      cell_rhs,
+                                      dof_indices,
+                                      with_matrix);
         }
-      if (with_matrix)
-        jacobian.compress(VectorOperation::add);
-      residual.compress(VectorOperation::add);
+      this->finish_assembly(with_matrix);
     }
 
 
@@ -704,22 +696,13 @@ namespace vitrum
     void
     Partitioning<dim>::write_fields()
     {
-      TimerOutput::Scope       scope(*timer, "output");
-      const Vector             state = this->ghosted(states[0]);
       std::vector<std::string> names;
       for (unsigned int a = 0; a < n_independent; ++a)
         names.push_back("x_" + material.elements[a]);
       for (unsigned int a = 0; a < n_independent; ++a)
         names.push_back("w_" + material.elements[a]);
       names.push_back("phi");
-      DataOut<dim> data_out;
-      data_out.attach_dof_handler(dof_handler);
-      data_out.add_data_vector(state, names, DataOut<dim>::type_dof_data);
-      dealii::Vector<float> subdomain(triangulation.n_active_cells());
-      subdomain = triangulation.locally_owned_subdomain();
-      data_out.add_data_vector(subdomain, "subdomain");
-      data_out.build_patches();
-      this->fields.write(data_out, time);
+      this->write_state_fields(names);
       write_profile();
     }
 
@@ -728,6 +711,7 @@ namespace vitrum
     void
     Partitioning<dim>::write_profile()
     {
+      TimerOutput::Scope scope(*timer, "output");
       // The atom-probe view: fractions averaged over planes parallel to the
       // layers, in bins of the profile resolution.
       const Vector       u = this->ghosted(states[0]);

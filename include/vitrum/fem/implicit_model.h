@@ -9,8 +9,10 @@
 #include <deal.II/fe/fe_system.h>
 
 #include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
+#include <deal.II/lac/vector.h>
 
 #include <vitrum/fem/direct_solver.h>
 #include <vitrum/fem/mesh.h>
@@ -160,6 +162,21 @@ namespace vitrum
       /// A ghosted copy.
       Vector
       ghosted(const Vector &v) const;
+      /// Add one cell's contribution to the residual (and, with_matrix, to
+      /// the Jacobian), applying the constraints.
+      void
+      add_cell_contribution(
+        const dealii::FullMatrix<double>                   &cell_matrix,
+        const dealii::Vector<double>                       &cell_residual,
+        const std::vector<dealii::types::global_dof_index> &dof_indices,
+        bool                                                with_matrix);
+      /// After the last cell: exchange the contributions between ranks.
+      void
+      finish_assembly(bool with_matrix);
+      /// A snapshot of the current state (fields named `names`, one per
+      /// component) and the MPI rank owning each cell.
+      void
+      write_state_fields(const std::vector<std::string> &names);
       /// "dofs, cells, newton_iterations, factorizations, rejected_steps,
       /// wall_time" and their values for the current step.
       static std::vector<std::string>
