@@ -365,20 +365,37 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// The state of the newest complete generation in `directory`,
+      /// checked against the run fingerprint (collective); its folder in
+      /// `folder`.
+      CheckpointState
+      newest_state(const std::string &directory,
+                   MPI_Comm           comm,
+                   std::string       &folder)
+      {
+        folder = newest_checkpoint(directory, comm);
+        if (folder.empty())
+          throw InputError("Checkpointing/Resume: no complete checkpoint in '"
+                           + directory
+                           + "' (run without --resume first, or fix "
+                             "Output/Directory)");
+        CheckpointState state;
+        state.read(folder + "/state.txt");
+        check_fingerprint(state, folder);
+        return state;
+      }
+    } // namespace
+
+
     CheckpointState
     load_state_checkpoint(const std::string &directory,
                           MPI_Comm           comm,
                           const std::string &model)
     {
-      const std::string folder = newest_checkpoint(directory, comm);
-      if (folder.empty())
-        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
-                         + directory
-                         + "' (run without --resume first, or fix "
-                           "Output/Directory)");
-      CheckpointState state;
-      state.read(folder + "/state.txt");
-      check_fingerprint(state, folder);
+      std::string           folder;
+      const CheckpointState state = newest_state(directory, comm, folder);
       check_model(state, directory, model);
       return state;
     }
@@ -539,15 +556,8 @@ namespace vitrum
     void
     check_resume(const std::string &directory, MPI_Comm comm)
     {
-      const std::string folder = newest_checkpoint(directory, comm);
-      if (folder.empty())
-        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
-                         + directory
-                         + "' (run without --resume first, or fix "
-                           "Output/Directory)");
-      CheckpointState state;
-      state.read(folder + "/state.txt");
-      check_fingerprint(state, folder);
+      std::string folder;
+      newest_state(directory, comm, folder);
     }
 
 
@@ -823,16 +833,9 @@ namespace vitrum
     CheckpointState
     load_checkpoint_mesh(const std::string &directory, Triangulation<dim> &tria)
     {
-      const std::string folder
-        = newest_checkpoint(directory, tria.get_communicator());
-      if (folder.empty())
-        throw InputError("Checkpointing/Resume: no complete checkpoint in '"
-                         + directory
-                         + "' (run without --resume first, or fix "
-                           "Output/Directory)");
-      CheckpointState state;
-      state.read(folder + "/state.txt");
-      check_fingerprint(state, folder);
+      std::string           folder;
+      const CheckpointState state
+        = newest_state(directory, tria.get_communicator(), folder);
       auto *distributed
         = dynamic_cast<parallel::distributed::Triangulation<dim> *>(&tria);
       if (distributed == nullptr)
