@@ -123,8 +123,12 @@ namespace vitrum
     {
       std::string pvtu;
       base::guarded([&]() {
-        pvtu = data_out.write_vtu_with_pvtu_record(
-          directory + "/", basename, records.size(), comm, 5, 8);
+        pvtu = data_out.write_vtu_with_pvtu_record(directory + "/",
+                                                   basename,
+                                                   records.size(),
+                                                   comm,
+                                                   5,
+                                                   8);
       });
       base::check_errors(comm);
       records.emplace_back(time, pvtu);

@@ -41,6 +41,17 @@ namespace vitrum
     }
 
 
+    void
+    Simulator::make_timer()
+    {
+      if (!timer)
+        timer = std::make_unique<TimerOutput>(comm,
+                                              pcout,
+                                              TimerOutput::never,
+                                              TimerOutput::wall_times);
+    }
+
+
     bool
     Simulator::finished() const
     {
@@ -51,10 +62,7 @@ namespace vitrum
     void
     Simulator::simulate()
     {
-      timer = std::make_unique<TimerOutput>(comm,
-                                            pcout,
-                                            TimerOutput::never,
-                                            TimerOutput::wall_times);
+      make_timer();
       prepare();
       output_prm.make_directory(comm);
       const bool resume = checkpoint_prm.resume;

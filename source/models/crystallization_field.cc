@@ -966,6 +966,42 @@ namespace vitrum
 
 
     template <int dim>
+    double
+    CrystallizationField<dim>::jacobian_error(const double dt,
+                                              const double perturbation)
+    {
+      make_timer();
+      prepare();
+      open_tables(false);
+      start_new_run();
+      // A crystal in the middle: its front makes the equations nonlinear.
+      Nucleus<dim> crystal;
+      for (int d = 0; d < dim; ++d)
+        crystal.centre[d] = 0.5 * mesh_prm.domain_size[d];
+      crystal.radius = 2 * nucleus_radius;
+      place_nuclei({crystal});
+      const RateSnapshot &before = rates_at(time);
+      const RateSnapshot &after  = rates_at(time + dt);
+      const Vector        old    = eta;
+      // About a perturbed front: eta stays in (0, 1) where it is not 0.
+      Vector u = eta;
+      for (const auto i : owned_dofs)
+        u[i]
+          = std::clamp(u[i] * (1 + perturbation * std::sin(1.0 * i)), 0., 1.);
+      u.compress(VectorOperation::insert);
+      constraints.distribute(u);
+      return fem::jacobian_error(
+        u,
+        [&](const Vector &state, bool) {
+          assemble(state, old, dt, before, after);
+        },
+        jacobian,
+        residual,
+        constraints);
+    }
+
+
+    template <int dim>
     std::string
     CrystallizationField<dim>::result_files() const
     {

@@ -1,6 +1,8 @@
 #ifndef vitrum_fem_newton_h
 #define vitrum_fem_newton_h
 
+#include <deal.II/lac/affine_constraints.h>
+#include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <functional>
@@ -78,6 +80,26 @@ namespace vitrum
     newton_solve(NewtonSystem::Vector &iterate,
                  const NewtonSystem   &system,
                  const NewtonSettings &settings);
+
+
+    /**
+     * Test aid for a model's Newton system: the Jacobian against central
+     * differences of the residual. `assemble(u, with_matrix)` fills
+     * `residual` (the negative residual, -R, as the models assemble it) and,
+     * with_matrix, `jacobian` (dR/du) at u. In `n_directions` random
+     * directions v (v_i = r_i |u_i|, r_i in [-1, 1], constrained like the
+     * solution), J v is compared with (R(u + e v) - R(u - e v)) / 2e,
+     * e = 1e-6, on the unconstrained rows. Returns the largest
+     * |J v - difference| / |J v|.
+     */
+    double
+    jacobian_error(
+      const NewtonSystem::Vector                                    &u,
+      const std::function<void(const NewtonSystem::Vector &, bool)> &assemble,
+      const dealii::PETScWrappers::MPI::SparseMatrix                &jacobian,
+      const NewtonSystem::Vector                                    &residual,
+      const dealii::AffineConstraints<double> &constraints,
+      unsigned int                             n_directions = 3);
   } // namespace fem
 } // namespace vitrum
 

@@ -163,6 +163,10 @@ namespace vitrum
       /// and `extra` (schedule kinks, say).
       std::vector<double>
       target_times(const std::vector<double> &extra = {}) const;
+      /// Make the timer if there is none yet (simulate() does; so do test
+      /// aids that use a model without running it).
+      void
+      make_timer();
       /// Summed peak memory of all ranks (MB).
       double
       peak_memory_mb() const;
@@ -186,11 +190,13 @@ namespace vitrum
       double       last_dt = 0; ///< size of the last step (0 at the start)
       /// @}
 
+      /// Create the tables (new files, or continued at `step` on resume).
+      void
+      open_tables(bool resume);
+
     private:
       std::vector<std::unique_ptr<base::CsvWriter>> csv;
 
-      void
-      open_tables(bool resume);
       /// Rows, and the progress line when due.
       void
       report();

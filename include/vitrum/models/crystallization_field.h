@@ -121,6 +121,16 @@ namespace vitrum
         return true;
       }
 
+      /**
+       * Test aid: the Jacobian of a step of size dt from the initial state
+       * with a crystal of twice the nucleus radius in the middle, against
+       * central differences of the residual, about
+       * the state perturbed by a relative `perturbation`; the largest
+       * relative difference (fem::jacobian_error).
+       */
+      double
+      jacobian_error(double dt, double perturbation = 1e-3);
+
     private:
       using Vector = dealii::PETScWrappers::MPI::Vector;
       /// Lengths are in nm inside the model.
