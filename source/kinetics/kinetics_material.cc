@@ -380,8 +380,8 @@ namespace vitrum
           }
         catch (const InputError &e)
           {
-            throw InputError(filename + ": Driving force/Competitors: "
-                             + e.what());
+            throw InputError(filename
+                             + ": Driving force/Competitors: " + e.what());
           }
       }
 
@@ -436,11 +436,9 @@ namespace vitrum
               }
             if (!usable || !has_element)
               continue;
-            const auto energy = thermo::compound_gibbs_energy(db,
-                                                              phase,
-                                                              end_member,
-                                                              elements);
-            Compound c;
+            const auto energy
+              = thermo::compound_gibbs_energy(db, phase, end_member, elements);
+            Compound    c;
             std::string label = phase;
             for (const std::string &e : end_member)
               label += ":" + e;
@@ -480,28 +478,29 @@ namespace vitrum
         }
 
       // Entries a chosen model needs are required: no physical defaults.
-      const auto number = [&](const std::string &entry,
-                              const std::string &section) {
-        return base::required_double(
-          prm, entry, filename + ": " + (section.empty() ? "" : section + "/"));
-      };
+      const auto number
+        = [&](const std::string &entry, const std::string &section) {
+            return base::required_double(
+              prm,
+              entry,
+              filename + ": " + (section.empty() ? "" : section + "/"));
+          };
       KineticsMaterial m;
-      m.name = prm.get("Name");
-      m.crystallization_enthalpy
-        = number("Crystallization enthalpy", "") * 1e3;
-      m.molar_volume                = prm.get_double("Molar volume") * 1e-6;
+      m.name                     = prm.get("Name");
+      m.crystallization_enthalpy = number("Crystallization enthalpy", "") * 1e3;
+      m.molar_volume             = prm.get_double("Molar volume") * 1e-6;
       const std::string thermo_file = prm.get("Thermodynamic material file");
 
       prm.enter_subsection("Driving force");
-      m.driving_force_model         = prm.get("Model") == "database"
-                                        ? DrivingForceModel::database
-                                        : DrivingForceModel::thompson_spaepen;
-      const std::string competitors = prm.get("Competitors");
-      const std::string compounds   = prm.get("Compounds");
+      m.driving_force_model                = prm.get("Model") == "database"
+                                               ? DrivingForceModel::database
+                                               : DrivingForceModel::thompson_spaepen;
+      const std::string competitors        = prm.get("Competitors");
+      const std::string compounds          = prm.get("Compounds");
       const std::string database_compounds = prm.get("Database compounds");
-      const std::string variable    = prm.get("Composition variable");
-      const std::string T_l_table   = prm.get("Liquidus temperature table");
-      const std::string dH_table    = prm.get("Melting enthalpy table");
+      const std::string variable           = prm.get("Composition variable");
+      const std::string T_l_table = prm.get("Liquidus temperature table");
+      const std::string dH_table  = prm.get("Melting enthalpy table");
       if (m.driving_force_model == DrivingForceModel::thompson_spaepen
           && uses_driving_force(prm))
         {
@@ -537,7 +536,8 @@ namespace vitrum
               }
           for (const std::string &phase : split(database_compounds, ','))
             if (!phase.empty())
-              for (Compound &c : end_member_compounds(*m.thermo, phase, filename))
+              for (Compound &c :
+                   end_member_compounds(*m.thermo, phase, filename))
                 m.compounds.push_back(std::move(c));
           for (const std::string &c : split(compounds, '|'))
             if (!c.empty())
@@ -576,8 +576,7 @@ namespace vitrum
           m.heterogeneous_sites
             = number("Interface site fraction", "Nucleation")
               * std::pow(n_v, 2. / 3);
-          m.contact_angle
-            = number("Contact angle", "Nucleation") * M_PI / 180;
+          m.contact_angle = number("Contact angle", "Nucleation") * M_PI / 180;
         }
       prm.leave_subsection();
 
@@ -592,7 +591,7 @@ namespace vitrum
       prm.leave_subsection();
 
       prm.enter_subsection("Transport");
-      m.viscous_transport = prm.get("Mechanism") == "viscosity";
+      m.viscous_transport  = prm.get("Mechanism") == "viscosity";
       const bool classical = !m.arrhenius_nucleation || !m.arrhenius_growth;
       if (classical && !m.viscous_transport)
         {
@@ -604,7 +603,14 @@ namespace vitrum
         m.jump_distance = number("Jump distance", "Transport") * 1e-9;
       const std::string viscosity_file = prm.get("Viscosity material file");
       if (m.viscous_transport && viscosity_file.empty())
-        m.viscosity = rheology::ViscosityLaw::parse(prm);
+        try
+          {
+            m.viscosity = rheology::ViscosityLaw::parse(prm);
+          }
+        catch (const InputError &e)
+          {
+            throw InputError(filename + ": Transport/" + e.what());
+          }
       else if (m.viscous_transport)
         try
           {

@@ -1,5 +1,6 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/required_entry.h>
 #include <vitrum/rheology/molding.h>
 
 #include <deal.II/base/parameter_handler.h>
@@ -22,7 +23,9 @@ namespace vitrum
       void
       declare_material_entries(dealii::ParameterHandler &prm)
       {
-        using namespace dealii::Patterns;
+        // Material data: no defaults, every number is required.
+        using base::OptionalDouble;
+        using dealii::Patterns::Anything;
         prm.declare_entry("Name", "", Anything(), "Alloy name.");
         prm.declare_entry("Elements",
                           "",
@@ -32,27 +35,27 @@ namespace vitrum
                           "",
                           Anything(),
                           "Feedstock composition 'El: at.%, ...' over the "
-                          "elements (normalized to 100).");
+                          "elements (adding up to 100).");
         prm.declare_entry("Atomic volume",
-                          "0",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "Omega (cubic angstrom per atom).");
         prm.declare_entry("Glass transition temperature",
-                          "0",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "Calorimetric Tg (K), reported only.");
         ViscosityLaw::declare_parameters(prm);
         prm.enter_subsection("Shear thinning");
         prm.declare_entry("Activation volume",
-                          "0.2",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "Eyring activation volume V (nm^3): "
                           "tau0 = k_B T / V.");
         prm.leave_subsection();
         prm.enter_subsection("Interface diffusion");
         prm.declare_entry("Wall layer thickness",
-                          "1",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "delta (nm) of the fast-transport layer along "
                           "the mold wall.");
         prm.declare_entry("Prefactors",
@@ -60,18 +63,18 @@ namespace vitrum
                           Anything(),
                           "D_I0 of each element 'El: value, ...' (m^2/s).");
         prm.declare_entry("Activation energy",
-                          "1.58",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "Q_I (eV per atom), shared by all elements.");
         prm.leave_subsection();
         prm.enter_subsection("Capillarity");
         prm.declare_entry("Surface tension",
-                          "1",
-                          Double(0.),
+                          "",
+                          OptionalDouble(0.),
                           "gamma of the liquid against the mold (J/m^2).");
         prm.declare_entry("Contact angle",
-                          "90",
-                          Double(0., 180.),
+                          "",
+                          OptionalDouble(0., 180.),
                           "theta on the mold wall (degrees).");
         prm.leave_subsection();
       }
@@ -136,6 +139,13 @@ namespace vitrum
       base::parse_input_file(prm, filename, "Material file");
       const std::string where = "Material file '" + filename + "': ";
 
+      const auto number
+        = [&](const std::string &section, const std::string &entry) {
+            return base::required_double(
+              prm,
+              entry,
+              where + (section.empty() ? "" : section + "/"));
+          };
       MoldingMaterial m;
       m.name     = prm.get("Name");
       m.elements = dealii::Utilities::split_string_list(prm.get("Elements"));
@@ -159,10 +169,10 @@ namespace vitrum
         }
       for (double &x : m.composition)
         x /= sum;
-      m.atomic_volume = prm.get_double("Atomic volume") * 1e-30;
+      m.atomic_volume = number("", "Atomic volume") * 1e-30;
       if (!(m.atomic_volume > 0))
         throw InputError(where + "'Atomic volume' must be > 0 A^3");
-      m.glass_transition = prm.get_double("Glass transition temperature");
+      m.glass_transition = number("", "Glass transition temperature");
       try
         {
           m.viscosity = ViscosityLaw::parse(prm);
@@ -172,18 +182,21 @@ namespace vitrum
           throw InputError(where + e.what());
         }
       prm.enter_subsection("Shear thinning");
-      m.activation_volume = prm.get_double("Activation volume") * 1e-27;
+      m.activation_volume
+        = number("Shear thinning", "Activation volume") * 1e-27;
       prm.leave_subsection();
       prm.enter_subsection("Interface diffusion");
-      m.wall_layer      = prm.get_double("Wall layer thickness") * 1e-9;
+      m.wall_layer
+        = number("Interface diffusion", "Wall layer thickness") * 1e-9;
       m.wall_prefactors = parse_element_values(prm.get("Prefactors"),
                                                m.elements,
                                                where + "Prefactors");
-      m.wall_activation = prm.get_double("Activation energy") * electron_volt;
+      m.wall_activation
+        = number("Interface diffusion", "Activation energy") * electron_volt;
       prm.leave_subsection();
       prm.enter_subsection("Capillarity");
-      m.surface_tension = prm.get_double("Surface tension");
-      m.contact_angle   = prm.get_double("Contact angle") * pi / 180.;
+      m.surface_tension = number("Capillarity", "Surface tension");
+      m.contact_angle   = number("Capillarity", "Contact angle") * pi / 180.;
       prm.leave_subsection();
       if (!(m.activation_volume > 0))
         throw InputError(where

@@ -1,4 +1,5 @@
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/required_entry.h>
 #include <vitrum/rheology/viscosity.h>
 
 #include <cmath>
@@ -56,25 +57,32 @@ namespace vitrum
     void
     ViscosityLaw::declare_parameters(dealii::ParameterHandler &prm)
     {
-      using dealii::Patterns::Double;
+      // Material data: no defaults, every entry is required.
+      using base::OptionalDouble;
       prm.enter_subsection("Viscosity");
       prm.declare_entry("Eta infinity",
-                        "1e-5",
-                        Double(0.),
+                        "",
+                        OptionalDouble(0.),
                         "VFT prefactor eta_inf (Pa s): "
                         "eta = eta_inf exp(D T0 / (T - T0)) above the kink.");
-      prm.declare_entry("VFT strength D", "10", Double(0.), "VFT D* (-).");
-      prm.declare_entry("VFT temperature", "400", Double(0.), "VFT T0 (K).");
+      prm.declare_entry("VFT strength D",
+                        "",
+                        OptionalDouble(0.),
+                        "VFT D* (-).");
+      prm.declare_entry("VFT temperature",
+                        "",
+                        OptionalDouble(0.),
+                        "VFT T0 (K).");
       prm.declare_entry("Kink temperature",
-                        "0",
-                        Double(0.),
+                        "",
+                        OptionalDouble(0.),
                         "Below this temperature (K) the viscosity is "
                         "Arrhenius, continuous at the kink; 0 = no kink.");
       prm.declare_entry("Arrhenius activation energy",
-                        "0",
-                        Double(0.),
+                        "",
+                        OptionalDouble(0.),
                         "Activation energy of the viscosity below the kink "
-                        "(eV per atom).");
+                        "(eV per atom); required with a kink.");
       prm.leave_subsection();
     }
 
@@ -82,14 +90,18 @@ namespace vitrum
     ViscosityLaw
     ViscosityLaw::parse(dealii::ParameterHandler &prm)
     {
+      const auto number = [&](const std::string &entry) {
+        return base::required_double(prm, entry, "Viscosity/");
+      };
       ViscosityLaw law;
       prm.enter_subsection("Viscosity");
-      law.eta_infinity     = prm.get_double("Eta infinity");
-      law.fragility_D      = prm.get_double("VFT strength D");
-      law.vft_temperature  = prm.get_double("VFT temperature");
-      law.kink_temperature = prm.get_double("Kink temperature");
-      law.arrhenius_energy
-        = prm.get_double("Arrhenius activation energy") * electron_volt;
+      law.eta_infinity     = number("Eta infinity");
+      law.fragility_D      = number("VFT strength D");
+      law.vft_temperature  = number("VFT temperature");
+      law.kink_temperature = number("Kink temperature");
+      if (law.kink_temperature > 0)
+        law.arrhenius_energy
+          = number("Arrhenius activation energy") * electron_volt;
       prm.leave_subsection();
       law.check();
       return law;

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
 #include <cmath>
 #include <fstream>
 
@@ -111,6 +115,41 @@ TEST(Molding, BadMaterialFileNamesTheEntry)
         << e.what();
     }
   std::remove(file.c_str());
+}
+
+TEST(Molding, EveryMaterialNumberIsRequired)
+{
+  // The shipped Ni glass without one of its numbers: the error names it.
+  std::ifstream     in(std::string(VITRUM_SOURCE_DIR)
+                   + "/parameter_files/materials/Ni45Pd35P16B4.prm");
+  const std::string shipped((std::istreambuf_iterator<char>(in)),
+                            std::istreambuf_iterator<char>());
+  for (const std::string entry : {"Atomic volume",
+                                  "Activation volume",
+                                  "Wall layer thickness",
+                                  "Surface tension",
+                                  "Contact angle",
+                                  "VFT strength D"})
+    {
+      std::string text  = shipped;
+      const auto  start = text.find("set " + entry);
+      ASSERT_NE(start, std::string::npos) << entry;
+      text.erase(start, text.find('\n', start) - start);
+      const std::string file = "molding_without_entry.prm";
+      std::ofstream(file) << text;
+      try
+        {
+          MoldingMaterial::read(file);
+          ADD_FAILURE() << "no error without " << entry;
+        }
+      catch (const vitrum::InputError &e)
+        {
+          EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
+                    std::string::npos)
+            << e.what();
+        }
+      std::remove(file.c_str());
+    }
 }
 
 TEST(Molding, WireKeepsFeedstockForViscousAndEnrichesTheTipForDiffusion)

@@ -79,6 +79,8 @@ TEST(Viscosity, ParseReadsElectronVolts)
   dealii::ParameterHandler prm;
   ViscosityLaw::declare_parameters(prm);
   prm.parse_input_from_string("subsection Viscosity\n"
+                              "  set Eta infinity = 1e-5\n"
+                              "  set VFT strength D = 12\n"
                               "  set VFT temperature = 400\n"
                               "  set Kink temperature = 560\n"
                               "  set Arrhenius activation energy = 3.16\n"
@@ -86,6 +88,48 @@ TEST(Viscosity, ParseReadsElectronVolts)
   const ViscosityLaw law = ViscosityLaw::parse(prm);
   EXPECT_NEAR(law.arrhenius_energy, 3.16 * electron_volt, 1e-30);
   EXPECT_EQ(law.kink_temperature, 560.);
+}
+
+TEST(Viscosity, MissingEntryIsNamed)
+{
+  // Material data has no defaults: without a kink the Arrhenius energy may
+  // stay unset, every other entry is required.
+  const std::string full = "subsection Viscosity\n"
+                           "  set Eta infinity = 1e-5\n"
+                           "  set VFT strength D = 12\n"
+                           "  set VFT temperature = 400\n"
+                           "  set Kink temperature = 0\n"
+                           "end\n";
+  {
+    dealii::ParameterHandler prm;
+    ViscosityLaw::declare_parameters(prm);
+    prm.parse_input_from_string(full);
+    EXPECT_EQ(ViscosityLaw::parse(prm).kink_temperature, 0.);
+  }
+  for (const std::string entry : {"Eta infinity",
+                                  "VFT strength D",
+                                  "VFT temperature",
+                                  "Kink temperature"})
+    {
+      std::string text = full;
+      text.erase(text.find("  set " + entry),
+                 text.find('\n', text.find("  set " + entry)) + 1
+                   - text.find("  set " + entry));
+      dealii::ParameterHandler prm;
+      ViscosityLaw::declare_parameters(prm);
+      prm.parse_input_from_string(text);
+      try
+        {
+          ViscosityLaw::parse(prm);
+          ADD_FAILURE() << "no error without " << entry;
+        }
+      catch (const vitrum::InputError &e)
+        {
+          EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
+                    std::string::npos)
+            << e.what();
+        }
+    }
 }
 
 TEST(ShearThinning, NewtonianLimitAndHandComputed)
