@@ -37,8 +37,11 @@ namespace
   KineticsMaterial
   arrhenius(double Q_I, double Q_U)
   {
+    // One file per set of energies: ctest runs the tests of this file in
+    // parallel processes, which must not overwrite each other's file.
     return KineticsMaterial::read(write_file(
-      "arrhenius_wire.prm",
+      "arrhenius_wire_" + std::to_string(int(Q_I)) + "_"
+        + std::to_string(int(Q_U)) + ".prm",
       "set Molar volume = 10\nset Crystallization enthalpy = 5\nsubsection "
       "Driving force\n set Model = Thompson-Spaepen\nend\nsubsection "
       "Nucleation\n set Model = Arrhenius\n"
