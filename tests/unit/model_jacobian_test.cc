@@ -20,14 +20,17 @@ namespace
     = std::string(VITRUM_SOURCE_DIR) + "/parameter_files/materials/";
 
   /// Every parameter declared, the given ones set.
+  /// (Each test its own output folder: ctest runs them in parallel.)
   void
   read(dealii::ParameterHandler &prm, const std::string &text)
   {
     declare_all_parameters(prm);
+    const std::string test
+      = ::testing::UnitTest::GetInstance()->current_test_info()->name();
     prm.parse_input_from_string(text
                                 + "subsection Output\n"
-                                  "  set Directory = jacobian_test_output\n"
-                                  "end\n");
+                                  "  set Directory = jacobian_test_output/"
+                                + test + "\nend\n");
   }
 
 
