@@ -972,6 +972,7 @@ namespace vitrum
     {
       make_timer();
       prepare();
+      output_prm.make_directory(comm);
       open_tables(false);
       start_new_run();
       // A crystal in the middle: its front makes the equations nonlinear.
