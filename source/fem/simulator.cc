@@ -110,6 +110,7 @@ namespace vitrum
 
       if (!fields.written_at(time))
         write_fields();
+      finish();
       write_checkpoint();
       base::check_errors(comm);
       print_summary();
