@@ -1389,7 +1389,9 @@ def robust_cases(tmp):
                             name="blocked.prm"), ("Output/Directory", "plain_file"), None))
 
     # Resume where there is nothing to resume.
-    case("resume nanomolding", molding, "", "--resume", "nanomolding", args=("--resume",))
+    poiseuille = os.path.join(src, "tests/regression/nanomolding/poiseuille.prm")
+    case("resume nanomolding study", poiseuille, "", "--resume", "nanomolding", args=("--resume",))
+    case("resume filling without checkpoint", molding, "", "no complete checkpoint", args=("--resume",))
     case("resume without checkpoint", spinodal, "", "no complete checkpoint", args=("--resume",))
 
     # Nanomolding material files and entries.
