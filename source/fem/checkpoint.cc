@@ -592,16 +592,19 @@ namespace vitrum
     std::string
     stop_message(const std::string &reason,
                  const double       time,
+                 const std::string &time_unit,
                  const unsigned int step,
                  const std::string &directory)
     {
       char line[512];
       std::snprintf(line,
                     sizeof(line),
-                    "vitrum: %s: stopped at t = %g after step %u; checkpoint "
-                    "written to %s/checkpoint, continue with vitrum --resume",
+                    "vitrum: %s: stopped at t = %g%s after step %u; "
+                    "checkpoint written to %s/checkpoint, continue with "
+                    "vitrum --resume",
                     reason.c_str(),
                     time,
+                    time_unit.c_str(),
                     step,
                     directory.c_str());
       return line;

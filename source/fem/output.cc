@@ -174,7 +174,9 @@ namespace vitrum
       std::string        name;
       while (in >> time >> name)
         records.emplace_back(time, name);
-      write_pvd();
+      // (A model that writes no fields gets no empty series.)
+      if (!records.empty())
+        write_pvd();
     }
 
 

@@ -110,7 +110,11 @@ namespace vitrum
           if (!stop.empty())
             {
               write_checkpoint();
-              pcout << stop_message(stop, time, step, output_prm.directory)
+              pcout << stop_message(stop,
+                                    time,
+                                    time_unit(),
+                                    step,
+                                    output_prm.directory)
                     << std::endl;
               return;
             }
@@ -118,6 +122,7 @@ namespace vitrum
 
       if (!fields.written_at(time))
         write_fields();
+      finish();
       write_checkpoint();
       base::check_errors(comm);
       print_summary();

@@ -10,6 +10,7 @@
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/nanomolding.h>
+#include <vitrum/models/nanomolding_studies.h>
 #include <vitrum/models/partitioning.h>
 
 namespace vitrum
@@ -52,13 +53,20 @@ namespace vitrum
       }
 
 
+      /// The filling model, or a verification study of its flow solver
+      /// for `Nanomolding/Study = mms | poiseuille | stokes`.
       std::unique_ptr<Model>
       create_nanomolding(dealii::ParameterHandler &prm,
                          MPI_Comm                  comm,
                          const int                 dim)
       {
         require_two_or_three("nanomolding", dim);
-        return create_in_2d_or_3d<Nanomolding>(prm, comm, dim);
+        prm.enter_subsection("Nanomolding");
+        const std::string study = prm.get("Study");
+        prm.leave_subsection();
+        if (study == "filling")
+          return create_in_2d_or_3d<Nanomolding>(prm, comm, dim);
+        return create_in_2d_or_3d<NanomoldingStudy>(prm, comm, dim);
       }
 
 

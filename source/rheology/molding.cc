@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <numeric>
+#include <sstream>
 
 namespace vitrum
 {
@@ -443,6 +445,138 @@ namespace vitrum
             mean[k] += (*x)[k] / tubes.size();
         }
       return mean;
+    }
+
+
+    namespace
+    {
+      void
+      write_hex(std::string &text, const double value)
+      {
+        char buffer[40];
+        std::snprintf(buffer, sizeof(buffer), " %a", value);
+        text += buffer;
+      }
+
+
+      /// Reads the numbers of a serialized wire, in order.
+      class HexReader
+      {
+      public:
+        explicit HexReader(const std::string &text)
+            : in(text)
+        {
+        }
+
+        double
+        number()
+        {
+          std::string token;
+          if (!(in >> token))
+            fail("it ends early");
+          char        *end   = nullptr;
+          const double value = std::strtod(token.c_str(), &end);
+          if (end != token.c_str() + token.size())
+            fail("'" + token + "' is not a number");
+          return value;
+        }
+
+        /// A count (of tubes, slices, elements) below `limit`.
+        std::size_t
+        count(const double limit)
+        {
+          const double n = number();
+          if (!(n >= 0 && n < limit && n == std::floor(n)))
+            fail("a count is " + std::to_string(n));
+          return static_cast<std::size_t>(n);
+        }
+
+        void
+        finish()
+        {
+          std::string token;
+          if (in >> token)
+            fail("it goes on after the last tube");
+        }
+
+      private:
+        std::istringstream in;
+
+        [[noreturn]] static void
+        fail(const std::string &why)
+        {
+          throw InputError("the wire composition of the checkpoint cannot "
+                           "be read: "
+                           + why);
+        }
+      };
+    } // namespace
+
+
+    std::string
+    WireComposition::serialize() const
+    {
+      // elements, feedstock; tubes; per tube its length and slices, each
+      // thickness, born, entered and composition
+      std::string text = "wire";
+      write_hex(text, feedstock.size());
+      for (const double x : feedstock)
+        write_hex(text, x);
+      write_hex(text, tubes.size());
+      for (unsigned int i = 0; i < tubes.size(); ++i)
+        {
+          write_hex(text, lengths[i]);
+          write_hex(text, tubes[i].size());
+          for (const Slice &s : tubes[i])
+            {
+              write_hex(text, s.thickness);
+              write_hex(text, s.born);
+              write_hex(text, s.entered);
+              for (const double x : s.x)
+                write_hex(text, x);
+            }
+        }
+      return text;
+    }
+
+
+    void
+    WireComposition::deserialize(const std::string &text)
+    {
+      if (text.rfind("wire ", 0) != 0)
+        throw InputError("the wire composition of the checkpoint cannot be "
+                         "read: it does not start with 'wire'");
+      HexReader           in(text.substr(5));
+      const std::size_t   K = in.count(1e3);
+      std::vector<double> new_feedstock(K);
+      for (double &x : new_feedstock)
+        x = in.number();
+      const std::size_t              N = in.count(1e6);
+      std::vector<std::deque<Slice>> new_tubes(N);
+      std::vector<double>            new_lengths(N);
+      for (std::size_t i = 0; i < N; ++i)
+        {
+          new_lengths[i]             = in.number();
+          const std::size_t n_slices = in.count(1e9);
+          for (std::size_t j = 0; j < n_slices; ++j)
+            {
+              Slice s;
+              s.thickness = in.number();
+              s.born      = in.number();
+              s.entered   = in.number();
+              s.x.resize(K);
+              for (double &x : s.x)
+                x = in.number();
+              new_tubes[i].push_back(s);
+            }
+        }
+      in.finish();
+      if (N == 0)
+        throw InputError("the wire composition of the checkpoint cannot be "
+                         "read: it has no tube");
+      feedstock = std::move(new_feedstock);
+      tubes     = std::move(new_tubes);
+      lengths   = std::move(new_lengths);
     }
 
 

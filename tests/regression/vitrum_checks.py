@@ -1338,6 +1338,97 @@ CHECKS["nanomolding-crystallization"] = check_nanomolding_crystallization
 CHECKS["nanomolding-crystallization-ranks"] = check_nanomolding_crystallization_ranks
 
 
+def filling_outputs_agree(reference, result):
+    """The largest relative difference of the time series of two filling
+    runs (output folders); the wire's files must be identical."""
+    a = nanomolding_table(reference, "time_series.csv")
+    b = nanomolding_table(result, "time_series.csv")
+    assert len(a) == len(b), f"{len(b)} rows instead of {len(a)}"
+    assert [int(r["step"]) for r in b] == list(range(1, len(b) + 1)), "steps missing or repeated"
+    for name in ("wire_composition.csv", "wire_crystallization.csv", "wire_crystallization_segments.csv"):
+        with open(os.path.join(reference, name)) as f, open(os.path.join(result, name)) as g:
+            assert f.read() == g.read(), f"{name} differs"
+    return max(relative(x[k], y[k]) for x, y in zip(a, b) for k in x)
+
+
+def nanomolding_table(out, name):
+    with open(os.path.join(out, name)) as f:
+        return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def check_nanomolding_restart(tmp):
+    """Filling runs resume exactly, on 2 ranks: 2N steps equal N steps +
+    checkpoint + --resume + N steps (time series to 1e-12, the wire's
+    composition and crystallization identical), and a run stopped by
+    SIGTERM mid-run (checkpoint, exit 0, no end-of-run outputs) and resumed
+    ends with the numbers of the uninterrupted run."""
+    import signal
+    import time
+    kin = os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4-kinetics.prm")
+    marking = f"subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = {kin}\n end\nend\n"
+
+    def steps(n):
+        return in_section("Time stepping", {"Maximum number of steps": n})
+    n = 8
+    full, split = os.path.join(tmp, "full"), os.path.join(tmp, "split")
+    for d in (full, split):
+        os.makedirs(d)
+    nanomolding_case(full, "filling_small", marking + steps(2 * n))
+    nanomolding_case(split, "filling_small", marking + steps(n))
+    prm = write_prm(split, os.path.join(split, "case.prm"), steps(2 * n), name="resume.prm")
+    print(run(2, "--resume", prm).stdout)
+    worst = filling_outputs_agree(os.path.join(full, "out"), os.path.join(split, "out"))
+    print(f"largest relative difference, {2 * n} steps vs {n} + restart + {n}: {worst:.3e}; "
+          "wire files identical")
+    assert worst <= 1e-12
+
+    # SIGTERM to the ranks (as SLURM sends it; mpirun would kill them) once
+    # the run is stepping, then --resume to the end.
+    finer = in_section("Nanomolding", {"Length increment": 0.03})
+    reference, stopped = os.path.join(tmp, "reference"), os.path.join(tmp, "stopped")
+    for d in (reference, stopped):
+        os.makedirs(d)
+    total = len(nanomolding_case(reference, "filling_small", marking + finer))
+    out = os.path.join(stopped, "out")
+    prm = write_prm(stopped, os.path.join(ARGS.source, "tests/regression/nanomolding/filling_small.prm"),
+                    f"subsection Output\n set Directory = {out}\nend\n" + marking + finer)
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
+    process = subprocess.Popen(mpirun(2) + [ARGS.vitrum, prm], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    series = os.path.join(out, "time_series.csv")
+
+    def rows_written():
+        if not os.path.exists(series):
+            return 0
+        with open(series) as f:
+            return f.read().count("\n") - 1
+    deadline = time.time() + 120
+    while rows_written() < 10 and process.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "the run ended before it could be signalled"
+    ranks = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True,
+                           text=True).stdout.split()
+    assert len(ranks) == 2, f"ranks of mpirun {process.pid}: {ranks}"
+    for pid in ranks:
+        os.kill(int(pid), signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0 and "SIGTERM received" in stdout, stdout[-500:] + stderr[-500:]
+    done = rows_written()
+    assert 10 <= done < total, f"stopped after {done} of {total} steps"
+    assert not os.path.exists(os.path.join(out, "wire_composition.csv")), \
+        "a stopped run wrote the end-of-run outputs"
+    print(f"SIGTERM: stopped after step {done} of {total}, exit 0")
+    print(run(2, "--resume", prm).stdout)
+    worst = filling_outputs_agree(os.path.join(reference, "out"), out)
+    print(f"stopped and resumed against uninterrupted: largest relative difference {worst:.3e}; "
+          "wire files identical")
+    assert worst <= 1e-12
+
+
+CHECKS["nanomolding-restart"] = check_nanomolding_restart
+
+
 # --- robustness: bad input on 2 ranks, output errors, resume ------------
 
 def molding_file(directory, name, edit):
@@ -1389,7 +1480,9 @@ def robust_cases(tmp):
                             name="blocked.prm"), ("Output/Directory", "plain_file"), None))
 
     # Resume where there is nothing to resume.
-    case("resume nanomolding", molding, "", "--resume", "nanomolding", args=("--resume",))
+    poiseuille = os.path.join(src, "tests/regression/nanomolding/poiseuille.prm")
+    case("resume nanomolding study", poiseuille, "", "--resume", "nanomolding", args=("--resume",))
+    case("resume filling without checkpoint", molding, "", "no complete checkpoint", args=("--resume",))
     case("resume without checkpoint", spinodal, "", "no complete checkpoint", args=("--resume",))
 
     # Nanomolding material files and entries.

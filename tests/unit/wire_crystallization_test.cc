@@ -367,3 +367,51 @@ TEST(WireComposition, TubesConserveEveryElement)
     sum += s.thickness / 8;
   EXPECT_NEAR(sum, L, 1e-13);
 }
+
+
+TEST(WireComposition, SerializedRecordContinuesToTheBit)
+{
+  using vitrum::rheology::WireComposition;
+  WireComposition wire({0.45, 0.35, 0.16, 0.04}, 5);
+  wire.reset(0.3);
+  // thirds and sevenths have no short decimal form
+  for (int step = 1; step <= 6; ++step)
+    wire.add(step % 3 == 0 ? 0. : 0.1 / 3 * step,
+             {0.01 / 7 * step, 0.002 / 3, 0., 0.001 * (step % 2)},
+             step / 3.);
+  WireComposition copy({1.}, 1);
+  copy.deserialize(wire.serialize());
+  EXPECT_EQ(copy.serialize(), wire.serialize());
+  EXPECT_EQ(copy.n_tubes(), 5u);
+  // both go on alike: lengths, times and compositions bit for bit
+  for (WireComposition *w : {&wire, &copy})
+    w->add(0.2 / 3, {0.003 / 7, 0.001 / 3, 0.002, 0.}, 7. / 3);
+  const auto a = wire.segments(), b = copy.segments();
+  ASSERT_EQ(a.size(), b.size());
+  for (unsigned int j = 0; j < a.size(); ++j)
+    {
+      EXPECT_EQ(a[j].tube, b[j].tube);
+      EXPECT_EQ(a[j].bottom, b[j].bottom);
+      EXPECT_EQ(a[j].thickness, b[j].thickness);
+      EXPECT_EQ(a[j].born, b[j].born);
+      EXPECT_EQ(a[j].entered, b[j].entered);
+      EXPECT_EQ(a[j].x, b[j].x);
+    }
+  EXPECT_EQ(copy.length(), wire.length());
+  EXPECT_EQ(copy.mean_composition(), wire.mean_composition());
+}
+
+
+TEST(WireComposition, DeserializeRefusesWhatIsNotARecord)
+{
+  vitrum::rheology::WireComposition wire({0.5, 0.5}, 2);
+  wire.reset(1.);
+  const std::string text = wire.serialize();
+  EXPECT_THROW(wire.deserialize(""), InputError);
+  EXPECT_THROW(wire.deserialize("tube 0x1p+1"), InputError);
+  EXPECT_THROW(wire.deserialize(text.substr(0, text.rfind(' '))), InputError);
+  EXPECT_THROW(wire.deserialize(text + " 0x1p+0"), InputError);
+  EXPECT_THROW(wire.deserialize("wire 0x1p+1 0x1p-1 half"), InputError);
+  // a failed read leaves the record as it was
+  EXPECT_EQ(wire.serialize(), text);
+}

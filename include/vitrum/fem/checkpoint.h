@@ -178,10 +178,11 @@ namespace vitrum
     end_of_step_check(MPI_Comm comm, const CheckpointParameters &parameters);
 
     /// The line printed when a run stops for `reason` after writing its
-    /// checkpoint.
+    /// checkpoint (`time_unit`: " s", or "" for a dimensionless model).
     std::string
     stop_message(const std::string &reason,
                  double             time,
+                 const std::string &time_unit,
                  unsigned int       step,
                  const std::string &directory);
 

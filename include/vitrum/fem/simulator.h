@@ -47,7 +47,8 @@ namespace vitrum
      *     write_rows(); progress line; fields if due; checkpoint if due;
      *     stop on a signal or the wall time limit;
      *
-     * until finished(). Only simulate() is public.
+     * until finished(), then finish(), the final checkpoint and the
+     * summary. Only simulate() is public.
      */
     class Simulator
     {
@@ -116,6 +117,13 @@ namespace vitrum
       /// mesh).
       virtual void
       write_fields()
+      {
+      }
+      /// End-of-run outputs (a final profile, a report), once, when the
+      /// run reached its end (not after a stop on a signal), after the last
+      /// field snapshot and before the final checkpoint and the summary.
+      virtual void
+      finish()
       {
       }
       /// Unknowns of the discretization (0: none).

@@ -1,28 +1,15 @@
 #ifndef vitrum_models_nanomolding_h
 #define vitrum_models_nanomolding_h
 
-#include <deal.II/base/conditional_ostream.h>
-#include <deal.II/base/function.h>
-#include <deal.II/base/index_set.h>
 #include <deal.II/base/parameter_handler.h>
-#include <deal.II/base/timer.h>
-#include <deal.II/distributed/tria.h>
-#include <deal.II/dofs/dof_handler.h>
-#include <deal.II/fe/fe_system.h>
-#include <deal.II/lac/affine_constraints.h>
-#include <deal.II/lac/trilinos_block_sparse_matrix.h>
-#include <deal.II/lac/trilinos_parallel_block_vector.h>
 
-#include <vitrum/base/schedule.h>
-#include <vitrum/fem/output.h>
-#include <vitrum/fem/time_stepping.h>
-#include <vitrum/kinetics/kinetics_material.h>
+#include <vitrum/fem/simulator.h>
+#include <vitrum/fem/stokes_solver.h>
 #include <vitrum/kinetics/segment_crystallization.h>
 #include <vitrum/models/model.h>
+#include <vitrum/models/nanomolding_setup.h>
 #include <vitrum/rheology/molding.h>
 
-#include <functional>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,215 +19,141 @@ namespace vitrum
   namespace models
   {
     /**
-     * What a nanomolding run does and on which geometry (subsection
-     * "Nanomolding"). Lengths of the generated geometry are in pore
-     * diameters, the diameter itself in nm.
-     */
-    struct NanomoldingParameters
-    {
-      std::string  study        = "filling";
-      bool         axisymmetric = true;
-      std::string  material_file;
-      double       diameter             = 60e-9; ///< m
-      double       initial_length       = 0.5;   ///< pore diameters
-      double       pore_depth           = 0;     ///< m; 0 = unlimited
-      bool         reservoir            = true;
-      double       reservoir_radius     = 2; ///< pore diameters
-      double       reservoir_height     = 2; ///< pore diameters
-      unsigned int cells_across_radius  = 4;
-      double       length_increment     = 0.1;
-      std::string  pressure             = "1.25 GPa";
-      bool         viscous_flow         = true;
-      bool         interface_diffusion  = true;
-      bool         capillarity          = false;
-      bool         shear_thinning       = false;
-      bool         newton               = true;
-      double       nonlinear_tolerance  = 1e-8;
-      unsigned int nonlinear_iterations = 300;
-      double       linear_tolerance     = 1e-10;
-      std::string  mesh_file;
-      unsigned int mesh_refinements = 0;
-      unsigned int coarsest_level   = 2;
-      unsigned int finest_level     = 5;
-      unsigned int wire_tubes       = 16;
-      // crystallization along the wire (subsection Crystallization)
-      std::string kinetics_file; ///< empty: not marked
-      double      crystallization_threshold = 0.5;
-      bool        wall_nucleation           = true;
-      double      max_temperature_step      = 1.; ///< K
-
-      static void
-      declare_parameters(dealii::ParameterHandler &prm);
-      void
-      parse_parameters(dealii::ParameterHandler &prm, int dim);
-    };
-
-    void
-    declare_nanomolding_parameters(dealii::ParameterHandler &prm);
-
-
-    /**
-     * Thermoplastic nanomolding of a metallic glass into a pore: creeping
-     * (Stokes) flow of the glass with Taylor-Hood Q2/Q1 elements, planar,
-     * axisymmetric (r, z) or 3D, solved by FGMRES with a block triangular
-     * preconditioner (one AMG V-cycle on the velocity block, the
-     * viscosity-weighted pressure mass matrix for the Schur complement) and
-     * Picard or Newton iterations for the shear-thinning viscosity.
+     * Thermoplastic nanomolding of a metallic glass into a pore
+     * (`Study = filling`): the front of the glass in one axisymmetric pore
+     * moves with the flux the Stokes solution (fem::StokesSolver) carries
+     * through it plus the interface-diffusion flux of the wall layer; the
+     * domain (reservoir + filled part of the pore) is regenerated for each
+     * length L (ALE by remeshing). The wire's composition is recorded in
+     * streamtubes (rheology::WireComposition) and, with a kinetics file,
+     * crystallized slice by slice at the end.
      *
-     * Studies (`Study`):
-     * - filling: the front of the glass in one pore moves with the flux the
-     *   Stokes solution carries through it plus the interface-diffusion flux
-     *   of the wall layer; the domain (reservoir + filled part of the pore)
-     *   is regenerated for each length L (ALE by remeshing);
-     * - mms: manufactured-solution convergence on refined meshes;
-     * - poiseuille: a pipe (or slit) against the exact profile;
-     * - stokes: one solve on a Gmsh mesh (e.g. a 3D pore array).
+     * One fem::Simulator step is one filling step; the run ends at the End
+     * time, the step limit or when the pore is full. Its state (L, the
+     * analytic-law L^2, viscous and diffusive lengths, the wire) goes into
+     * state-only checkpoints, so filling runs resume and stop on signals
+     * like the other models.
      *
      * Velocities are solved in units U = P d / eta_ref (P the largest applied
      * pressure, d the pore diameter, eta_ref the viscosity at the start), so
      * the unknowns are of order one whatever the material.
      */
     template <int dim>
-    class Nanomolding : public Model
+    class Nanomolding : public Model, private fem::Simulator
     {
     public:
       Nanomolding(dealii::ParameterHandler &prm, MPI_Comm comm);
 
       void
-      run() override;
-
-    private:
-      /// Pressure >= 0 and, without a kink, T above the VFT temperature at
-      /// the start and every corner of the schedules.
-      void
-      check_schedules() const;
-
-      /// Boundary ids of the generated and shipped geometries.
-      enum Boundary : dealii::types::boundary_id
+      run() override
       {
-        wall       = 0, ///< mold: no slip
-        pressed    = 1, ///< feedstock top: applied pressure
-        front      = 2, ///< glass front in the pore: capillary pressure
-        symmetry_x = 3, ///< axis, outer cell boundary: u_0 = 0
-        symmetry_y = 4  ///< 3D: u_1 = 0
-      };
-
-      /// Everything one Stokes solve needs besides the mesh.
-      struct Problem
-      {
-        /// Dirichlet data: boundary -> (component mask, values).
-        std::map<
-          dealii::types::boundary_id,
-          std::pair<dealii::ComponentMask, const dealii::Function<dim> *>>
-          dirichlet;
-        /// Traction on a boundary at a point with outward normal n.
-        std::function<dealii::Tensor<1, dim>(dealii::types::boundary_id,
-                                             const dealii::Point<dim> &,
-                                             const dealii::Tensor<1, dim> &)>
-          traction;
-        /// Body force (may be empty).
-        std::function<dealii::Tensor<1, dim>(const dealii::Point<dim> &)>
-          body_force;
-        /// Viscosity (units of eta_ref) from the effective shear rate (units
-        /// U/d).
-        std::function<double(double)> viscosity;
-        /// d(viscosity)/d(rate) in the same units, for Newton.
-        std::function<double(double)> viscosity_derivative;
-        bool                          nonlinear = false;
-      };
-
-      MPI_Comm                                    comm;
-      NanomoldingParameters                       prm;
-      std::unique_ptr<rheology::MoldingMaterial>  material;
-      std::unique_ptr<kinetics::KineticsMaterial> kinetics;
-      base::Schedule                              temperature;
-      base::Schedule                              pressure;
-      fem::TimeSteppingParameters                 time_prm;
-      fem::OutputParameters                       output_prm;
-      dealii::ConditionalOStream                  pcout;
-      /// Made once the input is read: an input error is not buried under
-      /// its warning.
-      std::unique_ptr<dealii::TimerOutput>        timer;
-
-      dealii::parallel::distributed::Triangulation<dim> triangulation;
-      dealii::FESystem<dim>                             fe;
-      dealii::DoFHandler<dim>                           dof_handler;
-      dealii::AffineConstraints<double>                 constraints;
-      std::vector<dealii::IndexSet>                     owned_partitioning;
-      std::vector<dealii::IndexSet>                     relevant_partitioning;
-      dealii::TrilinosWrappers::BlockSparseMatrix       system_matrix;
-      dealii::TrilinosWrappers::BlockSparseMatrix       preconditioner_matrix;
-      dealii::TrilinosWrappers::MPI::BlockVector        solution;
-      dealii::TrilinosWrappers::MPI::BlockVector        system_rhs;
-      unsigned int                                      last_iterations = 0;
+        simulate();
+      }
 
       bool
-      weighted() const;
+      writes_checkpoints() const override
+      {
+        return true;
+      }
 
+    private:
+      // fem::Simulator hooks
+      std::string
+      title() const override;
+      std::string
+      details() const override;
+      /// The pressure and viscosity units and the flow solver.
       void
-      setup_dofs(const Problem &problem);
-
-      /// The (Picard or, with `newton`, Newton) system at the current
-      /// solution; with use_solution false the viscosity at zero rate.
+      prepare() override;
+      std::vector<fem::Table>
+      tables() const override;
       void
-      assemble(const Problem &problem, bool use_solution, bool newton);
-
-      void
-      solve_linear();
-
-      /// Setup, assemble and solve (with nonlinear iterations if needed).
-      unsigned int
-      solve(const Problem &problem);
-
-      /// Integral of sum_q w(x) over a boundary of u . n (volume flux in
-      /// units U d^2, times 2 pi for the axisymmetric weight).
+      start_new_run() override;
+      /// One filling step from `time`: flow and wall-layer speeds at the
+      /// current L, the step, the new L, wire and analytic law.
       double
-      boundary_flux(dealii::types::boundary_id id) const;
-
-      /// Mean pressure over the pore's entrance cross-section z = 0 (units
-      /// of the largest applied pressure).
-      double
-      entrance_pressure() const;
-
-      /// The reservoir over one pore, filled to length L (pore diameters).
+      advance() override;
+      bool
+      finished() const override;
+      /// No row at step 0: a row holds the speeds of the flow solve that
+      /// began its step.
       void
-      make_pore_mesh(double L);
-
+      write_rows() override;
+      std::string
+      progress_details() const override;
+      unsigned long long
+      n_unknowns() const override
+      {
+        return dofs;
+      }
+      /// The wire's composition, its crystallization and the final flow.
       void
-      run_filling();
-
-      /// JMAK fraction of every slice of the wire from its composition and
-      /// age at the end time t: wire_crystallization.csv and the position
-      /// where the wire crystallizes.
+      finish() override;
+      std::string
+      summary() const override;
+      std::string
+      result_files() const override;
       void
-      mark_crystallization(const rheology::WireComposition &wire, double t);
+      save_entries(fem::CheckpointState &state) const override;
+      void
+      load_entries(const fem::CheckpointState &state) override;
+
+      NanomoldingInput                        input;
+      const NanomoldingParameters            &prm;
+      const rheology::MoldingMaterial        &material;
+      std::unique_ptr<fem::StokesSolver<dim>> flow;
+
+      // units and constants of the run (prepare())
+      double P       = 0; ///< largest applied pressure, Pa
+      double eta_ref = 0; ///< viscosity at the start, Pa s
+      double U       = 0; ///< velocity unit P d / eta_ref, m/s
+      double p_cap   = 0; ///< capillary pressure, Pa
+
+      // state
+      rheology::WireComposition wire;
+      double                    L                = 0; ///< m
+      double                    L2_law           = 0; ///< m^2
+      double                    viscous_length   = 0; ///< m
+      double                    diffusive_length = 0; ///< m
+      /// Time and length of the last flow solve: the final fields are its
+      /// solution (solved again if a resumed run is already at its end).
+      double flow_time = 0, flow_length = 0;
+
+      /// What the last step saw at its start (its row).
+      struct StepRecord
+      {
+        double       T = 0, p = 0, eta_N = 0;
+        double       v_visc = 0, v_diff = 0; ///< front speeds, m/s
+        unsigned int iterations = 0;         ///< nonlinear, of the flow
+      } last;
+      unsigned long long dofs = 0; ///< of the last flow solve
+
+      /// The crystallization verdict of finish(), for the summary.
+      std::string crystallization_report;
+
+      bool
+      pore_full() const;
+
+      /// Solve the flow into the pore filled to length L at time t.
+      void
+      solve_flow(double t, double length);
+
+      /// The wire's cross-section composition from root to tip.
+      void
+      write_wire_composition() const;
 
       kinetics::SegmentCrystallizationSettings
       crystallization_settings() const;
 
-      /// X of every slice of `wire` at time t (segments() order);
-      /// writes wire_crystallization_segments.csv.
+      /// X of every slice of the wire at the current time (segments()
+      /// order); writes wire_crystallization_segments.csv.
       std::vector<double>
-      crystallize_slices(const rheology::WireComposition &wire, double t) const;
+      crystallize_slices() const;
 
       /// Cross-section means of composition and X along the wire
-      /// (wire_crystallization.csv) and where it crystallizes (printed).
-      void
-      report_cross_sections(const rheology::WireComposition &wire,
-                            const std::vector<double>       &X) const;
-      void
-      run_mms();
-      void
-      run_poiseuille();
-      void
-      run_stokes_on_mesh();
-
-      void
-      write_fields(const std::string &name) const;
-
-      /// Resident memory summed over ranks (MB).
-      double
-      memory_mb() const;
+      /// (wire_crystallization.csv) and where it crystallizes (returned).
+      std::string
+      report_cross_sections(const std::vector<double> &X) const;
     };
   } // namespace models
 } // namespace vitrum

@@ -196,6 +196,17 @@ namespace vitrum
       std::vector<CrossSection>
       cross_sections() const;
 
+      /// The whole record (feedstock, tubes, slices) as one line of text
+      /// with every number in hexadecimal, so that deserialize() restores
+      /// it to the bit and a resumed run continues with the same wire.
+      std::string
+      serialize() const;
+
+      /// Replace the record by one that serialize() wrote; InputError if
+      /// the text is not such a record.
+      void
+      deserialize(const std::string &text);
+
     private:
       struct Slice
       {

@@ -1,0 +1,405 @@
+#include <deal.II/base/function.h>
+
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+#include <vitrum/models/nanomolding_setup.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vitrum
+{
+  namespace models
+  {
+    using namespace dealii;
+
+    void
+    NanomoldingParameters::declare_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Nanomolding");
+      prm.declare_entry(
+        "Study",
+        "filling",
+        Patterns::Selection("filling|mms|poiseuille|stokes"),
+        "filling: the glass front in one pore moves in time (L(t), wire "
+        "composition); mms: manufactured-solution convergence of the Stokes "
+        "solver; poiseuille: pipe flow against the exact profile; stokes: one "
+        "flow solve on the Gmsh mesh of 'Mesh file' (e.g. a 3D pore array).");
+      prm.declare_entry("Geometry",
+                        "axisymmetric",
+                        Patterns::Selection("axisymmetric|planar"),
+                        "For Dimension = 2: axisymmetric (r, z) about x = 0 "
+                        "(a round pore) or planar (x, y; a slit).");
+      prm.declare_entry("Material file",
+                        "parameter_files/materials/Ni45Pd35P16B4.prm",
+                        Patterns::FileName(),
+                        "Viscosity, interface diffusion and capillarity of "
+                        "the alloy. A relative path is looked up in the "
+                        "working directory, then in the vitrum source tree.");
+      prm.declare_entry("Pore diameter",
+                        "60",
+                        Patterns::Double(0.1, 1e6),
+                        "Pore diameter d (nm).");
+      prm.declare_entry("Pressure",
+                        "1.25 GPa",
+                        Patterns::Anything(),
+                        "Applied pressure p(t) on the feedstock as a "
+                        "schedule, e.g. '0 GPa; ramp to 1.25 GPa in 30 s; "
+                        "hold 36000 s'. Units Pa, kPa, MPa, GPa.");
+      prm.declare_entry("Pore depth",
+                        "0",
+                        Patterns::Double(0, 1e9),
+                        "Depth H of the pore (nm): the filling stops when the "
+                        "front reaches the bottom; 0 = a pore deeper than the "
+                        "wire will grow.");
+      prm.declare_entry("Initial length",
+                        "0.5",
+                        Patterns::Double(0.01, 1e4),
+                        "Filled length of the pore at t = 0 (pore diameters).");
+      prm.declare_entry("Reservoir",
+                        "true",
+                        Patterns::Bool(),
+                        "Include the feedstock over the pore (entrance "
+                        "losses); false applies the pressure at the pore "
+                        "entrance itself.");
+      prm.declare_entry("Reservoir radius",
+                        "2",
+                        Patterns::Double(0.6, 1e3),
+                        "Radius of the feedstock cell around the pore (pore "
+                        "diameters): half the pore pitch of an array; its "
+                        "outer boundary is a symmetry plane.");
+      prm.declare_entry("Reservoir height",
+                        "2",
+                        Patterns::Double(0.1, 1e3),
+                        "Feedstock thickness over the mold (pore diameters).");
+      prm.declare_entry("Cells across radius",
+                        "4",
+                        Patterns::Integer(1, 64),
+                        "Cells across the pore radius in the generated mesh.");
+      prm.declare_entry("Length increment",
+                        "0.1",
+                        Patterns::Double(1e-4, 1),
+                        "Largest relative growth of the filled length per "
+                        "step, dL/L.");
+      prm.declare_entry("Viscous flow",
+                        "true",
+                        Patterns::Bool(),
+                        "Collective transport: Stokes flow into the pore.");
+      prm.declare_entry("Interface diffusion",
+                        "true",
+                        Patterns::Bool(),
+                        "Individual transport along the wall layer.");
+      prm.declare_entry("Capillarity",
+                        "false",
+                        Patterns::Bool(),
+                        "Capillary pressure 4 gamma cos(theta)/d at the front "
+                        "(gamma, theta from the material file).");
+      prm.declare_entry("Shear thinning",
+                        "false",
+                        Patterns::Bool(),
+                        "Eyring viscosity eta = tau0 asinh(eta_N gdot/tau0)"
+                        "/gdot (see 'Nonlinear solver').");
+      prm.declare_entry("Nonlinear solver",
+                        "Newton",
+                        Patterns::Selection("Newton|Picard"),
+                        "Iterations of the shear-thinning flow: Picard "
+                        "(viscosity from the last iterate) or Newton (after "
+                        "two Picard iterations).");
+      prm.declare_entry("Nonlinear tolerance",
+                        "1e-8",
+                        Patterns::Double(1e-14, 1),
+                        "Relative velocity change that ends the iterations "
+                        "of the shear-thinning flow.");
+      prm.declare_entry("Nonlinear iterations",
+                        "300",
+                        Patterns::Integer(1, 1000),
+                        "Most nonlinear iterations per flow solve.");
+      prm.declare_entry("Linear tolerance",
+                        "1e-10",
+                        Patterns::Double(1e-16, 1e-2),
+                        "Relative residual of the FGMRES Stokes solve.");
+      prm.declare_entry("Mesh file",
+                        "meshes/pore_array_3d.msh",
+                        Patterns::FileName(),
+                        "Gmsh mesh for Study = stokes, lengths in pore "
+                        "diameters; boundary ids: 0 mold wall (no slip), 1 "
+                        "pressed feedstock top, 2 glass fronts, 3/4 symmetry "
+                        "planes normal to x/y.");
+      prm.declare_entry("Mesh refinements",
+                        "0",
+                        Patterns::Integer(0, 6),
+                        "Study = stokes: global refinements of the Gmsh mesh "
+                        "(new boundary points stay on the flat faces).");
+      prm.declare_entry("Coarsest level",
+                        "2",
+                        Patterns::Integer(0, 10),
+                        "Study = mms: first global refinement of the unit "
+                        "square/cube.");
+      prm.declare_entry("Finest level",
+                        "5",
+                        Patterns::Integer(0, 10),
+                        "Study = mms: last global refinement.");
+      prm.declare_entry(
+        "Wire tubes",
+        "16",
+        Patterns::Integer(1, 1000),
+        "Study = filling: streamtubes of equal area across the pore in which "
+        "the wire's composition is advected with the Poiseuille profile; "
+        "what outruns the front is mixed with the wall-layer deposit "
+        "(fountain flow) and laid down in the lagging outer tubes. 1 = plug "
+        "flow (feedstock at the root, wall-layer material stacked at the "
+        "tip).");
+      prm.enter_subsection("Crystallization");
+      prm.declare_entry("Kinetics file",
+                        "",
+                        Patterns::Anything(),
+                        "Study = filling: a kinetics material file (e.g. "
+                        "parameter_files/materials/Ni45Pd35P16B4-kinetics.prm)"
+                        "; each slice of the wire is crystallized (JMAK) with "
+                        "its composition from the time its glass formed to "
+                        "the end (wire_crystallization.csv). Empty = off.");
+      prm.declare_entry("Threshold",
+                        "0.5",
+                        Patterns::Double(1e-6, 0.999999),
+                        "Crystallized fraction X at which a slice counts as "
+                        "crystalline, and of the isothermal time t_x.");
+      prm.declare_entry("Wall nucleation",
+                        "true",
+                        Patterns::Bool(),
+                        "Heterogeneous nucleation on the pore wall: the "
+                        "interface rate of the kinetics file times the wall "
+                        "area per volume 4/d.");
+      prm.declare_entry("Maximum temperature step",
+                        "1",
+                        Patterns::Double(1e-3, 100),
+                        "Largest temperature change (K) of one JMAK step on "
+                        "temperature ramps.");
+      prm.leave_subsection();
+      prm.leave_subsection();
+    }
+
+
+    void
+    NanomoldingParameters::parse_parameters(ParameterHandler &h, const int dim)
+    {
+      h.enter_subsection("Nanomolding");
+      study               = h.get("Study");
+      material_file       = base::resolve_data_path(h.get("Material file"));
+      diameter            = h.get_double("Pore diameter") * 1e-9;
+      pressure            = h.get("Pressure");
+      initial_length      = h.get_double("Initial length");
+      pore_depth          = h.get_double("Pore depth") * 1e-9;
+      length_increment    = h.get_double("Length increment");
+      viscous_flow        = h.get_bool("Viscous flow");
+      interface_diffusion = h.get_bool("Interface diffusion");
+      capillarity         = h.get_bool("Capillarity");
+      shear_thinning      = h.get_bool("Shear thinning");
+      mesh_file           = base::resolve_data_path(h.get("Mesh file"));
+      mesh_refinements    = h.get_integer("Mesh refinements");
+      coarsest_level      = h.get_integer("Coarsest level");
+      finest_level        = h.get_integer("Finest level");
+      wire_tubes          = h.get_integer("Wire tubes");
+
+      stokes.axisymmetric = dim == 2 && h.get("Geometry") == "axisymmetric";
+      stokes.newton       = h.get("Nonlinear solver") == "Newton";
+      stokes.nonlinear_tolerance  = h.get_double("Nonlinear tolerance");
+      stokes.nonlinear_iterations = h.get_integer("Nonlinear iterations");
+      stokes.linear_tolerance     = h.get_double("Linear tolerance");
+      stokes.subsection           = "Nanomolding";
+
+      pore.cells_across_radius = h.get_integer("Cells across radius");
+      pore.reservoir           = h.get_bool("Reservoir");
+      pore.reservoir_radius    = h.get_double("Reservoir radius");
+      pore.reservoir_height    = h.get_double("Reservoir height");
+
+      h.enter_subsection("Crystallization");
+      kinetics_file             = h.get("Kinetics file");
+      kinetics_file             = kinetics_file.empty()
+                                    ? kinetics_file
+                                    : base::resolve_data_path(kinetics_file);
+      crystallization_threshold = h.get_double("Threshold");
+      wall_nucleation           = h.get_bool("Wall nucleation");
+      max_temperature_step      = h.get_double("Maximum temperature step");
+      h.leave_subsection();
+      h.leave_subsection();
+      if (finest_level < coarsest_level)
+        throw InputError("Nanomolding/Finest level ("
+                         + std::to_string(finest_level)
+                         + ") must not be below Coarsest level ("
+                         + std::to_string(coarsest_level) + ")");
+      if (study == "filling" && dim == 3)
+        throw InputError("Nanomolding/Study: filling runs in Dimension = 2 "
+                         "(axisymmetric pore); in 3D use Study = stokes on a "
+                         "pore-array mesh");
+      if (study == "filling" && !stokes.axisymmetric)
+        throw InputError("Nanomolding/Study: filling needs Geometry = "
+                         "axisymmetric (a round pore)");
+      if (pore.reservoir && pore.reservoir_radius <= 0.5)
+        throw InputError("Nanomolding/Reservoir radius must exceed 0.5 pore "
+                         "diameters (the pore radius)");
+      if (pore_depth > 0 && pore_depth <= initial_length * diameter)
+        throw InputError(
+          "Nanomolding/Pore depth (" + std::to_string(pore_depth * 1e9)
+          + " nm) must exceed the initial length ("
+          + std::to_string(initial_length * diameter * 1e9) + " nm)");
+      if (study == "filling" && !viscous_flow && !interface_diffusion)
+        throw InputError("Nanomolding: 'Viscous flow' and 'Interface "
+                         "diffusion' are both false; nothing would fill the "
+                         "pore");
+    }
+
+
+    void
+    declare_nanomolding_parameters(ParameterHandler &prm)
+    {
+      NanomoldingParameters::declare_parameters(prm);
+    }
+
+
+    NanomoldingInput::NanomoldingInput(ParameterHandler &h, const int dim)
+        : temperature(
+          base::Schedule::constant(600, base::Quantity::temperature()))
+        , pressure(base::Schedule::constant(1e9, base::Quantity::pressure()))
+    {
+      prm.parse_parameters(h, dim);
+      h.enter_subsection("Temperature");
+      temperature = base::Schedule::parse(h.get("Schedule"),
+                                          base::Quantity::temperature());
+      h.leave_subsection();
+      try
+        {
+          pressure
+            = base::Schedule::parse(prm.pressure, base::Quantity::pressure());
+        }
+      catch (const InputError &e)
+        {
+          throw InputError(std::string("Nanomolding/Pressure: ") + e.what());
+        }
+      if (prm.study == "filling" || prm.study == "stokes")
+        material = std::make_unique<rheology::MoldingMaterial>(
+          rheology::MoldingMaterial::read(prm.material_file));
+      if (prm.study == "filling" && !prm.kinetics_file.empty())
+        read_kinetics();
+      check_schedules();
+    }
+
+
+    void
+    NanomoldingInput::read_kinetics()
+    {
+      try
+        {
+          kinetics = std::make_unique<kinetics::KineticsMaterial>(
+            kinetics::KineticsMaterial::read(prm.kinetics_file));
+        }
+      catch (const InputError &e)
+        {
+          throw InputError(
+            std::string("Nanomolding/Crystallization/Kinetics file: ")
+            + e.what());
+        }
+      for (const std::string &e : kinetics->elements)
+        if (std::find(material->elements.begin(), material->elements.end(), e)
+            == material->elements.end())
+          throw InputError("Nanomolding/Crystallization/Kinetics file: element "
+                           + e + " of " + prm.kinetics_file
+                           + " is not in the material file "
+                           + prm.material_file);
+    }
+
+
+    void
+    NanomoldingInput::check_schedules() const
+    {
+      std::vector<double> times = {0.};
+      for (const double t : temperature.breakpoints())
+        times.push_back(t);
+      for (const double t : pressure.breakpoints())
+        times.push_back(t);
+      char text[512];
+      for (const double t : times)
+        {
+          const double p = pressure.value(t);
+          if (!(p >= 0))
+            {
+              std::snprintf(text,
+                            sizeof(text),
+                            "Nanomolding/Pressure: %g Pa at t = %g s; the "
+                            "pressure that drives the glass into the pore "
+                            "must not be negative",
+                            p,
+                            t);
+              throw InputError(text);
+            }
+          if (!material)
+            continue;
+          const auto  &law = material->viscosity;
+          const double T   = temperature.value(t);
+          if (!(law.kink_temperature > 0) && !(T > law.vft_temperature))
+            {
+              std::snprintf(text,
+                            sizeof(text),
+                            "Temperature/Schedule: %g K at t = %g s is at or "
+                            "below the VFT temperature %g K of Material file "
+                            "'%s', where its viscosity is infinite (the glass "
+                            "does not flow); mold above it, or give the "
+                            "material a Kink temperature",
+                            T,
+                            t,
+                            law.vft_temperature,
+                            prm.material_file.c_str());
+              throw InputError(text);
+            }
+        }
+    }
+
+
+    template <int dim>
+    fem::StokesProblem<dim>
+    mold_flow_problem(const MoldFlow &flow)
+    {
+      using namespace fem;
+      const auto zero = std::make_shared<Functions::ZeroFunction<dim>>(dim + 1);
+      StokesProblem<dim> problem;
+      problem.dirichlet[wall]       = {velocity_mask(dim), zero};
+      problem.dirichlet[pressed]    = {tangential_mask(dim), zero};
+      problem.dirichlet[front]      = {tangential_mask(dim), zero};
+      problem.dirichlet[symmetry_x] = {single_component(dim, 0), zero};
+      if (dim == 3)
+        problem.dirichlet[symmetry_y] = {single_component(dim, 1), zero};
+      problem.traction = [=](const types::boundary_id id,
+                             const Point<dim> &,
+                             const Tensor<1, dim> &n) {
+        if (id == pressed)
+          return Tensor<1, dim>(-flow.p_top * n);
+        if (id == front)
+          return Tensor<1, dim>(-flow.p_front * n);
+        return Tensor<1, dim>();
+      };
+      // rates in units of U / d
+      problem.viscosity = [=](const double gdot) {
+        return flow.thinning
+                 ? rheology::shear_thinning_viscosity(flow.eta_N,
+                                                      flow.tau0,
+                                                      gdot * flow.U / flow.d)
+                     / flow.eta_ref
+                 : flow.eta_N / flow.eta_ref;
+      };
+      problem.viscosity_derivative = [=](const double gdot) {
+        return rheology::shear_thinning_viscosity_derivative(flow.eta_N,
+                                                             flow.tau0,
+                                                             gdot * flow.U
+                                                               / flow.d)
+               * flow.U / flow.d / flow.eta_ref;
+      };
+      problem.nonlinear = flow.thinning;
+      return problem;
+    }
+
+
+    template fem::StokesProblem<2>
+    mold_flow_problem<2>(const MoldFlow &);
+    template fem::StokesProblem<3>
+    mold_flow_problem<3>(const MoldFlow &);
+  } // namespace models
+} // namespace vitrum
