@@ -65,9 +65,7 @@ namespace vitrum
     typename ImplicitModel<dim>::Vector
     ImplicitModel<dim>::ghosted(const Vector &v) const
     {
-      Vector result(owned_dofs, relevant_dofs, comm);
-      result = v;
-      return result;
+      return ghosted_copy(v, owned_dofs, relevant_dofs);
     }
 
 

@@ -147,6 +147,19 @@ namespace vitrum
     }
 
 
+    PETScWrappers::MPI::Vector
+    ghosted_copy(const PETScWrappers::MPI::Vector &v,
+                 const IndexSet                   &owned,
+                 const IndexSet                   &relevant)
+    {
+      PETScWrappers::MPI::Vector result(owned,
+                                        relevant,
+                                        v.get_mpi_communicator());
+      result = v;
+      return result;
+    }
+
+
     template <int dim>
     bool
     is_shared_mesh(const Triangulation<dim> &tria)

@@ -315,11 +315,9 @@ namespace vitrum
       // Coarsening interpolates and so loses or gains a little solute; a
       // uniform shift (a constant is in the FE space and satisfies every
       // constraint) puts back exactly what was there.
-      double volume = 1;
-      for (int d = 0; d < dim; ++d)
-        volume *= mesh_prm.domain_size[d];
       const double mass = integrate(state).mass;
-      state.add((initial_mass - mass) / volume, concentration_mask);
+      state.add((initial_mass - mass) / mesh_prm.volume(dim),
+                concentration_mask);
     }
 
 

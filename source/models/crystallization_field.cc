@@ -302,9 +302,7 @@ namespace vitrum
     typename CrystallizationField<dim>::Vector
     CrystallizationField<dim>::ghosted(const Vector &v) const
     {
-      Vector result(owned_dofs, relevant_dofs, comm);
-      result = v;
-      return result;
+      return fem::ghosted_copy(v, owned_dofs, relevant_dofs);
     }
 
 
@@ -329,10 +327,7 @@ namespace vitrum
     double
     CrystallizationField<dim>::domain_volume() const
     {
-      double v = 1;
-      for (int d = 0; d < dim; ++d)
-        v *= mesh_prm.domain_size[d];
-      return v;
+      return mesh_prm.volume(dim);
     }
 
 

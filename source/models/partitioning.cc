@@ -170,10 +170,7 @@ namespace vitrum
     double
     Partitioning<dim>::volume() const
     {
-      double v = 1;
-      for (int d = 0; d < dim; ++d)
-        v *= mesh_prm.domain_size[d];
-      return v;
+      return mesh_prm.volume(dim);
     }
 
 

@@ -16,15 +16,21 @@ namespace vitrum
     {
       const double x = point[0];
       const double y = point[1];
-      v.u[0] = -1.5*sin(2*x + 0.5)*sin(1.5*y + 0.29999999999999999);
-      v.grad_u[0][0] = -3.0*sin(1.5*y + 0.29999999999999999)*cos(2*x + 0.5);
-      v.grad_u[0][1] = -2.25*sin(2*x + 0.5)*cos(1.5*y + 0.29999999999999999);
-      v.f[0] = y - 9.375*sin(2*x + 0.5)*sin(1.5*y + 0.29999999999999999) + cos(x)*cos(2*y);
-      v.u[1] = -2*cos(2*x + 0.5)*cos(1.5*y + 0.29999999999999999);
-      v.grad_u[1][0] = 4*sin(2*x + 0.5)*cos(1.5*y + 0.29999999999999999);
-      v.grad_u[1][1] = 3.0*sin(1.5*y + 0.29999999999999999)*cos(2*x + 0.5);
-      v.f[1] = x - 2*sin(x)*sin(2*y) - 12.5*cos(2*x + 0.5)*cos(1.5*y + 0.29999999999999999);
-      v.p = x*y + sin(x)*cos(2*y);
+      v.u[0] = -1.5 * sin(2 * x + 0.5) * sin(1.5 * y + 0.29999999999999999);
+      v.grad_u[0][0]
+        = -3.0 * sin(1.5 * y + 0.29999999999999999) * cos(2 * x + 0.5);
+      v.grad_u[0][1]
+        = -2.25 * sin(2 * x + 0.5) * cos(1.5 * y + 0.29999999999999999);
+      v.f[0] = y - 9.375 * sin(2 * x + 0.5) * sin(1.5 * y + 0.29999999999999999)
+               + cos(x) * cos(2 * y);
+      v.u[1] = -2 * cos(2 * x + 0.5) * cos(1.5 * y + 0.29999999999999999);
+      v.grad_u[1][0]
+        = 4 * sin(2 * x + 0.5) * cos(1.5 * y + 0.29999999999999999);
+      v.grad_u[1][1]
+        = 3.0 * sin(1.5 * y + 0.29999999999999999) * cos(2 * x + 0.5);
+      v.f[1] = x - 2 * sin(x) * sin(2 * y)
+               - 12.5 * cos(2 * x + 0.5) * cos(1.5 * y + 0.29999999999999999);
+      v.p = x * y + sin(x) * cos(2 * y);
     }
 
     void
@@ -32,15 +38,32 @@ namespace vitrum
     {
       const double r = point[0];
       const double z = point[1];
-      v.u[0] = -2*r*cos(pow(r, 2))*cos(2*z + 0.29999999999999999);
-      v.grad_u[0][0] = 2*(2*pow(r, 2)*sin(pow(r, 2)) - cos(pow(r, 2)))*cos(2*z + 0.29999999999999999);
-      v.grad_u[0][1] = 4*r*sin(2*z + 0.29999999999999999)*cos(pow(r, 2));
-      v.f[0] = 2*r*(-4*pow(r, 2)*cos(pow(r, 2))*cos(2*z + 0.29999999999999999) - z*sin(pow(r, 2)) - 8*sin(pow(r, 2))*cos(2*z + 0.29999999999999999) - 4*cos(pow(r, 2))*cos(2*z + 0.29999999999999999));
-      v.u[1] = 2*(-pow(r, 2)*sin(pow(r, 2)) + cos(pow(r, 2)))*sin(2*z + 0.29999999999999999);
-      v.grad_u[1][0] = -4*r*(pow(r, 2)*cos(pow(r, 2)) + 2*sin(pow(r, 2)))*sin(2*z + 0.29999999999999999);
-      v.grad_u[1][1] = 4*(-pow(r, 2)*sin(pow(r, 2)) + cos(pow(r, 2)))*cos(2*z + 0.29999999999999999);
-      v.f[1] = -8*pow(r, 4)*sin(pow(r, 2))*sin(2*z + 0.29999999999999999) - 8*pow(r, 2)*sin(pow(r, 2))*sin(2*z + 0.29999999999999999) + 32*pow(r, 2)*sin(2*z + 0.29999999999999999)*cos(pow(r, 2)) + 16*sin(pow(r, 2))*sin(2*z + 0.29999999999999999) + 8*sin(2*z + 0.29999999999999999)*cos(pow(r, 2)) + cos(pow(r, 2)) + cos(z);
-      v.p = z*cos(pow(r, 2)) + sin(z);
+      v.u[0] = -2 * r * cos(pow(r, 2)) * cos(2 * z + 0.29999999999999999);
+      v.grad_u[0][0] = 2 * (2 * pow(r, 2) * sin(pow(r, 2)) - cos(pow(r, 2)))
+                       * cos(2 * z + 0.29999999999999999);
+      v.grad_u[0][1]
+        = 4 * r * sin(2 * z + 0.29999999999999999) * cos(pow(r, 2));
+      v.f[0]
+        = 2 * r
+          * (-4 * pow(r, 2) * cos(pow(r, 2)) * cos(2 * z + 0.29999999999999999)
+             - z * sin(pow(r, 2))
+             - 8 * sin(pow(r, 2)) * cos(2 * z + 0.29999999999999999)
+             - 4 * cos(pow(r, 2)) * cos(2 * z + 0.29999999999999999));
+      v.u[1] = 2 * (-pow(r, 2) * sin(pow(r, 2)) + cos(pow(r, 2)))
+               * sin(2 * z + 0.29999999999999999);
+      v.grad_u[1][0] = -4 * r
+                       * (pow(r, 2) * cos(pow(r, 2)) + 2 * sin(pow(r, 2)))
+                       * sin(2 * z + 0.29999999999999999);
+      v.grad_u[1][1] = 4 * (-pow(r, 2) * sin(pow(r, 2)) + cos(pow(r, 2)))
+                       * cos(2 * z + 0.29999999999999999);
+      v.f[1]
+        = -8 * pow(r, 4) * sin(pow(r, 2)) * sin(2 * z + 0.29999999999999999)
+          - 8 * pow(r, 2) * sin(pow(r, 2)) * sin(2 * z + 0.29999999999999999)
+          + 32 * pow(r, 2) * sin(2 * z + 0.29999999999999999) * cos(pow(r, 2))
+          + 16 * sin(pow(r, 2)) * sin(2 * z + 0.29999999999999999)
+          + 8 * sin(2 * z + 0.29999999999999999) * cos(pow(r, 2))
+          + cos(pow(r, 2)) + cos(z);
+      v.p = z * cos(pow(r, 2)) + sin(z);
     }
 
     void
@@ -49,22 +72,25 @@ namespace vitrum
       const double x = point[0];
       const double y = point[1];
       const double z = point[2];
-      v.u[0] = x*sin(x*z) + z*cos(x + y);
-      v.grad_u[0][0] = x*z*cos(x*z) - z*sin(x + y) + sin(x*z);
-      v.grad_u[0][1] = -z*sin(x + y);
-      v.grad_u[0][2] = pow(x, 2)*cos(x*z) + cos(x + y);
-      v.f[0] = pow(x, 3)*sin(x*z) + x*pow(z, 2)*sin(x*z) - 2*z*cos(x*z) + 2*z*cos(x + y) + cos(z)*cos(x + y);
-      v.u[1] = -z*cos(x + y) + 2*cos(y + 2*z);
-      v.grad_u[1][0] = z*sin(x + y);
-      v.grad_u[1][1] = z*sin(x + y) - 2*sin(y + 2*z);
-      v.grad_u[1][2] = -4*sin(y + 2*z) - cos(x + y);
-      v.f[1] = -2*z*cos(x + y) + cos(z)*cos(x + y) + 10*cos(y + 2*z);
-      v.u[2] = -z*sin(x*z) - cos(y + 2*z);
-      v.grad_u[2][0] = -pow(z, 2)*cos(x*z);
-      v.grad_u[2][1] = sin(y + 2*z);
-      v.grad_u[2][2] = -x*z*cos(x*z) - sin(x*z) + 2*sin(y + 2*z);
-      v.f[2] = -pow(x, 2)*z*sin(x*z) + 2*x*cos(x*z) - pow(z, 3)*sin(x*z) - sin(z)*sin(x + y) - 5*cos(y + 2*z);
-      v.p = sin(x + y)*cos(z);
+      v.u[0]         = x * sin(x * z) + z * cos(x + y);
+      v.grad_u[0][0] = x * z * cos(x * z) - z * sin(x + y) + sin(x * z);
+      v.grad_u[0][1] = -z * sin(x + y);
+      v.grad_u[0][2] = pow(x, 2) * cos(x * z) + cos(x + y);
+      v.f[0]         = pow(x, 3) * sin(x * z) + x * pow(z, 2) * sin(x * z)
+               - 2 * z * cos(x * z) + 2 * z * cos(x + y) + cos(z) * cos(x + y);
+      v.u[1]         = -z * cos(x + y) + 2 * cos(y + 2 * z);
+      v.grad_u[1][0] = z * sin(x + y);
+      v.grad_u[1][1] = z * sin(x + y) - 2 * sin(y + 2 * z);
+      v.grad_u[1][2] = -4 * sin(y + 2 * z) - cos(x + y);
+      v.f[1] = -2 * z * cos(x + y) + cos(z) * cos(x + y) + 10 * cos(y + 2 * z);
+      v.u[2] = -z * sin(x * z) - cos(y + 2 * z);
+      v.grad_u[2][0] = -pow(z, 2) * cos(x * z);
+      v.grad_u[2][1] = sin(y + 2 * z);
+      v.grad_u[2][2] = -x * z * cos(x * z) - sin(x * z) + 2 * sin(y + 2 * z);
+      v.f[2]         = -pow(x, 2) * z * sin(x * z) + 2 * x * cos(x * z)
+               - pow(z, 3) * sin(x * z) - sin(z) * sin(x + y)
+               - 5 * cos(y + 2 * z);
+      v.p = sin(x + y) * cos(z);
     }
   } // namespace models
 } // namespace vitrum

@@ -42,6 +42,16 @@ namespace vitrum
       declare_parameters(dealii::ParameterHandler &prm);
       void
       parse_parameters(dealii::ParameterHandler &prm, int dim);
+
+      /// Volume (area, length) of the box's first `dim` edges.
+      double
+      volume(int dim) const
+      {
+        double v = 1;
+        for (int d = 0; d < dim; ++d)
+          v *= domain_size[d];
+        return v;
+      }
     };
 
 
@@ -77,6 +87,13 @@ namespace vitrum
     public:
       explicit ParallelMesh(MPI_Comm comm);
     };
+
+
+    /// A copy of `v` with the ghost entries of `relevant` (owned: `owned`).
+    dealii::PETScWrappers::MPI::Vector
+    ghosted_copy(const dealii::PETScWrappers::MPI::Vector &v,
+                 const dealii::IndexSet                   &owned,
+                 const dealii::IndexSet                   &relevant);
 
 
     /// Whether every rank holds the whole mesh (a shared mesh), so that
