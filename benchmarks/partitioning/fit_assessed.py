@@ -46,6 +46,9 @@ PARAMETERS = [
     ("glass D0 Ni+Co", ("Glass", "Diffusion"), ("Ni", "Co"), (5e-4, 8.3e-3, 7)),
     ("interface mobility m0", ("Interface",), ("Mobility prefactor",), (2e-4, 3e-3, 7)),
 ]
+# Where a refit (predict.py --refit) may move them: the sources' range of
+# the glass D0 (section 5.3); m0 has none.
+BOUNDS = {"glass D0 Ni+Co": (1.25e-4, 8.3e-3), "interface mobility m0": (1e-6, 1e-1)}
 CSV = os.path.join(HERE, "uncertain_inputs_assessed.csv")
 MATERIAL = os.path.join(predict.MATERIALS, predict.DESCRIPTIONS["assessed"]["thermo"])
 
