@@ -2,13 +2,15 @@
 """Crystal-layer thickness against time of kept anneal runs.
 
   predict.py --keep DIR            (central runs into DIR/<T>K_<hold>)
-  plot_interface.py DIR [--output PNG]
+  plot_interface.py DIR [--output PNG] [--table 1h 2h 4h 8h 12h 24h]
 
 One curve per run folder (its phases.csv), log time axis: the interface
 position of a diffusion-limited reaction moves as sqrt(t), an
 interface-limited one linearly, and one that has run out of driving force
 levels off; the slope d(thickness)/d(log t) of the last decade is printed
-for each run so the three can be told apart.
+for each run so the three can be told apart. --table prints, for each run
+that lasts that long, the crystal and glass thickness and the glass Ni and
+Co at the times given (Markdown).
 """
 import argparse
 import csv
@@ -21,10 +23,35 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def read(folder):
+def read(folder, column="crystal_thickness"):
     with open(os.path.join(folder, "phases.csv")) as f:
         rows = [r for r in csv.DictReader(f) if float(r["time"]) > 0]
-    return ([float(r["time"]) for r in rows], [float(r["crystal_thickness"]) for r in rows])
+    return ([float(r["time"]) for r in rows], [float(r[column]) for r in rows])
+
+
+def seconds(text):
+    units = {"s": 1, "min": 60, "h": 3600}
+    for unit in sorted(units, key=len, reverse=True):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * units[unit]
+    return float(text)
+
+
+def table(run, times):
+    columns = ("crystal_thickness", "glass_thickness", "glass_Ni", "glass_Co")
+    series = {c: read(run, c) for c in columns}
+    end = series[columns[0]][0][-1]
+    print("\n%s\n\n| t | crystal (nm) | glass (nm) | glass Ni (at.%%) | glass Co (at.%%) |"
+          % os.path.basename(run).replace("_", ", "))
+    print("|---|---|---|---|---|")
+    for text in times:
+        t = seconds(text)
+        if t > end * (1 + 1e-9):
+            continue
+        print("| %s | %s |" % (text, " | ".join("%.2f" % thickness_at(*series[c], t)
+                                               if c.endswith("thickness")
+                                               else "%.1f" % thickness_at(*series[c], t)
+                                               for c in columns)))
 
 
 def thickness_at(times, values, t):
@@ -40,6 +67,7 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folder")
     parser.add_argument("--output", help="PNG (default: FOLDER/interface.png)")
+    parser.add_argument("--table", nargs="*", help="times (e.g. 1h 2h 24h) for a table")
     args = parser.parse_args()
     runs = sorted(d for d in glob.glob(os.path.join(args.folder, "*"))
                   if os.path.isfile(os.path.join(d, "phases.csv")))
@@ -55,7 +83,7 @@ def main():
         slope = thickness_at(times, values, end) - thickness_at(times, values, end / 10)
         print("%-12s crystal %.2f nm at t = %g s; change over the last decade of t: %+.2f nm"
               % (label, values[-1], end, slope))
-    ax.axhline(17.0, color="k", lw=0.8, ls=":", label="measured, 623 K / 1 h")
+    ax.plot([3600], [17.0], "ko", label="measured, 623 K / 1 h")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("crystal layer (nm)")
     ax.set_title("CrCoNi/TiZrNbHf bilayer, assessed description (18 nm / 12 nm)")
@@ -64,6 +92,9 @@ def main():
     output = args.output or os.path.join(args.folder, "interface.png")
     fig.savefig(output, dpi=120)
     print("wrote", output)
+    if args.table:
+        for run in runs:
+            table(run, args.table)
 
 
 if __name__ == "__main__":

@@ -143,11 +143,17 @@ namespace vitrum
       apply_floor(crystal_composition, minimum_fraction);
       apply_floor(glass_composition, minimum_fraction);
       // The mesh counts sites: a layer of small atoms holds more of them
-      // per nm than one of large atoms.
-      crystal_thickness = deposited_crystal_thickness
-                          / material.volume_ratio(crystal_composition.data());
-      glass_thickness = deposited_glass_thickness
-                        / material.volume_ratio(glass_composition.data());
+      // per nm than one of large atoms. The layer thickness reported,
+      // int phi V(x)/V_m, also counts the mixed fractions of the two
+      // diffuse interfaces (int phi (1 - phi) = lambda each for the tanh
+      // profile): at t = 0 it must read the deposited thickness.
+      const double r_crystal
+        = material.volume_ratio(crystal_composition.data());
+      const double r_glass = material.volume_ratio(glass_composition.data());
+      const double mixed
+        = 2 * material.interface_width * 1e9 * (r_glass - r_crystal);
+      crystal_thickness = (deposited_crystal_thickness - mixed) / r_crystal;
+      glass_thickness   = (deposited_glass_thickness + mixed) / r_glass;
       if (roughness > 0.25 * std::min(crystal_thickness, glass_thickness))
         throw InputError("Laminate/Interface roughness must be below a "
                          "quarter of the thinner layer");
