@@ -575,8 +575,35 @@ def check_partitioning_tdb_coarsening(tmp):
     assert phases[-1]["crystal_thickness"] < phases[0]["crystal_thickness"] - 2
 
 
+def check_partitioning_assessed_calibration(tmp):
+    """parameter_files/partitioning/laminate_assessed_1d.prm, 1 h at 623 K on
+    the assessed description, against the data its two fitted numbers are
+    fitted to (glass Ni 37 +- 3, Co 18 +- 3 at.%, crystal 18 -> 17 +- 0.5 nm)
+    and the observation no number was fitted to: the crystal stays almost
+    free of Ti, Zr, Nb, Hf (each below 5 at.%). Both layers kept, every
+    element conserved, G never rising, on 2 ranks."""
+    prm = write_prm(tmp, os.path.join(ARGS.source, "parameter_files/partitioning",
+                                      "laminate_assessed_1d.prm"),
+                    f"subsection Output\n set Directory = {tmp}/out\nend\n")
+    print(run(2, prm).stdout)
+    rows = read_csv(os.path.join(tmp, "out"))
+    with open(os.path.join(tmp, "out", "phases.csv")) as f:
+        end = [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)][-1]
+    assert abs(end["time"] - 3600) < 1e-9, f"stopped at t = {end['time']} s"
+    assert_conserving_and_descending(rows)
+    large = {e: end["crystal_" + e] for e in ("Ti", "Zr", "Nb", "Hf")}
+    print(f"glass Ni {end['glass_Ni']:.2f}, Co {end['glass_Co']:.2f} at.%; crystal "
+          f"{end['crystal_thickness']:.2f} nm, glass {end['glass_thickness']:.2f} nm; "
+          f"crystal " + ", ".join(f"{e} {v:.2f}" for e, v in large.items()) + " at.%")
+    assert abs(end["glass_Ni"] - 37) <= 3 and abs(end["glass_Co"] - 18) <= 3
+    assert abs(end["crystal_thickness"] - 17) <= 0.5
+    assert all(v < 5 for v in large.values()), "a glass former entered the crystal"
+    assert end["glass_thickness"] > 5 and end["crystal_thickness"] > 5
+
+
 CHECKS.update({
     "partitioning-tdb": check_partitioning_tdb,
+    "partitioning-assessed-calibration": check_partitioning_assessed_calibration,
     "partitioning-tdb-coarsening": check_partitioning_tdb_coarsening,
     "partitioning-1d-conservation": check_partitioning_1d_conservation,
     "partitioning-1d-ranks": lambda tmp: check_partitioning_ranks(tmp, "laminate_1d"),
