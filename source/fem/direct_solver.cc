@@ -82,6 +82,42 @@ namespace vitrum
       prm.leave_subsection();
       if (!(newton_tolerance > 0))
         throw InputError("Solver/Newton tolerance: must be > 0");
+      check_direct_solver(direct_solver);
+    }
+
+
+    std::vector<std::string>
+    available_direct_solvers()
+    {
+      std::vector<std::string> packages;
+#ifdef PETSC_HAVE_MUMPS
+      packages.emplace_back("PETSc MUMPS");
+#endif
+#ifdef VITRUM_WITH_MUMPS
+      packages.emplace_back("MUMPS");
+      packages.emplace_back("MUMPS single precision");
+#endif
+      return packages;
+    }
+
+
+    void
+    check_direct_solver(const std::string &package)
+    {
+      const auto available = available_direct_solvers();
+      for (const auto &p : available)
+        if (p == package)
+          return;
+      std::string choices;
+      for (const auto &p : available)
+        choices += (choices.empty() ? "" : ", ") + p;
+      throw InputError(
+        "Solver/Direct solver: '" + package
+        + "' is not available in this build; "
+        + (available.empty()
+             ? "it has no direct solver (PETSc without MUMPS, vitrum built "
+               "without VITRUM_WITH_MUMPS)"
+             : "choose one of: " + choices));
     }
 
 
@@ -100,6 +136,7 @@ namespace vitrum
     DirectSolver::DirectSolver(MPI_Comm comm, const std::string &package)
         : comm(comm)
     {
+      check_direct_solver(package);
       if (package == "MUMPS")
         mumps = std::make_unique<MumpsSolver>(comm,
                                               MumpsSolver::Precision::double_);

@@ -84,8 +84,18 @@ namespace
   };
 
 
+  /// Each package this build has (the others are skipped).
   class EveryPackage : public ::testing::TestWithParam<const char *>
   {
+  protected:
+    void
+    SetUp() override
+    {
+      const auto available = vitrum::fem::available_direct_solvers();
+      if (std::find(available.begin(), available.end(), GetParam())
+          == available.end())
+        GTEST_SKIP() << GetParam() << " is not in this build";
+    }
   };
 } // namespace
 
@@ -196,3 +206,38 @@ INSTANTIATE_TEST_SUITE_P(DirectSolver,
                          ::testing::Values("PETSc MUMPS",
                                            "MUMPS",
                                            "MUMPS single precision"));
+
+
+// A package this build lacks is refused with one message naming the entry
+// and the packages it has.
+TEST(DirectSolverChoice, UnavailablePackageNamesEntryAndChoices)
+{
+  const auto available = vitrum::fem::available_direct_solvers();
+#ifdef VITRUM_WITH_MUMPS
+  EXPECT_NE(std::find(available.begin(), available.end(), "MUMPS"),
+            available.end());
+#else
+  EXPECT_EQ(std::find(available.begin(), available.end(), "MUMPS"),
+            available.end());
+#endif
+  for (const char *package : {"SuperLU", "MUMPS", "MUMPS single precision"})
+    {
+      if (std::find(available.begin(), available.end(), package)
+          != available.end())
+        continue;
+      try
+        {
+          vitrum::fem::DirectSolver solver(MPI_COMM_SELF, package);
+          ADD_FAILURE() << package << " was accepted";
+        }
+      catch (const vitrum::InputError &e)
+        {
+          const std::string message = e.what();
+          EXPECT_NE(message.find("Solver/Direct solver"), std::string::npos)
+            << message;
+          EXPECT_NE(message.find(package), std::string::npos) << message;
+          for (const auto &choice : available)
+            EXPECT_NE(message.find(choice), std::string::npos) << message;
+        }
+    }
+}

@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vitrum
 {
@@ -39,6 +40,18 @@ namespace vitrum
     };
 
 
+    /// The Solver/Direct solver packages this build provides (PETSc MUMPS
+    /// if PETSc has MUMPS; MUMPS and MUMPS single precision if vitrum was
+    /// built with VITRUM_WITH_MUMPS).
+    std::vector<std::string>
+    available_direct_solvers();
+
+    /// Throws InputError naming Solver/Direct solver and the available
+    /// choices unless `package` is one of them.
+    void
+    check_direct_solver(const std::string &package);
+
+
     /**
      * Parallel sparse LU (MUMPS through PETSc, or directly). It factorizes a
      * matrix only when its entries changed since the last solve (PETSc
@@ -57,6 +70,7 @@ namespace vitrum
     {
     public:
       /// `package` is SolverParameters::direct_solver; factor reuse off.
+      /// Throws InputError if this build lacks it.
       DirectSolver(MPI_Comm comm, const std::string &package = "PETSc MUMPS");
       /// Package and factor reuse as in `prm`.
       DirectSolver(MPI_Comm comm, const SolverParameters &prm);
