@@ -44,6 +44,28 @@ namespace vitrum
         "solve refined in double precision to the same accuracy; a matrix "
         "too ill-conditioned for that is factorized again in double.");
       prm.declare_entry(
+        "Linear solver",
+        "direct",
+        dealii::Patterns::Selection("direct|iterative"),
+        "How each Newton update is solved. direct: sparse LU (Direct "
+        "solver). iterative: FGMRES preconditioned with a block "
+        "factorization whose blocks are solved by algebraic multigrid "
+        "(Cahn-Hilliard only); its cost grows about linearly with the "
+        "number of unknowns.");
+      prm.declare_entry("Linear tolerance",
+                        "1e-10",
+                        dealii::Patterns::Double(1e-16, 1e-2),
+                        "Iterative solver: the relative reduction of the "
+                        "residual (2-norm) it must reach. Small enough that "
+                        "the runs are those of the direct solver (and mass "
+                        "is kept to it).");
+      prm.declare_entry("Maximum linear iterations",
+                        "200",
+                        dealii::Patterns::Integer(1, 10000),
+                        "Iterative solver: a solve that has not converged "
+                        "after this many iterations fails, and the step is "
+                        "retried with a shorter time step.");
+      prm.declare_entry(
         "Factor reuse iterations",
         "0",
         dealii::Patterns::Integer(0, 100),
@@ -79,10 +101,14 @@ namespace vitrum
       direct_solver             = prm.get("Direct solver");
       factor_reuse_iterations   = prm.get_integer("Factor reuse iterations");
       factor_reuse_tolerance    = prm.get_double("Factor reuse tolerance");
+      linear_solver             = prm.get("Linear solver");
+      linear_tolerance          = prm.get_double("Linear tolerance");
+      maximum_linear_iterations = prm.get_integer("Maximum linear iterations");
       prm.leave_subsection();
       if (!(newton_tolerance > 0))
         throw InputError("Solver/Newton tolerance: must be > 0");
-      check_direct_solver(direct_solver);
+      if (linear_solver == "direct")
+        check_direct_solver(direct_solver);
     }
 
 
@@ -116,7 +142,8 @@ namespace vitrum
         + "' is not available in this build; "
         + (available.empty()
              ? "it has no direct solver (PETSc without MUMPS, vitrum built "
-               "without VITRUM_WITH_MUMPS)"
+               "without VITRUM_WITH_MUMPS): use Solver/Linear solver = "
+               "iterative"
              : "choose one of: " + choices));
     }
 

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <random>
 
 namespace vitrum
@@ -21,6 +22,53 @@ namespace vitrum
 
     namespace
     {
+
+
+      /// The locally owned unknowns of each field of an element made of
+      /// copies of one scalar element, in pairs: fields[f][k] is the
+      /// unknown of field f at the node of fields[0][k] (sorted).
+      template <int dim>
+      std::vector<std::vector<types::global_dof_index>>
+      paired_field_dofs(const DoFHandler<dim> &dof_handler,
+                        const IndexSet        &owned)
+      {
+        const auto        &fe       = dof_handler.get_fe();
+        const unsigned int n_fields = fe.n_components();
+        const unsigned int n_scalar = fe.n_dofs_per_cell() / n_fields;
+        // Every owned unknown lies on some owned cell.
+        std::map<types::global_dof_index, std::vector<types::global_dof_index>>
+                                             nodes;
+        std::vector<types::global_dof_index> indices(fe.n_dofs_per_cell());
+        std::vector<types::global_dof_index> of_node(n_fields * n_scalar);
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              cell->get_dof_indices(indices);
+              for (unsigned int i = 0; i < indices.size(); ++i)
+                {
+                  const auto [field, k] = fe.system_to_component_index(i);
+                  of_node[field * n_scalar + k] = indices[i];
+                }
+              for (unsigned int k = 0; k < n_scalar; ++k)
+                if (owned.is_element(of_node[k]))
+                  {
+                    auto &node = nodes[of_node[k]];
+                    node.resize(n_fields);
+                    for (unsigned int f = 0; f < n_fields; ++f)
+                      node[f] = of_node[f * n_scalar + k];
+                  }
+            }
+        std::vector<std::vector<types::global_dof_index>> fields(n_fields);
+        for (const auto &[first, node] : nodes)
+          for (unsigned int f = 0; f < n_fields; ++f)
+            {
+              AssertThrow(owned.is_element(node[f]),
+                          ExcMessage(
+                            "the fields of a node on different ranks"));
+              fields[f].push_back(node[f]);
+            }
+        return fields;
+      }
 
 
       MeshParameters
@@ -47,8 +95,14 @@ namespace vitrum
         , triangulation(comm)
         , dof_handler(triangulation)
         , controller(time_prm)
-        , solver(comm, solver_prm)
     {
+      if (solver_prm.linear_solver == "iterative")
+        block_solver = std::make_unique<MixedBlockSolver>(
+          comm,
+          solver_prm.linear_tolerance,
+          solver_prm.maximum_linear_iterations);
+      else
+        direct_solver = std::make_unique<DirectSolver>(comm, solver_prm);
     }
 
 
@@ -159,7 +213,17 @@ namespace vitrum
                    constraints,
                    jacobian);
       residual.reinit(owned_dofs, comm);
-      solver.reset();
+      if (direct_solver)
+        direct_solver->reset();
+      else
+        {
+          if (block_preconditioner_weight(1, 1) <= 0 || fe->n_components() != 2)
+            throw InputError("Solver/Linear solver: iterative is not "
+                             "available for the "
+                             + title() + " model; use direct");
+          const auto fields = paired_field_dofs(dof_handler, owned_dofs);
+          block_solver->set_fields(fields[0], fields[1]);
+        }
       time_error_mask.reinit(owned_dofs, comm);
       after_setup_dofs();
       // (A sum of ones: exact.)
@@ -266,19 +330,7 @@ namespace vitrum
                && (!with_matrix || std::isfinite(jacobian.frobenius_norm()));
       };
       system.solve = [&](Vector &update) {
-        TimerOutput::Scope scope(*timer, "linear solve");
-        try
-          {
-            const unsigned int before = solver.factorizations();
-            solver.solve(jacobian, update, residual);
-            attempt.cost.factorizations += solver.factorizations() - before;
-          }
-        catch (const SolverError &)
-          {
-            return false; // not converged: the step is retried
-          }
-        constraints.distribute(update);
-        return true;
+        return solve_linear(update, a0, dt, attempt.cost);
       };
       system.limit
         = [&](const Vector &iterate, Vector &update, double &removed) {
@@ -314,6 +366,43 @@ namespace vitrum
     }
 
 
+    template <int dim>
+    bool
+    ImplicitModel<dim>::solve_linear(Vector      &update,
+                                     const double a0,
+                                     const double dt,
+                                     StepCost    &cost)
+    {
+      TimerOutput::Scope scope(*timer, "linear solve");
+      try
+        {
+          if (block_solver)
+            cost.linear_iterations
+              += block_solver->solve(jacobian,
+                                     update,
+                                     residual,
+                                     block_preconditioner_weight(a0, dt));
+          else
+            {
+              const unsigned int factorized = direct_solver->factorizations();
+              const unsigned int iterated   = direct_solver->reuse_iterations();
+              direct_solver->solve(jacobian, update, residual);
+              cost.factorizations
+                += direct_solver->factorizations() - factorized;
+              cost.linear_iterations
+                += direct_solver->reuse_iterations() - iterated;
+            }
+        }
+      catch (const SolverError &)
+        {
+          return false; // not converged: the step is retried
+        }
+      ++cost.linear_solves;
+      constraints.distribute(update);
+      return true;
+    }
+
+
     /**
      * The first step has only the initial state to extrapolate from, so
      * Milne's device has no second predictor order to compare with: the
@@ -344,8 +433,8 @@ namespace vitrum
           steps.erase(steps.begin());
         }
       checking_first_step = false;
-      attempt.cost.factorizations
-        += first.cost.factorizations + second.cost.factorizations;
+      attempt.cost.add_linear(first.cost);
+      attempt.cost.add_linear(second.cost);
       if (!second.converged)
         {
           attempt.converged = false;
@@ -458,6 +547,20 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// Krylov iterations per linear solve of a step.
+      template <typename Cost>
+      double
+      mean_linear_iterations(const Cost &cost)
+      {
+        return cost.linear_solves == 0
+                 ? 0.0
+                 : double(cost.linear_iterations) / cost.linear_solves;
+      }
+    } // namespace
+
+
     template <int dim>
     std::vector<std::string>
     ImplicitModel<dim>::solver_columns()
@@ -466,6 +569,7 @@ namespace vitrum
               "cells",
               "newton_iterations",
               "factorizations",
+              "linear_iterations",
               "rejected_steps",
               "wall_time"};
     }
@@ -479,6 +583,7 @@ namespace vitrum
               double(triangulation.n_global_active_cells()),
               double(last_step_cost.newton_iterations),
               double(last_step_cost.factorizations),
+              mean_linear_iterations(last_step_cost),
               double(statistics.rejected),
               clock.elapsed_seconds()};
     }
@@ -489,11 +594,18 @@ namespace vitrum
     ImplicitModel<dim>::solver_progress() const
     {
       char text[64];
-      std::snprintf(text,
-                    sizeof(text),
-                    "Newton %u  LU %u",
-                    last_step_cost.newton_iterations,
-                    last_step_cost.factorizations);
+      if (block_solver)
+        std::snprintf(text,
+                      sizeof(text),
+                      "Newton %u  FGMRES %.1f",
+                      last_step_cost.newton_iterations,
+                      mean_linear_iterations(last_step_cost));
+      else
+        std::snprintf(text,
+                      sizeof(text),
+                      "Newton %u  LU %u",
+                      last_step_cost.newton_iterations,
+                      last_step_cost.factorizations);
       return text;
     }
 

@@ -135,6 +135,30 @@ def direct_solver_available(tmp, package):
     return False
 
 
+def check_iterative_solver(tmp):
+    """Solver/Linear solver = iterative (FGMRES with the block preconditioner)
+    gives the runs of the direct solver on 2 ranks: Cahn-Hilliard with Q2
+    elements and hanging nodes, Newton to convergence, the same steps, F to
+    1e-8 relative, mass to 1e-10, a few iterations per solve."""
+    runs = {}
+    for solver in ("direct", "iterative"):
+        d = os.path.join(tmp, solver)
+        os.makedirs(d)
+        runs[solver] = small_case(d, "subsection Mesh\n set Polynomial degree = 2\nend\n"
+                                  f"subsection Solver\n set Linear solver = {solver}\nend\n")
+    direct, iterative = runs["direct"], runs["iterative"]
+    assert len(direct) == len(iterative), f"{len(iterative)} vs {len(direct)} steps"
+    worst = max(relative(a["free_energy"], b["free_energy"]) for a, b in zip(direct, iterative))
+    mass = max(relative(r["mass"], iterative[0]["mass"]) for r in iterative)
+    counts = [r["linear_iterations"] for r in iterative[1:]]
+    print(f"{len(direct) - 1} steps; largest relative F difference {worst:.2e}, mass change "
+          f"{mass:.2e}; FGMRES iterations per solve {min(counts):.1f}..{max(counts):.1f}")
+    assert worst <= 1e-8
+    assert mass <= 1e-10
+    assert 0 < max(counts) <= 50, "FGMRES needed too many iterations"
+    assert all(r["factorizations"] == 0 for r in iterative)
+
+
 def check_direct_solvers(tmp):
     """The three LU packages give the same runs on 2 ranks (Cahn-Hilliard
     with Q2 elements and hanging nodes; the 7-element partitioning model):
@@ -350,6 +374,7 @@ CHECKS = {
     "conservation": check_conservation_and_energy,
     "linearly-implicit": check_linearly_implicit,
     "direct-solvers": check_direct_solvers,
+    "iterative-solver": check_iterative_solver,
     "factor-reuse": check_factor_reuse,
     "ranks": check_ranks,
     "restart": check_restart,

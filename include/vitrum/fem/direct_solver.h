@@ -27,6 +27,13 @@ namespace vitrum
       unsigned int maximum_newton_iterations = 10;
       /// "PETSc MUMPS", "MUMPS" or "MUMPS single precision".
       std::string direct_solver = "PETSc MUMPS";
+      /// "direct" (sparse LU) or "iterative" (FGMRES with the model's block
+      /// preconditioner).
+      std::string linear_solver = "direct";
+      /// Relative residual reduction the iterative solver must reach.
+      double linear_tolerance = 1e-10;
+      /// Iterations after which it gives up (and the step is retried).
+      unsigned int maximum_linear_iterations = 200;
       /// GMRES iterations allowed with the factors of an earlier matrix
       /// before a changed matrix is factorized (0: always factorize).
       unsigned int factor_reuse_iterations = 0;

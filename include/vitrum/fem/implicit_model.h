@@ -14,6 +14,7 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/vector.h>
 
+#include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/direct_solver.h>
 #include <vitrum/fem/mesh.h>
 #include <vitrum/fem/simulator.h>
@@ -124,6 +125,16 @@ namespace vitrum
       {
         return false;
       }
+      /// Solver/Linear solver = iterative: the weight sigma of the
+      /// MixedBlockSolver's Laplace-type block L = D + sigma B for a step
+      /// with these a0 and dt (the model knows what its blocks hold). 0
+      /// (the default): the model has no block preconditioner, and the
+      /// iterative solver is refused.
+      virtual double
+      block_preconditioner_weight(double /*a0*/, double /*dt*/) const
+      {
+        return 0;
+      }
       /// Evaluate the observables of `state` at time t as a candidate;
       /// return its free energy.
       virtual double
@@ -177,13 +188,15 @@ namespace vitrum
       /// component) and the MPI rank owning each cell.
       void
       write_state_fields(const std::vector<std::string> &names);
-      /// "dofs, cells, newton_iterations, factorizations, rejected_steps,
-      /// wall_time" and their values for the current step.
+      /// "dofs, cells, newton_iterations, factorizations,
+      /// linear_iterations, rejected_steps, wall_time" and their values for
+      /// the current step (linear_iterations: Krylov iterations per linear
+      /// solve, FGMRES or GMRES with reused factors).
       static std::vector<std::string>
       solver_columns();
       std::vector<double>
       solver_values() const;
-      /// "Newton 4  LU 1" of the last step.
+      /// "Newton 4  LU 1" (or "Newton 4  FGMRES 11.5") of the last step.
       std::string
       solver_progress() const;
 
@@ -230,6 +243,15 @@ namespace vitrum
       {
         unsigned int newton_iterations = 0;
         unsigned int factorizations    = 0;
+        unsigned int linear_solves     = 0;
+        unsigned int linear_iterations = 0;
+        void
+        add_linear(const StepCost &other)
+        {
+          factorizations += other.factorizations;
+          linear_solves += other.linear_solves;
+          linear_iterations += other.linear_iterations;
+        }
       } last_step_cost;
 
     private:
@@ -260,10 +282,17 @@ namespace vitrum
       bool
       adapt_mesh();
 
-      DirectSolver solver;
-      double       free_energy         = 0;
-      double       n_error_unknowns    = 1;
-      bool         checking_first_step = false;
+      /// Solve J du = R for a step with these a0 and dt; false if the
+      /// linear solver failed.
+      bool
+      solve_linear(Vector &update, double a0, double dt, StepCost &cost);
+
+      /// One of the two, as Solver/Linear solver says.
+      std::unique_ptr<DirectSolver>     direct_solver;
+      std::unique_ptr<MixedBlockSolver> block_solver;
+      double                            free_energy         = 0;
+      double                            n_error_unknowns    = 1;
+      bool                              checking_first_step = false;
     };
   } // namespace fem
 } // namespace vitrum

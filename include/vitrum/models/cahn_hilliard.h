@@ -120,6 +120,14 @@ namespace vitrum
       {
         return physics.linearly_implicit;
       }
+      /// sigma = eps / tau with tau = dt Mobility (the c-mu block is tau K)
+      /// and eps = sqrt(tau kappa / a0), so that L = M + eps K (see
+      /// fem::MixedBlockSolver for the Jacobian's blocks).
+      double
+      block_preconditioner_weight(double a0, double dt) const override
+      {
+        return std::sqrt(physics.kappa / (a0 * dt * physics.mobility));
+      }
       double
       observe(const Vector &state, double t) override;
       void
