@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Linear iterations per Newton update of the iterative Cahn-Hilliard solver
+(Solver/Linear solver = iterative) under mesh refinement, time step and
+number of ranks, with wall times against the direct solver.
+
+Each run takes a few steps of a fixed size (minimum = maximum = initial
+time step, error control off) on a uniform mesh (the refinement level of
+the case's coarse mesh set as both minimum and maximum, no adaptation), so
+that h and dt are exactly those of the table row. Cases:
+  spinodal  tests/regression/spinodal_small.prm (Q1, 100 x 100, dt 0.05)
+  pfhub1a   parameter_files/benchmarks/pfhub1a.prm (Q2, periodic 200 x 200,
+            BDF3, linearly implicit, dt 1)
+Usage:
+  benchmarks/scaling/iterations.py --vitrum build/vitrum [--cases spinodal pfhub1a]
+      [--levels 0 1 2] [--dt-factors 0.1 1 10] [--ranks 1 2] [--steps 4]
+Prints one row per run: case, level, h, DoFs, dt, ranks, mean and largest
+FGMRES iterations per solve, Newton iterations, seconds per step (iterative
+and, with --direct, the direct solver's) and the largest relative difference
+in F between the two.
+"""
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+CASES = {
+    # name: (file, coarse h, dt)
+    "spinodal": ("tests/regression/spinodal_small.prm", 4.0, 0.05),
+    "pfhub1a": ("parameter_files/benchmarks/pfhub1a.prm", 4.0, 1.0),
+}
+
+
+def run_case(args, case, level, dt, ranks, solver, directory):
+    base, _, _ = CASES[case]
+    overrides = f"""
+subsection Mesh
+  set Minimum refinement level = {level}
+  set Maximum refinement level = {level}
+  set Adapt every = 0
+  set Initial adaptation cycles = 0
+end
+subsection Time stepping
+  set End time = 1e9
+  set Initial time step = {dt}
+  set Minimum time step = {dt}
+  set Maximum time step = {dt}
+  set Error tolerance = 1e3
+  set Maximum number of steps = {args.steps}
+end
+subsection Solver
+  set Linear solver = {solver}
+end
+subsection Output
+  set Directory = {directory}/out
+  set Output times =
+  set Progress every = 0
+end
+subsection Checkpointing
+  set Every = 0
+end
+"""
+    prm = os.path.join(directory, "case.prm")
+    with open(os.path.join(SOURCE, base)) as f, open(prm, "w") as out:
+        out.write(f.read() + overrides)
+    cmd = ["mpirun", "-np", str(ranks)]
+    if os.geteuid() == 0:
+        cmd.append("--allow-run-as-root")
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    result = subprocess.run(cmd + [args.vitrum, prm], capture_output=True, text=True, env=env)
+    if result.returncode != 0:
+        return None, result.stderr.strip().splitlines()[-1:] or ["failed"]
+    with open(os.path.join(directory, "out", "time_series.csv")) as f:
+        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    return rows, None
+
+
+def summary(rows):
+    steps = rows[1:]
+    seconds = (rows[-1]["wall_time"] - rows[1]["wall_time"]) / max(len(steps) - 1, 1)
+    counts = [r["linear_iterations"] for r in steps]
+    return {"dofs": int(rows[-1]["dofs"]), "mean": sum(counts) / len(counts),
+            "max": max(counts), "newton": sum(r["newton_iterations"] for r in steps) / len(steps),
+            "seconds": seconds, "F": [r["free_energy"] for r in rows]}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--vitrum", default=os.path.join(SOURCE, "build", "vitrum"))
+    parser.add_argument("--cases", nargs="+", default=list(CASES))
+    parser.add_argument("--levels", nargs="+", type=int, default=[0, 1, 2])
+    parser.add_argument("--dt-factors", nargs="+", type=float, default=[0.1, 1, 10])
+    parser.add_argument("--ranks", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--steps", type=int, default=4)
+    parser.add_argument("--direct", action="store_true",
+                        help="also run the direct solver (times, F difference)")
+    args = parser.parse_args()
+
+    print(f"{'case':9s} {'lvl':>3s} {'h':>5s} {'DoFs':>8s} {'dt':>7s} {'np':>2s} "
+          f"{'it/solve':>8s} {'max':>4s} {'Newton':>6s} {'s/step':>7s} {'LU s/step':>9s} "
+          f"{'dF/F':>8s}")
+    for case in args.cases:
+        _, h0, dt0 = CASES[case]
+        for level in args.levels:
+            for factor in args.dt_factors:
+                for ranks in args.ranks:
+                    dt = dt0 * factor
+                    with tempfile.TemporaryDirectory(prefix="solv_it_") as tmp:
+                        os.makedirs(os.path.join(tmp, "iterative"))
+                        rows, error = run_case(args, case, level, dt, ranks, "iterative",
+                                               os.path.join(tmp, "iterative"))
+                        if rows is None:
+                            print(f"{case:9s} {level:3d} {h0 / 2**level:5.2f} {'':>8s} {dt:7.3g} "
+                                  f"{ranks:2d} failed: {error[0][:60]}")
+                            continue
+                        it = summary(rows)
+                        direct_seconds, difference = float("nan"), float("nan")
+                        if args.direct:
+                            os.makedirs(os.path.join(tmp, "direct"))
+                            lu_rows, _ = run_case(args, case, level, dt, ranks, "direct",
+                                                  os.path.join(tmp, "direct"))
+                            if lu_rows:
+                                lu = summary(lu_rows)
+                                direct_seconds = lu["seconds"]
+                                difference = max(abs(a - b) / abs(b)
+                                                 for a, b in zip(it["F"], lu["F"]))
+                    print(f"{case:9s} {level:3d} {h0 / 2**level:5.2f} {it['dofs']:8d} {dt:7.3g} "
+                          f"{ranks:2d} {it['mean']:8.1f} {it['max']:4.0f} {it['newton']:6.1f} "
+                          f"{it['seconds']:7.3f} {direct_seconds:9.3f} {difference:8.1e}",
+                          flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
