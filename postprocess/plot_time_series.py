@@ -1,11 +1,13 @@
 #!/usr/bin/python3
-"""Plot the history a vitrum run records in time_series.csv.
+"""Plot the history a vitrum run records in time_series.csv (any model).
 
 A single figure with three panels on a shared logarithmic time axis shows at
-a glance whether a run behaves: the free energy F(t) must decrease, the
-adaptive step size dt(t) shows where the time integrator struggles, and the
-relative mass change must stay at round-off level for a conservative
-Cahn-Hilliard discretization. Published reference values can be overlaid on
+a glance whether a run behaves: the free energy F(t) must decrease (the
+crystal fraction of a crystallization-field run, the filled length of a
+nanomolding run), the adaptive step size dt(t) shows where the time
+integrator struggles, and the relative change of each conserved amount (the
+Cahn-Hilliard mass, each element of a partitioning run) must stay at
+round-off level. Published reference values can be overlaid on
 the F panel to compare with other codes.
 
 Works headless (Agg backend); prints the path of the written PNG.
@@ -58,38 +60,70 @@ def csv_path(arg):
     return os.path.join(arg, "time_series.csv") if os.path.isdir(arg) else arg
 
 
+# What the first panel shows, by model: the first column present wins.
+HISTORY = [("free_energy", "free energy F", "linear"),
+           ("crystal_fraction", "crystal fraction", "linear"),
+           ("length", "filled length (m)", "log")]
+
+
+def conserved_change(d):
+    """{label: relative change} of each conserved amount the model records:
+    the Cahn-Hilliard mass, or each element's mean fraction (partitioning)."""
+    names = ["mass"] if "mass" in d else sorted(k for k in d if k.startswith("mean_"))
+    changes = {}
+    for name in names:
+        first = d[name][0]
+        changes[name] = (d[name] - first) / abs(first) if first != 0 else d[name] - first
+    return changes
+
+
 def plot(csv_file, png, reference=None):
     d = read_time_series(csv_file)
-    if len(d["time"]) == 0:
+    if len(d.get("time", [])) == 0:
         sys.exit(f"error: no data rows in {csv_file}")
-    mass0 = d["mass"][0]
-    rel_mass = (d["mass"] - mass0) / abs(mass0) if mass0 != 0 else d["mass"] - mass0
     pos = d["time"] > 0
     if not pos.any():
         sys.exit(f"error: {csv_file} has no rows with time > 0")
     t = d["time"][pos]
+    history = next((h for h in HISTORY if h[0] in d), None)
+    if history is None:
+        sys.exit(f"error: {csv_file} has none of the columns "
+                 f"{', '.join(h[0] for h in HISTORY)}")
 
     fig, (ax_F, ax_dt, ax_m) = plt.subplots(3, 1, sharex=True, figsize=(7, 9))
-    ax_F.plot(t, d["free_energy"][pos], "-", color="k", lw=1.5, label="vitrum")
-    if reference:
+    column, label, scale = history
+    ax_F.plot(t, d[column][pos], "-", color="k", lw=1.5, label="vitrum")
+    if reference and column == "free_energy":
         markers = "osD^v<>p*h"
-        for i, (label, (rt, rF)) in enumerate(read_reference(reference).items()):
+        for i, (name, (rt, rF)) in enumerate(read_reference(reference).items()):
             rt, rF = np.array(rt), np.array(rF)
             keep = rt > 0  # t = 0 cannot be shown on a log axis
             ax_F.plot(rt[keep], rF[keep], markers[i % len(markers)], mfc="none",
-                      ms=7, label=label)
+                      ms=7, label=name)
     ax_F.set_xscale("log")
-    ax_F.set_ylabel("free energy F")
+    ax_F.set_yscale(scale)
+    ax_F.set_ylabel(label)
     ax_F.legend(fontsize=8)
     ax_F.grid(True, which="both", alpha=0.3)
 
-    ax_dt.loglog(t, d["dt"][pos], ".-", ms=3)
-    ax_dt.set_ylabel("time step dt")
+    # Runs without a dt column (nanomolding filling) step by the time column.
+    dt = (d["dt"] if "dt" in d else np.diff(d["time"], prepend=np.nan))[pos]
+    ax_dt.loglog(t, dt, ".-", ms=3)
+    ax_dt.set_ylabel("time step dt (s)" if "temperature" in d else "time step dt")
     ax_dt.grid(True, which="both", alpha=0.3)
 
-    ax_m.plot(t, rel_mass[pos], ".-", ms=3)
-    ax_m.set_ylabel("(mass - mass0) / |mass0|")
-    ax_m.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
+    changes = conserved_change(d)
+    for name, change in changes.items():
+        ax_m.plot(t, change[pos], ".-", ms=3, label=name.replace("mean_", ""))
+    if len(changes) > 1:
+        ax_m.legend(fontsize=7, ncol=4)
+    if changes:
+        ax_m.set_ylabel("relative change of the amount")
+        ax_m.ticklabel_format(axis="y", style="sci", scilimits=(-3, 3))
+    else:
+        ax_m.text(0.5, 0.5, "this model conserves no amount it records",
+                  ha="center", va="center", transform=ax_m.transAxes)
+        ax_m.set_yticks([])
     ax_m.set_xlabel("time")
     ax_m.grid(True, which="both", alpha=0.3)
 

@@ -58,6 +58,16 @@ def expect_clean_error(tmp, base, overrides, label, *words, n_ranks=1):
         f"{label}: no clean error naming {words}"
 
 
+def assert_history_plot(out):
+    """postprocess/plot_time_series.py draws the run's time_series.csv."""
+    png = os.path.join(out, "history.png")
+    plot = subprocess.run([sys.executable, os.path.join(ARGS.source, "postprocess",
+                                                        "plot_time_series.py"), out, "-o", png],
+                          capture_output=True, text=True)
+    assert plot.returncode == 0 and os.path.getsize(png) > 0, \
+        f"plot_time_series.py failed on {out}: {plot.stderr[-500:]}"
+
+
 def read_csv(directory):
     with open(os.path.join(directory, "time_series.csv")) as f:
         return [{k: float(v) for k, v in row.items()} for row in csv.DictReader(f)]
@@ -515,6 +525,7 @@ def check_partitioning_1d_conservation(tmp):
         assert os.path.exists(os.path.join(out, name)), f"no {name}"
     pieces = [f for f in os.listdir(out) if f.startswith("fields_00001.") and f.endswith(".vtu")]
     assert len(pieces) == 2, f"{len(pieces)} .vtu pieces for 2 ranks"
+    assert_history_plot(out)
 
 
 def check_partitioning_1d_restart(tmp):
@@ -697,6 +708,7 @@ def check_field_growth(tmp):
     assert abs(first - 4) <= 0.21, "the nucleus must be placed when U (t - t_birth) = R0"
     assert worst <= 0.02, "crystal radius differs from U t by more than 2 %"
     assert abs(speed - 1) <= 0.03, "growth speed differs from U by more than 3 %"
+    assert_history_plot(os.path.join(free, "out"))
 
     plain = os.path.join(tmp, "plain")
     os.makedirs(plain)
@@ -1104,6 +1116,7 @@ def check_nanomolding_viscous_filling(tmp):
     print(f"pressure at the pore entrance: largest deviation for L > 3d {max(errors):.2e} "
           f"over {len(errors)} steps, L/d at the end {rows[-1]['length'] / d:.2f}")
     assert len(errors) > 5 and max(errors) <= 0.02, "viscous filling law missed by > 2 %"
+    assert_history_plot(os.path.join(tmp, "out"))
     # with the feedstock over the pore, the entrance loss (Sampson) delays the
     # front by a fixed length of order 0.6 d: report it
     res = os.path.join(tmp, "reservoir")
