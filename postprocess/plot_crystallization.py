@@ -9,6 +9,7 @@ writes OUTPUT_DIRECTORY/crystallization.png (headless).
 import argparse
 import os
 import sys
+import textwrap
 
 import matplotlib
 matplotlib.use("Agg")
@@ -26,6 +27,19 @@ def main():
     s = read_table(args.directory, "crystallization.csv")
     fig, (ax1, ax3) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
     t = s["time"]
+    if len(t) < 2:
+        text = ("no schedule in this run: only the state at t = 0 (T = %.0f K); "
+                "its DSC scans and TTT map are in dsc.png and ttt.png"
+                % (s["temperature"][0] if len(t) else float("nan")))
+        print(text)
+        for axis in (ax1, ax3):
+            axis.text(0.5, 0.5, textwrap.fill(text, 45), ha="center", va="center", fontsize=9,
+                      transform=axis.transAxes)
+        return save(fig, args.directory)
+    if s["fraction"].max() == 0:
+        print("X stays 0: the glass does not crystallize along this schedule")
+        ax1.set_title("X stays 0: the glass does not crystallize along this schedule",
+                      fontsize=9)
     ax1.plot(t, s["fraction"], "C3-", label="crystallized fraction X")
     ax1.set_ylabel("X")
     ax1.set_ylim(-0.02, 1.02)
@@ -39,8 +53,12 @@ def main():
     ax3.set_ylim(bottom=max(1e-30, min(s["growth_rate"][s["growth_rate"] > 0], default=1e-30)))
     ax3.set_xlabel("time (s)")
     ax3.legend()
+    save(fig, args.directory)
+
+
+def save(fig, directory):
     fig.tight_layout()
-    out = os.path.join(args.directory, "crystallization.png")
+    out = os.path.join(directory, "crystallization.png")
     fig.savefig(out, dpi=120)
     print(out)
 

@@ -8,6 +8,7 @@ reads dsc.csv and kissinger.csv, writes dsc.png (headless).
 import argparse
 import os
 import sys
+import textwrap
 
 import matplotlib
 matplotlib.use("Agg")
@@ -18,6 +19,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from crystallization_tables import read_table  # noqa: E402
 
 R = 8.314462618
+
+
+def note(axis, text):
+    """Say on an empty panel why it is empty (and print it)."""
+    print(text)
+    axis.text(0.5, 0.5, textwrap.fill(text, 45), ha="center", va="center", fontsize=9,
+              transform=axis.transAxes)
+
+
+def dsc_empty_reason(dsc, kis):
+    """Why the DSC panel shows no crystallization peak, or None if it does."""
+    if len(dsc["heating_rate"]) == 0:
+        return "no DSC scan in this run"
+    if np.isfinite(kis["onset"]).any():
+        return None
+    if dsc["fraction"].min() >= 0.01:
+        return ("no DSC peak: the glass was already crystallized (X = %.2f) "
+                "when the scan began" % dsc["fraction"].min())
+    return ("no DSC peak: the glass does not crystallize below %.0f K "
+            "at the rates scanned" % dsc["temperature"].max())
 
 
 def main():
@@ -35,9 +56,16 @@ def main():
         a.axvline(onset, color="gray", lw=0.5, ls=":")
     a.set_xlabel("T (K)")
     a.set_ylabel("heat flow, exothermic up (W/mol)")
-    a.legend()
+    reason = dsc_empty_reason(dsc, kis)
+    if reason:
+        note(a, reason)
+    if len(dsc["heating_rate"]):
+        a.legend()
     ok = np.isfinite(kis["peak"])
-    if ok.sum() >= 2:
+    if ok.sum() < 2:
+        note(b, "no Kissinger plot: %d of %d scans have a crystallization peak "
+             "(two are needed)" % (ok.sum(), len(ok)))
+    else:
         x, y = 1 / kis["peak"][ok], kis["ln_rate_over_peak_squared"][ok]
         slope, intercept = np.polyfit(x, y, 1)
         b.plot(1000 * x, y, "o")

@@ -981,6 +981,32 @@ def read_stability(directory):
                 for row in csv.DictReader(f)}
 
 
+def check_crystallization_plots(tmp):
+    """plot_crystallization.py and plot_dsc.py on the shipped TiZrNbHf files:
+    a run without a schedule and a glass already crystallized by its anneal
+    give figures that say why their panels are empty (they were blank)."""
+    expected = {"TiZrNbHf-glass": ("no schedule in this run",),
+                "TiZrNbHf-laminate-anneal": ("already crystallized", "no Kissinger plot")}
+    for name, words in expected.items():
+        out = os.path.join(tmp, name)
+        prm = write_prm(tmp, os.path.join(ARGS.source, "parameter_files/crystallization",
+                                          name + ".prm"),
+                        f"subsection Output\n set Directory = {out}\nend\n", name=name + ".prm")
+        run(1, prm)
+        said = ""
+        for script in ("plot_crystallization.py", "plot_dsc.py"):
+            plot = subprocess.run([sys.executable, os.path.join(ARGS.source, "postprocess",
+                                                                script), out],
+                                  capture_output=True, text=True)
+            assert plot.returncode == 0, f"{script} failed on {name}: {plot.stderr[-500:]}"
+            said += plot.stdout
+        print(f"{name}: {said.strip()}")
+        for png in ("crystallization.png", "dsc.png"):
+            assert os.path.getsize(os.path.join(out, png)) > 0, f"no {png} for {name}"
+        for word in words:
+            assert word in said, f"{name}: no explanation containing '{word}'"
+
+
 def check_crystallization_stability(tmp):
     """Stability report along a composition history: the as-deposited rows
     equal a run with that composition fixed, the glass composition and
@@ -1040,6 +1066,7 @@ CHECKS.update({
     "crystallization-kissinger": check_crystallization_kissinger,
     "crystallization-ranks": check_crystallization_ranks,
     "crystallization-stability": check_crystallization_stability,
+    "crystallization-plots": check_crystallization_plots,
 })
 
 
