@@ -48,10 +48,13 @@ namespace vitrum
         "direct",
         dealii::Patterns::Selection("direct|iterative"),
         "How each Newton update is solved. direct: sparse LU (Direct "
-        "solver). iterative: FGMRES preconditioned with a block "
-        "factorization whose blocks are solved by algebraic multigrid "
-        "(Cahn-Hilliard only); its cost grows about linearly with the "
-        "number of unknowns.");
+        "solver); the crystallization field has no LU and keeps its "
+        "Jacobi-preconditioned CG/GMRES. iterative: Krylov iterations "
+        "preconditioned by algebraic multigrid, whose cost grows about "
+        "linearly with the number of unknowns: FGMRES with a block "
+        "factorization for Cahn-Hilliard, GMRES with one BoomerAMG V-cycle "
+        "for the crystallization field (phase field); not yet for "
+        "partitioning.");
       prm.declare_entry("Linear tolerance",
                         "1e-10",
                         dealii::Patterns::Double(1e-16, 1e-2),

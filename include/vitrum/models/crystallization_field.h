@@ -24,6 +24,7 @@
 #include <vitrum/base/csv_writer.h>
 #include <vitrum/base/progress.h>
 #include <vitrum/base/schedule.h>
+#include <vitrum/fem/amg_krylov_solver.h>
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/mesh.h>
 #include <vitrum/fem/output.h>
@@ -192,6 +193,10 @@ namespace vitrum
       /// Largest Newton update (of eta) accepted as converged: Newton
       /// converges quadratically, so the iterate it gives is ~1e-12 off.
       double newton_tolerance = 1e-6;
+      /// Solver/Linear solver = iterative: GMRES with a BoomerAMG V-cycle
+      /// (to Solver/Linear tolerance). Otherwise (null) Jacobi-
+      /// preconditioned CG or GMRES to 1e-6 (inexact Newton).
+      std::unique_ptr<fem::AmgKrylovSolver> amg_solver;
 
       // Where the rates come from.
       bool                                          from_kinetics_file = false;
@@ -261,6 +266,9 @@ namespace vitrum
       double       expected_interface_density = 0; ///< per m^2 of a plane
       unsigned int newton_iterations          = 0;
       unsigned int linear_iterations          = 0;
+      /// Linear solves and their Krylov iterations in the last step.
+      unsigned int step_linear_solves     = 0;
+      unsigned int step_linear_iterations = 0;
       /// Curvature-free growth: nuclei drawn but not yet grown to the
       /// nucleus radius (the same list on every rank).
       std::vector<Nucleus<dim>> pending;
