@@ -8,12 +8,21 @@
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/models/model.h>
 
+#include <petscversion.h>
+
+#ifdef DEAL_II_WITH_TRILINOS
+#  include <Trilinos_version.h>
+#endif
+
 #include <chrono>
 #include <cstdio>
-#include <thread>
-
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace
@@ -38,6 +47,8 @@ namespace
            "allowed values\n"
            "                                  and documentation, in .prm "
            "syntax\n"
+           "  vitrum --version                version, commit and the "
+           "libraries it was built with\n"
            "  vitrum --help                   this text\n\n"
            "models (set Model = ...):\n";
     for (const auto &entry : models::registered_models())
@@ -49,7 +60,7 @@ namespace
   struct Options
   {
     bool help = false, dry_run = false, resume = false, print = false,
-         print_output_directory = false;
+         print_output_directory = false, version = false;
     std::string print_model;
     std::string file;
   };
@@ -64,6 +75,8 @@ namespace
         const std::string &a = args[i];
         if (a == "--help" || a == "-h")
           options.help = true;
+        else if (a == "--version")
+          options.version = true;
         else if (a == "--dry-run")
           options.dry_run = true;
         else if (a == "--resume")
@@ -84,9 +97,83 @@ namespace
           throw InputError("more than one parameter file given ('"
                            + options.file + "' and '" + a + "')");
       }
-    if (!options.help && !options.print && options.file.empty())
+    if (!options.help && !options.print && !options.version
+        && options.file.empty())
       throw InputError("no parameter file given (see vitrum --help)");
     return options;
+  }
+
+
+  /// The program's version, its commit and the libraries it was built
+  /// with, one per line.
+  std::string
+  version_text()
+  {
+    std::ostringstream out;
+    out << "vitrum " << VITRUM_VERSION << " (commit " << VITRUM_GIT_COMMIT
+        << ")\n"
+        << "deal.II " << DEAL_II_PACKAGE_VERSION << "\n"
+        << "PETSc " << PETSC_VERSION_MAJOR << '.' << PETSC_VERSION_MINOR << '.'
+        << PETSC_VERSION_SUBMINOR << "\n"
+#ifdef DEAL_II_WITH_TRILINOS
+        << "Trilinos " << TRILINOS_VERSION_STRING << "\n"
+#endif
+        << "p4est " << DEAL_II_P4EST_VERSION_MAJOR << '.'
+        << DEAL_II_P4EST_VERSION_MINOR << '.' << DEAL_II_P4EST_VERSION_SUBMINOR
+        << "\n"
+        << "MPI standard " << MPI_VERSION << '.' << MPI_SUBVERSION << "\n";
+    return out.str();
+  }
+
+
+  /**
+   * The entries of the chosen model (and the common ones) as the run uses
+   * them, defaults expanded: parsed again into a handler that declares only
+   * that model, so parameters.prm lists what matters for this run.
+   */
+  std::unique_ptr<dealii::ParameterHandler>
+  used_parameters(const Options &options, const std::string &model_name)
+  {
+    auto used = std::make_unique<dealii::ParameterHandler>();
+    models::declare_all_parameters(*used, model_name);
+    base::parse_parameter_file(*used, options.file);
+    if (options.resume)
+      {
+        used->enter_subsection("Checkpointing");
+        used->set("Resume", true);
+        used->leave_subsection();
+      }
+    return used;
+  }
+
+
+  /// Writes <Output/Directory>/parameters.prm: the version, the file the
+  /// run came from and every entry as used, so that results say how they
+  /// were made. Rank 0 writes; an error there ends every rank.
+  void
+  write_used_parameters(dealii::ParameterHandler &used,
+                        const std::string        &file,
+                        MPI_Comm                  comm)
+  {
+    used.enter_subsection("Output");
+    const std::string directory = used.get("Directory");
+    used.leave_subsection();
+    base::collective(comm, [&]() {
+      if (dealii::Utilities::MPI::this_mpi_process(comm) != 0)
+        return;
+      std::filesystem::create_directories(directory);
+      const std::string  path = directory + "/parameters.prm";
+      std::ofstream      out(path);
+      std::istringstream version(version_text());
+      for (std::string line; std::getline(version, line);)
+        out << "# " << line << '\n';
+      out << "# parameters as used, defaults expanded, from '" << file << "'\n";
+      used.print_parameters(out,
+                            dealii::ParameterHandler::ShortPRM
+                              | dealii::ParameterHandler::KeepDeclarationOrder);
+      if (!out)
+        throw InputError("cannot write '" + path + "'");
+    });
   }
 
 
@@ -143,6 +230,12 @@ namespace
           print_help(std::cout);
         return 0;
       }
+    if (options.version)
+      {
+        if (root)
+          std::cout << version_text();
+        return 0;
+      }
     if (options.print)
       {
         if (!options.print_model.empty())
@@ -177,6 +270,8 @@ namespace
       }
     const auto &entry = models::find_model(prm.get("Model"));
     auto        model = entry.create(prm, comm, prm.get_integer("Dimension"));
+    // Also in a dry run, so that the check of every shipped file covers it.
+    const auto used = used_parameters(options, entry.name);
     // After the model has read its material files: their content is part
     // of the fingerprint.
     fem::set_run_fingerprint(fem::parameter_fingerprint(prm));
@@ -186,9 +281,10 @@ namespace
     try
       {
         if (options.resume && !model->writes_checkpoints())
-          throw InputError("--resume: model '" + entry.name
-                           + "' in this mode writes no checkpoints, so there is "
-                             "nothing to resume from; run it without --resume");
+          throw InputError(
+            "--resume: model '" + entry.name
+            + "' in this mode writes no checkpoints, so there is "
+              "nothing to resume from; run it without --resume");
         if (options.resume && !options.dry_run)
           {
             prm.enter_subsection("Output");
@@ -198,6 +294,7 @@ namespace
           }
         if (!options.dry_run)
           {
+            write_used_parameters(*used, options.file, comm);
             model->run();
             base::check_errors(comm);
           }
@@ -237,7 +334,7 @@ namespace
                      const std::string &prefix,
                      const std::string &message)
   {
-    const bool  root = dealii::Utilities::MPI::this_mpi_process(error_comm) == 0;
+    const bool root = dealii::Utilities::MPI::this_mpi_process(error_comm) == 0;
     MPI_Request request;
     MPI_Ibarrier(error_comm, &request);
     const auto start = std::chrono::steady_clock::now();
@@ -274,7 +371,7 @@ main(int argc, char **argv)
   MPI_Comm error_comm;
   MPI_Comm_dup(comm, &error_comm);
   vitrum::base::install_stop_handlers();
-  int         code = 1;
+  int         code   = 1;
   std::string prefix = "vitrum: error: ", message;
   try
     {

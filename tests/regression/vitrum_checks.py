@@ -378,6 +378,32 @@ def check_command_line(tmp):
         assert "is valid" in out, prm
         print(out.strip())
     assert run(0, "--no-such-option", expect_success=False).returncode != 0
+    version = run(0, "--version").stdout
+    print(version.strip())
+    for word in ("vitrum ", "commit", "deal.II 9.", "PETSc ", "p4est "):
+        assert word in version, f"--version lacks '{word}'"
+
+
+def check_parameters_record(tmp):
+    """Every run writes parameters.prm into its output folder: the version
+    and commit, then every entry of its model as used (defaults expanded);
+    it is itself a valid parameter file for the same job, and a dry run
+    writes nothing."""
+    dry = write_prm(tmp, os.path.join(ARGS.source, "tests/regression/spinodal_small.prm"),
+                    f"subsection Output\n set Directory = {tmp}/dry\nend\n", name="dry.prm")
+    run(1, "--dry-run", dry)
+    assert not os.path.exists(os.path.join(tmp, "dry")), "a dry run created its output folder"
+    small_case(tmp, "subsection Time stepping\n set Maximum number of steps = 3\nend\n")
+    record = os.path.join(tmp, "out", "parameters.prm")
+    with open(record) as f:
+        text = f.read()
+    print(text[:400])
+    assert text.startswith("# vitrum ") and "commit" in text.splitlines()[0]
+    for entry in ("set Model", "set Maximum number of steps", "set Directory",
+                  "subsection Cahn-Hilliard", "set Refine threshold"):
+        assert entry in text, f"parameters.prm lacks '{entry}'"
+    assert "subsection Partitioning" not in text, "other models' entries are listed"
+    assert "is valid" in run(0, "--dry-run", record).stdout
 
 
 CHECKS = {
@@ -392,6 +418,7 @@ CHECKS = {
     "three-d": check_three_d,
     "bad-input": check_bad_input,
     "command-line": check_command_line,
+    "parameters-record": check_parameters_record,
 }
 
 
