@@ -161,7 +161,11 @@ namespace
     base::collective(comm, [&]() {
       if (dealii::Utilities::MPI::this_mpi_process(comm) != 0)
         return;
-      std::filesystem::create_directories(directory);
+      std::error_code failed;
+      std::filesystem::create_directories(directory, failed);
+      if (failed)
+        throw InputError("Output/Directory: cannot create '" + directory
+                         + "': " + failed.message());
       const std::string  path = directory + "/parameters.prm";
       std::ofstream      out(path);
       std::istringstream version(version_text());
@@ -172,7 +176,7 @@ namespace
                             dealii::ParameterHandler::ShortPRM
                               | dealii::ParameterHandler::KeepDeclarationOrder);
       if (!out)
-        throw InputError("cannot write '" + path + "'");
+        throw InputError("cannot write '" + path + "': check Output/Directory");
     });
   }
 
