@@ -1,5 +1,6 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/amg_krylov_solver.h>
+#include <vitrum/fem/petsc_check.h>
 
 #include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
@@ -9,16 +10,6 @@ namespace vitrum
 {
   namespace fem
   {
-    namespace
-    {
-      void
-      check(const PetscErrorCode code, const char *what)
-      {
-        if (code != 0)
-          throw SolverError(std::string("PETSc failed in ") + what
-                            + " (error code " + std::to_string(code) + ")");
-      }
-    } // namespace
 
 
     AmgKrylovSolver::AmgKrylovSolver(MPI_Comm           comm,
@@ -68,34 +59,34 @@ namespace vitrum
           if (ksp == nullptr)
             {
               PC amg;
-              check(KSPCreate(comm, &ksp), "KSPCreate");
-              check(KSPSetType(ksp, KSPGMRES), "KSPSetType");
-              check(KSPGMRESSetRestart(ksp, 100), "KSPGMRESSetRestart");
-              check(KSPSetPCSide(ksp, PC_RIGHT), "KSPSetPCSide");
-              check(KSPGetPC(ksp, &amg), "KSPGetPC");
-              check(PCSetType(amg, PCHYPRE), "PCSetType");
-              check(PCHYPRESetType(amg, "boomeramg"), "PCHYPRESetType");
-              check(KSPSetTolerances(ksp,
-                                     tolerance,
-                                     1e-300,
-                                     PETSC_DEFAULT,
-                                     PetscInt(max_iterations)),
-                    "KSPSetTolerances");
-              check(KSPSetOptionsPrefix(ksp, "vitrum_amg_"), "prefix");
-              check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+              check_petsc(KSPCreate(comm, &ksp), "KSPCreate");
+              check_petsc(KSPSetType(ksp, KSPGMRES), "KSPSetType");
+              check_petsc(KSPGMRESSetRestart(ksp, 100), "KSPGMRESSetRestart");
+              check_petsc(KSPSetPCSide(ksp, PC_RIGHT), "KSPSetPCSide");
+              check_petsc(KSPGetPC(ksp, &amg), "KSPGetPC");
+              check_petsc(PCSetType(amg, PCHYPRE), "PCSetType");
+              check_petsc(PCHYPRESetType(amg, "boomeramg"), "PCHYPRESetType");
+              check_petsc(KSPSetTolerances(ksp,
+                                           tolerance,
+                                           1e-300,
+                                           PETSC_DEFAULT,
+                                           PetscInt(max_iterations)),
+                          "KSPSetTolerances");
+              check_petsc(KSPSetOptionsPrefix(ksp, "vitrum_amg_"), "prefix");
+              check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
             }
           if (!ready || state != matrix_state)
             {
-              check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
-              check(KSPSetUp(ksp), "BoomerAMG setup");
+              check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+              check_petsc(KSPSetUp(ksp), "BoomerAMG setup");
               ++n_setups;
               matrix_id    = id;
               matrix_state = state;
               ready        = true;
             }
-          check(KSPSolve(ksp, b, x), "KSPSolve");
-          check(KSPGetIterationNumber(ksp, &iterations),
-                "KSPGetIterationNumber");
+          check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
+          check_petsc(KSPGetIterationNumber(ksp, &iterations),
+                      "KSPGetIterationNumber");
         }
       catch (const SolverError &)
         {
@@ -104,7 +95,7 @@ namespace vitrum
         }
       n_iterations += iterations;
       KSPConvergedReason reason;
-      check(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+      check_petsc(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
       if (reason < 0)
         {
           reset();

@@ -2,6 +2,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/block_solver.h>
+#include <vitrum/fem/petsc_check.h>
 
 #include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
@@ -13,13 +14,6 @@ namespace vitrum
   {
     namespace
     {
-      void
-      check(const PetscErrorCode code, const char *what)
-      {
-        if (code != 0)
-          throw SolverError(std::string("PETSc failed in ") + what
-                            + " (error code " + std::to_string(code) + ")");
-      }
 
 
       IS
@@ -28,12 +22,12 @@ namespace vitrum
       {
         std::vector<PetscInt> indices(dofs.begin(), dofs.end());
         IS                    set;
-        check(ISCreateGeneral(comm,
-                              PetscInt(indices.size()),
-                              indices.data(),
-                              PETSC_COPY_VALUES,
-                              &set),
-              "ISCreateGeneral");
+        check_petsc(ISCreateGeneral(comm,
+                                    PetscInt(indices.size()),
+                                    indices.data(),
+                                    PETSC_COPY_VALUES,
+                                    &set),
+                    "ISCreateGeneral");
         return set;
       }
 
@@ -128,80 +122,83 @@ namespace vitrum
 
       const MatReuse reuse
         = A == nullptr ? MAT_INITIAL_MATRIX : MAT_REUSE_MATRIX;
-      check(MatCreateSubMatrix(mat, c_set, c_set, reuse, &A), "sub-matrix A");
-      check(MatCreateSubMatrix(mat, c_set, mu_set, reuse, &B), "sub-matrix B");
-      check(MatCreateSubMatrix(mat, mu_set, mu_set, reuse, &D), "sub-matrix D");
+      check_petsc(MatCreateSubMatrix(mat, c_set, c_set, reuse, &A),
+                  "sub-matrix A");
+      check_petsc(MatCreateSubMatrix(mat, c_set, mu_set, reuse, &B),
+                  "sub-matrix B");
+      check_petsc(MatCreateSubMatrix(mat, mu_set, mu_set, reuse, &D),
+                  "sub-matrix D");
       // L = M + eps K = D + sigma B (B = tau K, D = M in the same numbering).
       if (L == nullptr)
-        check(MatDuplicate(D, MAT_COPY_VALUES, &L), "MatDuplicate");
+        check_petsc(MatDuplicate(D, MAT_COPY_VALUES, &L), "MatDuplicate");
       else
-        check(MatCopy(D, L, SAME_NONZERO_PATTERN), "MatCopy");
-      check(MatAXPY(L, sigma, B, UNKNOWN_NONZERO_PATTERN), "MatAXPY");
+        check_petsc(MatCopy(D, L, SAME_NONZERO_PATTERN), "MatCopy");
+      check_petsc(MatAXPY(L, sigma, B, UNKNOWN_NONZERO_PATTERN), "MatAXPY");
       if (t1 == nullptr)
         {
-          check(MatCreateVecs(D, &t1, &t2), "MatCreateVecs");
-          check(MatCreateVecs(A, &t3, nullptr), "MatCreateVecs");
+          check_petsc(MatCreateVecs(D, &t1, &t2), "MatCreateVecs");
+          check_petsc(MatCreateVecs(A, &t3, nullptr), "MatCreateVecs");
           Vec whole;
-          check(MatCreateVecs(mat, &whole, nullptr), "MatCreateVecs");
-          check(VecDuplicate(t3, &r_c), "VecDuplicate");
-          check(VecDuplicate(t3, &y_c), "VecDuplicate");
-          check(VecDuplicate(t1, &r_mu), "VecDuplicate");
-          check(VecDuplicate(t1, &y_mu), "VecDuplicate");
-          check(VecScatterCreate(whole, c_set, r_c, nullptr, &to_c),
-                "VecScatterCreate");
-          check(VecScatterCreate(whole, mu_set, r_mu, nullptr, &to_mu),
-                "VecScatterCreate");
+          check_petsc(MatCreateVecs(mat, &whole, nullptr), "MatCreateVecs");
+          check_petsc(VecDuplicate(t3, &r_c), "VecDuplicate");
+          check_petsc(VecDuplicate(t3, &y_c), "VecDuplicate");
+          check_petsc(VecDuplicate(t1, &r_mu), "VecDuplicate");
+          check_petsc(VecDuplicate(t1, &y_mu), "VecDuplicate");
+          check_petsc(VecScatterCreate(whole, c_set, r_c, nullptr, &to_c),
+                      "VecScatterCreate");
+          check_petsc(VecScatterCreate(whole, mu_set, r_mu, nullptr, &to_mu),
+                      "VecScatterCreate");
           VecDestroy(&whole);
         }
 
       if (amg == nullptr)
         {
-          check(PCCreate(comm, &amg), "PCCreate");
-          check(PCSetType(amg, PCHYPRE), "PCSetType");
-          check(PCHYPRESetType(amg, "boomeramg"), "PCHYPRESetType");
-          check(PCSetOptionsPrefix(amg, "vitrum_schur_"), "prefix");
-          check(PCSetFromOptions(amg), "PCSetFromOptions");
+          check_petsc(PCCreate(comm, &amg), "PCCreate");
+          check_petsc(PCSetType(amg, PCHYPRE), "PCSetType");
+          check_petsc(PCHYPRESetType(amg, "boomeramg"), "PCHYPRESetType");
+          check_petsc(PCSetOptionsPrefix(amg, "vitrum_schur_"), "prefix");
+          check_petsc(PCSetFromOptions(amg), "PCSetFromOptions");
         }
-      check(PCSetOperators(amg, L, L), "PCSetOperators");
-      check(PCSetUp(amg), "BoomerAMG setup");
+      check_petsc(PCSetOperators(amg, L, L), "PCSetOperators");
+      check_petsc(PCSetUp(amg), "BoomerAMG setup");
 
       if (mass_ksp == nullptr)
         {
           // The mass matrix is well conditioned after diagonal scaling: a
           // few CG iterations (FGMRES allows a preconditioner that varies).
           PC jacobi;
-          check(KSPCreate(comm, &mass_ksp), "KSPCreate");
-          check(KSPSetType(mass_ksp, KSPCG), "KSPSetType");
-          check(KSPGetPC(mass_ksp, &jacobi), "KSPGetPC");
-          check(PCSetType(jacobi, PCJACOBI), "PCSetType");
-          check(KSPSetTolerances(mass_ksp, 1e-4, 0, PETSC_DEFAULT, 20),
-                "KSPSetTolerances");
-          check(KSPSetOptionsPrefix(mass_ksp, "vitrum_mass_"), "prefix");
-          check(KSPSetFromOptions(mass_ksp), "KSPSetFromOptions");
+          check_petsc(KSPCreate(comm, &mass_ksp), "KSPCreate");
+          check_petsc(KSPSetType(mass_ksp, KSPCG), "KSPSetType");
+          check_petsc(KSPGetPC(mass_ksp, &jacobi), "KSPGetPC");
+          check_petsc(PCSetType(jacobi, PCJACOBI), "PCSetType");
+          check_petsc(KSPSetTolerances(mass_ksp, 1e-4, 0, PETSC_DEFAULT, 20),
+                      "KSPSetTolerances");
+          check_petsc(KSPSetOptionsPrefix(mass_ksp, "vitrum_mass_"), "prefix");
+          check_petsc(KSPSetFromOptions(mass_ksp), "KSPSetFromOptions");
         }
-      check(KSPSetOperators(mass_ksp, A, A), "KSPSetOperators");
+      check_petsc(KSPSetOperators(mass_ksp, A, A), "KSPSetOperators");
 
       if (ksp == nullptr)
         {
           PC shell;
-          check(KSPCreate(comm, &ksp), "KSPCreate");
-          check(KSPSetType(ksp, KSPFGMRES), "KSPSetType");
-          check(KSPGMRESSetRestart(ksp, 100), "KSPGMRESSetRestart");
-          check(KSPGetPC(ksp, &shell), "KSPGetPC");
-          check(PCSetType(shell, PCSHELL), "PCSetType");
-          check(PCShellSetContext(shell, this), "PCShellSetContext");
-          check(PCShellSetApply(shell, &MixedBlockSolver::apply_shell),
-                "PCShellSetApply");
-          check(KSPSetTolerances(ksp,
-                                 tolerance,
-                                 1e-300,
-                                 PETSC_DEFAULT,
-                                 max_iterations),
-                "KSPSetTolerances");
-          check(KSPSetOptionsPrefix(ksp, "vitrum_"), "prefix");
-          check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+          check_petsc(KSPCreate(comm, &ksp), "KSPCreate");
+          check_petsc(KSPSetType(ksp, KSPFGMRES), "KSPSetType");
+          check_petsc(KSPGMRESSetRestart(ksp, 100), "KSPGMRESSetRestart");
+          check_petsc(KSPGetPC(ksp, &shell), "KSPGetPC");
+          check_petsc(PCSetType(shell, PCSHELL), "PCSetType");
+          check_petsc(PCShellSetContext(shell, this), "PCShellSetContext");
+          check_petsc(PCShellSetApply(shell, &MixedBlockSolver::apply_shell),
+                      "PCShellSetApply");
+          check_petsc(KSPSetTolerances(ksp,
+                                       tolerance,
+                                       1e-300,
+                                       PETSC_DEFAULT,
+                                       max_iterations),
+                      "KSPSetTolerances");
+          check_petsc(KSPSetOptionsPrefix(ksp, "vitrum_"), "prefix");
+          check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
         }
-      check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+      check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
 
       matrix_id    = id;
       matrix_state = state;
@@ -219,7 +216,7 @@ namespace vitrum
       try
         {
           setup(J, sigma);
-          check(KSPSolve(ksp, b, x), "KSPSolve");
+          check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
         }
       catch (const SolverError &)
         {
@@ -228,8 +225,9 @@ namespace vitrum
         }
       KSPConvergedReason reason;
       PetscInt           iterations;
-      check(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
-      check(KSPGetIterationNumber(ksp, &iterations), "KSPGetIterationNumber");
+      check_petsc(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+      check_petsc(KSPGetIterationNumber(ksp, &iterations),
+                  "KSPGetIterationNumber");
       if (reason < 0)
         throw SolverError("FGMRES did not converge (KSP reason "
                           + std::to_string(int(reason)) + " after "
@@ -268,19 +266,20 @@ namespace vitrum
     MixedBlockSolver::apply(Vec r, Vec y) const
     {
       const auto scatter = [](VecScatter s, Vec from, Vec to, ScatterMode m) {
-        check(VecScatterBegin(s, from, to, INSERT_VALUES, m), "VecScatter");
-        check(VecScatterEnd(s, from, to, INSERT_VALUES, m), "VecScatter");
+        check_petsc(VecScatterBegin(s, from, to, INSERT_VALUES, m),
+                    "VecScatter");
+        check_petsc(VecScatterEnd(s, from, to, INSERT_VALUES, m), "VecScatter");
       };
       scatter(to_c, r, r_c, SCATTER_FORWARD);
       scatter(to_mu, r, r_mu, SCATTER_FORWARD);
       // y_mu = L^-1 M L^-1 r_mu
-      check(PCApply(amg, r_mu, t1), "BoomerAMG");
-      check(MatMult(D, t1, t2), "MatMult");
-      check(PCApply(amg, t2, y_mu), "BoomerAMG");
+      check_petsc(PCApply(amg, r_mu, t1), "BoomerAMG");
+      check_petsc(MatMult(D, t1, t2), "MatMult");
+      check_petsc(PCApply(amg, t2, y_mu), "BoomerAMG");
       // y_c = A^-1 (r_c - B y_mu)
-      check(MatMult(B, y_mu, t3), "MatMult");
-      check(VecAYPX(t3, -1.0, r_c), "VecAYPX");
-      check(KSPSolve(mass_ksp, t3, y_c), "mass solve");
+      check_petsc(MatMult(B, y_mu, t3), "MatMult");
+      check_petsc(VecAYPX(t3, -1.0, r_c), "VecAYPX");
+      check_petsc(KSPSolve(mass_ksp, t3, y_c), "mass solve");
       scatter(to_c, y_c, y, SCATTER_REVERSE);
       scatter(to_mu, y_mu, y, SCATTER_REVERSE);
     }

@@ -5,6 +5,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/direct_solver.h>
+#include <vitrum/fem/petsc_check.h>
 
 #include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
@@ -151,18 +152,6 @@ namespace vitrum
     }
 
 
-    namespace
-    {
-      void
-      check(const PetscErrorCode code, const char *what)
-      {
-        if (code != 0)
-          throw SolverError(std::string("PETSc/MUMPS failed in ") + what
-                            + " (error code " + std::to_string(code) + ")");
-      }
-    } // namespace
-
-
     DirectSolver::DirectSolver(MPI_Comm comm, const std::string &package)
         : comm(comm)
     {
@@ -288,11 +277,11 @@ namespace vitrum
           return;
         }
       // Without this PETSc would factorize the changed matrix first.
-      check(KSPSetReusePreconditioner(ksp, PETSC_TRUE),
-            "KSPSetReusePreconditioner");
-      check(KSPSolve(ksp, b, x), "KSPSolve");
-      check(KSPSetReusePreconditioner(ksp, PETSC_FALSE),
-            "KSPSetReusePreconditioner");
+      check_petsc(KSPSetReusePreconditioner(ksp, PETSC_TRUE),
+                  "KSPSetReusePreconditioner");
+      check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
+      check_petsc(KSPSetReusePreconditioner(ksp, PETSC_FALSE),
+                  "KSPSetReusePreconditioner");
     }
 
 
@@ -316,27 +305,28 @@ namespace vitrum
       if (ksp == nullptr)
         {
           PC pc;
-          check(KSPCreate(comm, &ksp), "KSPCreate");
-          check(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
-          check(KSPGetPC(ksp, &pc), "KSPGetPC");
-          check(PCSetType(pc, PCLU), "PCSetType");
-          check(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
-                "PCFactorSetMatSolverType");
+          check_petsc(KSPCreate(comm, &ksp), "KSPCreate");
+          check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
+          check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
+          check_petsc(PCSetType(pc, PCLU), "PCSetType");
+          check_petsc(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS),
+                      "PCFactorSetMatSolverType");
           // A failed factorization comes back as a negative converged
           // reason (checked below), not as a PETSc error and its traceback:
           // Newton retries with a shorter step, an expected event.
           // Expert users may pick another package or MUMPS settings through
           // PETSC_OPTIONS, e.g. "-pc_factor_mat_solver_type superlu_dist".
-          check(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+          check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
         }
       // PETSc refactors only if the entries of A changed since the last
       // factorization, and redoes the symbolic part only if its pattern did.
       KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
       try
         {
-          check(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
-          check(KSPSolve(ksp, b, x), "KSPSolve");
-          check(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+          check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
+          check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
+          check_petsc(KSPGetConvergedReason(ksp, &reason),
+                      "KSPGetConvergedReason");
         }
       catch (const SolverError &)
         {

@@ -2,6 +2,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/mumps_solver.h>
+#include <vitrum/fem/petsc_check.h>
 
 #include <dmumps_c.h>
 #include <metis.h>
@@ -254,12 +255,6 @@ namespace vitrum
 
     namespace
     {
-      void
-      check_petsc(const PetscErrorCode code, const char *what)
-      {
-        if (code != 0)
-          throw SolverError(std::string("PETSc failed in ") + what);
-      }
 
 
       std::unique_ptr<internal::MumpsFactors>
