@@ -16,8 +16,12 @@ import argparse
 import csv
 import glob
 import os
+import sys
 
 import matplotlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from predict import seconds  # noqa: E402
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -27,14 +31,6 @@ def read(folder, column="crystal_thickness"):
     with open(os.path.join(folder, "phases.csv")) as f:
         rows = [r for r in csv.DictReader(f) if float(r["time"]) > 0]
     return ([float(r["time"]) for r in rows], [float(r[column]) for r in rows])
-
-
-def seconds(text):
-    units = {"s": 1, "min": 60, "h": 3600}
-    for unit in sorted(units, key=len, reverse=True):
-        if text.endswith(unit):
-            return float(text[: -len(unit)]) * units[unit]
-    return float(text)
 
 
 def table(run, times):

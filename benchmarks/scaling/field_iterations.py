@@ -18,15 +18,15 @@ each tolerance, and the largest relative difference in the crystal fraction
 from the Jacobi run.
 """
 import argparse
-import csv
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
 BASE = "tests/regression/crystallization_field/single_crystal.prm"
+sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "common"))
+from vitrum_run import run_with_overrides  # noqa: E402
 
 
 def run_case(args, level, ranks, solver, tolerance, directory):
@@ -48,18 +48,11 @@ subsection Output
   set Progress every = 0
 end
 """
-    prm = os.path.join(directory, "case.prm")
-    with open(os.path.join(SOURCE, BASE)) as f, open(prm, "w") as out:
-        out.write(f.read() + overrides)
-    cmd = ["mpirun", "-np", str(ranks)]
-    if os.geteuid() == 0:
-        cmd.append("--allow-run-as-root")
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    result = subprocess.run(cmd + [args.vitrum, prm], capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)} {prm}\n{result.stderr[-2000:]}")
-    with open(os.path.join(directory, "out", "time_series.csv")) as f:
-        return [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    rows, error = run_with_overrides(args.vitrum, os.path.join(SOURCE, BASE), overrides,
+                                     directory, ranks)
+    if error:
+        sys.exit(error)
+    return rows
 
 
 def summary(rows):

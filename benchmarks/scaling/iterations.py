@@ -19,14 +19,15 @@ and, with --direct, the direct solver's) and the largest relative difference
 in F between the two.
 """
 import argparse
-import csv
 import os
-import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(SOURCE, "benchmarks", "common"))
+from vitrum_run import run_with_overrides  # noqa: E402
+
 CASES = {
     # name: (file, coarse h, dt)
     "spinodal": ("tests/regression/spinodal_small.prm", 4.0, 0.05),
@@ -63,18 +64,10 @@ subsection Checkpointing
   set Every = 0
 end
 """
-    prm = os.path.join(directory, "case.prm")
-    with open(os.path.join(SOURCE, base)) as f, open(prm, "w") as out:
-        out.write(f.read() + overrides)
-    cmd = ["mpirun", "-np", str(ranks)]
-    if os.geteuid() == 0:
-        cmd.append("--allow-run-as-root")
-    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
-    result = subprocess.run(cmd + [args.vitrum, prm], capture_output=True, text=True, env=env)
-    if result.returncode != 0:
-        return None, result.stderr.strip().splitlines()[-1:] or ["failed"]
-    with open(os.path.join(directory, "out", "time_series.csv")) as f:
-        rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(f)]
+    rows, error = run_with_overrides(args.vitrum, os.path.join(SOURCE, base), overrides,
+                                     directory, ranks)
+    if error:
+        return None, error.strip().splitlines()[-1:] or ["failed"]
     return rows, None
 
 

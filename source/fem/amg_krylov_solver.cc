@@ -2,16 +2,12 @@
 #include <vitrum/fem/amg_krylov_solver.h>
 #include <vitrum/fem/petsc_check.h>
 
-#include <petsc/private/petscimpl.h> // PetscObjectStateGet
-
 #include <string>
 
 namespace vitrum
 {
   namespace fem
   {
-
-
     AmgKrylovSolver::AmgKrylovSolver(MPI_Comm           comm,
                                      const double       tolerance,
                                      const unsigned int max_iterations)
@@ -43,14 +39,9 @@ namespace vitrum
                            dealii::PETScWrappers::MPI::Vector             &x,
                            const dealii::PETScWrappers::MPI::Vector       &b)
     {
-      // PETSc object ids are never reused; the state counts changes of the
-      // entries.
-      const Mat       &mat = A;
-      PetscObjectId    id;
-      PetscObjectState state;
-      PetscObjectGetId(reinterpret_cast<PetscObject>(mat), &id);
-      PetscObjectStateGet(reinterpret_cast<PetscObject>(mat), &state);
-      if (ready && id != matrix_id)
+      const Mat          &mat     = A;
+      const MatrixVersion version = matrix_version(mat);
+      if (ready && version.id != built_from.id)
         reset();
       ++n_solves;
       PetscInt iterations = 0;
@@ -75,14 +66,13 @@ namespace vitrum
               check_petsc(KSPSetOptionsPrefix(ksp, "vitrum_amg_"), "prefix");
               check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
             }
-          if (!ready || state != matrix_state)
+          if (!ready || version.state != built_from.state)
             {
               check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
               check_petsc(KSPSetUp(ksp), "BoomerAMG setup");
               ++n_setups;
-              matrix_id    = id;
-              matrix_state = state;
-              ready        = true;
+              built_from = version;
+              ready      = true;
             }
           check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
           check_petsc(KSPGetIterationNumber(ksp, &iterations),

@@ -4,7 +4,6 @@
 #include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/petsc_check.h>
 
-#include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
 #include <string>
 
@@ -108,13 +107,11 @@ namespace vitrum
     MixedBlockSolver::setup(const dealii::PETScWrappers::MPI::SparseMatrix &J,
                             const double sigma)
     {
-      const Mat       &mat = J;
-      PetscObjectId    id;
-      PetscObjectState state;
-      PetscObjectGetId(reinterpret_cast<PetscObject>(mat), &id);
-      PetscObjectStateGet(reinterpret_cast<PetscObject>(mat), &state);
-      const bool same_matrix = ready && id == matrix_id;
-      if (same_matrix && state == matrix_state && sigma == used_sigma)
+      const Mat          &mat         = J;
+      const MatrixVersion version     = matrix_version(mat);
+      const bool          same_matrix = ready && version.id == built_from.id;
+      if (same_matrix && version.state == built_from.state
+          && sigma == used_sigma)
         return;
       if (!same_matrix)
         reset();
@@ -200,10 +197,9 @@ namespace vitrum
         }
       check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
 
-      matrix_id    = id;
-      matrix_state = state;
-      used_sigma   = sigma;
-      ready        = true;
+      built_from = version;
+      used_sigma = sigma;
+      ready      = true;
     }
 
 

@@ -7,7 +7,6 @@
 #include <vitrum/fem/direct_solver.h>
 #include <vitrum/fem/petsc_check.h>
 
-#include <petsc/private/petscimpl.h> // PetscObjectStateGet
 
 #include <cmath>
 #include <string>
@@ -197,15 +196,9 @@ namespace vitrum
                         dealii::PETScWrappers::MPI::Vector             &x,
                         const dealii::PETScWrappers::MPI::Vector       &b)
     {
-      // PETSc object ids are never reused; the state counts changes of the
-      // entries.
-      const Mat       &mat = A;
-      PetscObjectId    matrix_id;
-      PetscObjectState state;
-      PetscObjectGetId(reinterpret_cast<PetscObject>(mat), &matrix_id);
-      PetscObjectStateGet(reinterpret_cast<PetscObject>(mat), &state);
-      const bool same_matrix = factorized && matrix_id == factorized_id;
-      if (same_matrix && state == factorized_state)
+      const MatrixVersion version = matrix_version(A);
+      const bool same_matrix = factorized && version.id == factorized_from.id;
+      if (same_matrix && version.state == factorized_from.state)
         {
           if (mumps)
             mumps->solve(A, x, b); // refines single-precision factors
@@ -216,8 +209,7 @@ namespace vitrum
                  && solve_with_old_factors(A, x, b)))
         {
           factorize_and_solve(A, x, b);
-          factorized_id    = matrix_id;
-          factorized_state = state;
+          factorized_from = version;
         }
     }
 

@@ -4,6 +4,8 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <vitrum/fem/petsc_check.h>
+
 #include <petscksp.h>
 
 namespace vitrum
@@ -94,12 +96,11 @@ namespace vitrum
       unsigned int max_iterations;
       KSP          ksp = nullptr;
       // The matrix the hierarchy was built for.
-      bool             ready        = false;
-      PetscObjectId    matrix_id    = 0;
-      PetscObjectState matrix_state = 0;
-      unsigned int     n_setups     = 0;
-      unsigned int     n_solves     = 0;
-      unsigned int     n_iterations = 0;
+      bool          ready = false;
+      MatrixVersion built_from;
+      unsigned int  n_setups     = 0;
+      unsigned int  n_solves     = 0;
+      unsigned int  n_iterations = 0;
     };
   } // namespace fem
 } // namespace vitrum

@@ -6,6 +6,8 @@
 #include <deal.II/lac/petsc_sparse_matrix.h>
 #include <deal.II/lac/petsc_vector.h>
 
+#include <vitrum/fem/petsc_check.h>
+
 #include <petscksp.h>
 
 #include <vector>
@@ -116,8 +118,7 @@ namespace vitrum
       bool       ready      = false;
       double     used_sigma = 0;
       // The Jacobian the blocks were taken from.
-      PetscObjectId    matrix_id    = 0;
-      PetscObjectState matrix_state = 0;
+      MatrixVersion built_from;
     };
   } // namespace fem
 } // namespace vitrum

@@ -8,6 +8,8 @@
 
 #include <vitrum/fem/mumps_solver.h>
 
+#include <vitrum/fem/petsc_check.h>
+
 #include <petscksp.h>
 
 #include <memory>
@@ -140,9 +142,8 @@ namespace vitrum
       KSP          ksp                = nullptr;
       // Set when MUMPS is called directly rather than through PETSc.
       std::unique_ptr<MumpsSolver> mumps;
-      bool                         factorized       = false;
-      PetscObjectId                factorized_id    = 0;
-      PetscObjectState             factorized_state = 0;
+      bool                         factorized = false;
+      MatrixVersion                factorized_from;
     };
   } // namespace fem
 } // namespace vitrum

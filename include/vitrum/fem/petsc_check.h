@@ -1,7 +1,7 @@
 #ifndef vitrum_fem_petsc_check_h
 #define vitrum_fem_petsc_check_h
 
-#include <petscsys.h>
+#include <petscmat.h>
 
 namespace vitrum
 {
@@ -13,6 +13,19 @@ namespace vitrum
     /// retry with a shorter step.
     void
     check_petsc(PetscErrorCode code, const char *what);
+
+    /// Which matrix object, and how often its entries changed: PETSc never
+    /// reuses an object id, and bumps the state at every change of the
+    /// entries. Solvers keep the version of the matrix their factors or
+    /// preconditioner were built from.
+    struct MatrixVersion
+    {
+      PetscObjectId    id    = 0;
+      PetscObjectState state = 0;
+    };
+
+    MatrixVersion
+    matrix_version(Mat matrix);
   } // namespace fem
 } // namespace vitrum
 
