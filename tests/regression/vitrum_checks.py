@@ -1825,6 +1825,123 @@ def check_first_step(tmp):
 CHECKS["first-step"] = check_first_step
 
 
+# --- units in every output column -----------------------------------------
+
+# A column name ends with its unit (the README's table "Units of outputs"):
+UNIT_SUFFIXES = (
+    "_s", "_K", "_at%", "_nm", "_Pa", "_Pa_s", "_MB",
+    "_K_per_min", "_per_s", "_per_K", "_per_nm", "_per_m3",
+    "_per_m3_s", "_per_m2_s", "_per_m_s",          # nucleation rates (per area, length in 2D)
+    "_m_per_s", "_m2_per_s", "_m3_per_s",           # growth rates and velocities, D, flux
+    "_J_per_mol", "_W_per_mol",
+    "_fraction",                                    # dimensionless, 0 to 1
+    "_nondim",                                      # other dimensionless numbers
+)
+# ... unless it counts something (or is a 0/1 flag, or a text label).
+COUNT_COLUMNS = (
+    "step", "dofs", "cells", "newton_iterations", "linear_iterations",
+    "linear_iterations_per_solve", "factorizations", "rejected_steps", "iterations",
+    "nuclei", "site", "layer", "phantom", "crystalline", "tube", "level", "ranks",
+    "case", "label",
+)
+# Cell data of the field files that is neither a quantity nor a count.
+FIELD_EXTRAS = ("subdomain",)
+
+
+def has_unit(column):
+    return column in COUNT_COLUMNS or column.endswith(UNIT_SUFFIXES)
+
+
+def csv_header(path):
+    """The column names of a CSV file (comment lines '# ...' skipped)."""
+    with open(path, newline="") as f:
+        for line in f:
+            if not line.startswith("#") and line.strip():
+                return next(csv.reader([line]))
+    return []
+
+
+def field_names(path):
+    """The point and cell data names of a .pvtu file."""
+    import re
+    with open(path) as f:
+        return re.findall(r'<PDataArray[^>]*Name="([^"]+)"', f.read())
+
+
+def check_column_units(tmp):
+    """Every CSV column and field every model writes names its unit (or is a
+    count): short runs of each model and study, then each *.csv (and
+    *.pvtu) in their output folders."""
+    bad = [c for c in ("time", "temperature", "mean_Ni", "heating_rate", "free_energy",
+                       "glass_Ni", "length", "Ni", "phi", "w_Ni") if has_unit(c)]
+    good = [c for c in ("time_s", "T_K", "mean_Ni_at%", "heating_rate_K_per_min",
+                        "free_energy_J_per_mol", "length_nm", "dofs", "x_Ni_at%",
+                        "nucleation_rate_per_m3_s") if not has_unit(c)]
+    assert not bad and not good, f"the classifier is wrong: accepts {bad}, rejects {good}"
+
+    def out(name):
+        return f"subsection Output\n set Directory = {tmp}/{name}\n set Progress every = 0\nend\n"
+    steps = "subsection Time stepping\n set Maximum number of steps = {}\nend\n"
+    regression = os.path.join(ARGS.source, "tests", "regression")
+    laminate_history, glass_history = os.path.join(tmp, "laminate"), os.path.join(tmp, "glass")
+    write_laminate_history(laminate_history)
+    write_glass_history(glass_history, [(0, 7.5), (600, 12.5)])
+    kinetics = os.path.join(regression, "nanomolding", "step_kinetics.prm")
+    cases = [
+        ("cahn_hilliard", "spinodal_small.prm", steps.format(3)),
+        ("partitioning", "partitioning/laminate_1d.prm", steps.format(3)),
+        ("crystallization", "crystallization/stability.prm",
+         f"subsection Crystallization\n set Composition history = {glass_history}\nend\n"),
+        ("crystallization_field", "crystallization_field/laminate.prm",
+         f"subsection Crystallization field\n set Composition history = {laminate_history}\nend\n"
+         + steps.format(5)),
+        ("crystallization_field_3d", "crystallization_field/nucleation_growth.prm",
+         "set Dimension = 3\nsubsection Mesh\n set Domain size = 40, 40, 40\n"
+         " set Coarse cells = 4, 4, 4\nend\n" + steps.format(2)),
+        ("nanomolding", "nanomolding/filling_small.prm",
+         in_section("Nanomolding", {"Pore diameter": 20, "Viscous flow": "false"})
+         + f"subsection Nanomolding\n subsection Crystallization\n  set Kinetics file = {kinetics}\n"
+         " end\nend\n" + steps.format(5)),
+        ("nanomolding_flow", "nanomolding/filling_small.prm", steps.format(2)),
+        ("mms", "nanomolding/mms_small.prm", ""),
+        ("poiseuille", "nanomolding/poiseuille.prm", ""),
+    ]
+    for name, base, extra in cases:
+        prm = write_prm(tmp, os.path.join(regression, base), out(name) + extra, name=name + ".prm")
+        run(2 if name != "mms" else 1, prm)
+    files = sorted(glob.glob(os.path.join(tmp, "*", "**", "*.csv"), recursive=True))
+    written = {os.path.relpath(f, tmp) for f in files}
+    for expected in ("cahn_hilliard/time_series.csv", "partitioning/phases.csv",
+                     "partitioning/profiles/profile_0000.csv", "crystallization/stability.csv",
+                     "crystallization/cht.csv", "crystallization_field/layers.csv",
+                     "crystallization_field_3d/nuclei.csv",
+                     "nanomolding/wire_crystallization_segments.csv", "mms/mms_convergence.csv",
+                     "poiseuille/poiseuille.csv"):
+        assert expected in written, f"no {expected} among {sorted(written)}"
+    missing = []
+    columns = set()
+    for path in files:
+        if os.path.relpath(path, tmp).startswith(("laminate/", "glass/")):
+            continue  # the composition histories written above
+        for column in csv_header(path):
+            columns.add(column)
+            if not has_unit(column):
+                missing.append(f"{os.path.relpath(path, tmp)}: column '{column}'")
+    fields = sorted(glob.glob(os.path.join(tmp, "*", "*.pvtu")))
+    assert fields, "no field files"
+    for path in fields:
+        for name in field_names(path):
+            columns.add(name)
+            if not (has_unit(name) or name in FIELD_EXTRAS):
+                missing.append(f"{os.path.relpath(path, tmp)}: field '{name}'")
+    print(f"{len(files)} CSV files and {len(fields)} field files, {len(columns)} distinct names:")
+    print(" ".join(sorted(columns)))
+    assert not missing, "names without a unit:\n  " + "\n  ".join(missing)
+
+
+CHECKS["column-units"] = check_column_units
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
