@@ -20,33 +20,40 @@ import tempfile
 
 # (parameter file, overrides that make it short). Runs that read another
 # run's profiles (composition history) follow the run they read.
-SHORT_SCHEDULE = "subsection Temperature\n set Schedule = 623 K; hold 120 s\nend\n"
+SHORT_SCHEDULE = "subsection Temperature\n set Schedule = 623 K; hold 20 s\nend\n"
+SHORT_SCANS = ("subsection Crystallization\n set TTT temperatures = 550, 1000, 6\n"
+               " set CHT heating rates = 0.01, 1000, 3\nend\n")
 SHIPPED = [
     ("parameter_files/default.prm",
-     SHORT_SCHEDULE + "subsection Time stepping\n set End time = 120\nend\n"
-     "subsection Output\n set Output times = 60\nend\n"),
+     SHORT_SCHEDULE + "subsection Time stepping\n set End time = 20\nend\n"
+     "subsection Mesh\n set Coarse cells = 6, 60\nend\n"
+     "subsection Output\n set Output times = 10\nend\n"),
     ("parameter_files/partitioning/laminate_1d.prm",
-     "subsection Time stepping\n set End time = 120\nend\n"),
+     "subsection Time stepping\n set End time = 60\nend\n"),
     ("parameter_files/partitioning/laminate_assessed_1d.prm",
-     "subsection Time stepping\n set End time = 120\nend\n"),
+     "subsection Time stepping\n set End time = 20\nend\n"),
     ("parameter_files/partitioning/laminate_3d.prm",
-     "subsection Time stepping\n set End time = 600\n set Maximum number of steps = 3\nend\n"),
+     "subsection Mesh\n set Domain size = 2, 2, 120\n set Coarse cells = 1, 1, 120\nend\n"
+     "subsection Time stepping\n set Maximum number of steps = 3\nend\n"),
     ("parameter_files/benchmarks/pfhub1a_short.prm",
-     "subsection Time stepping\n set End time = 5\nend\n"),
-    ("parameter_files/crystallization/NiPdPB-ttt.prm", ""),
-    ("parameter_files/crystallization/PdNiCuP-ttt.prm", ""),
-    ("parameter_files/crystallization/TiZrNbHf-glass.prm", ""),
-    ("parameter_files/crystallization/TiZrNbHf-laminate-anneal.prm", ""),
+     "subsection Time stepping\n set End time = 1\nend\n"),
+    ("parameter_files/crystallization/NiPdPB-ttt.prm", SHORT_SCANS),
+    ("parameter_files/crystallization/PdNiCuP-ttt.prm", SHORT_SCANS),
+    ("parameter_files/crystallization/TiZrNbHf-glass.prm", SHORT_SCANS),
+    ("parameter_files/crystallization/TiZrNbHf-laminate-anneal.prm", SHORT_SCANS),
     ("parameter_files/crystallization/TiZrNbHf-laminate-stability.prm",
-     SHORT_SCHEDULE + "subsection Crystallization\n set Composition history = {default}\nend\n"),
+     SHORT_SCHEDULE + SHORT_SCANS
+     + "subsection Crystallization\n set Composition history = {default}\nend\n"),
     ("parameter_files/crystallization/laminate_field.prm",
-     SHORT_SCHEDULE + "subsection Time stepping\n set End time = 120\nend\n"
+     SHORT_SCHEDULE + "subsection Time stepping\n set End time = 20\nend\n"
+     "subsection Mesh\n set Coarse cells = 30, 15\nend\n"
      "subsection Crystallization field\n set Composition history = {default}\nend\n"),
     ("parameter_files/nanomolding/ni_bmg_pore_60nm.prm",
      "subsection Time stepping\n set Maximum number of steps = 6\nend\n"),
     ("parameter_files/nanomolding/ni_bmg_wire_20nm_crystallization.prm",
      "subsection Time stepping\n set Maximum number of steps = 6\nend\n"),
-    ("parameter_files/nanomolding/pore_array_3d.prm", ""),
+    ("parameter_files/nanomolding/pore_array_3d.prm",
+     "subsection Nanomolding\n set Linear tolerance = 1e-4\nend\n"),
     ("parameter_files/nanomolding/stokes_mms.prm",
      "subsection Nanomolding\n set Finest level = 3\nend\n"),
 ]
