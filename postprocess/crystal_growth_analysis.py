@@ -74,16 +74,16 @@ def analyse(directory, rate, growth, size, width=None, ratio=None, nucleus=None)
     volume = math.prod(size)
     rate_nm = rate * 1e-9 ** dim    # per nm^d and s
     growth_nm = growth * 1e9        # nm/s
-    times = [r["time"] for r in rows]
+    times = [r["time_s"] for r in rows]
     fraction = [r["crystal_fraction"] for r in rows]
-    births = [n["birth_time"] for n in nuclei]
+    births = [n["birth_time_s"] for n in nuclei]
     result = {"dim": dim, "times": times, "fraction": fraction,
               "drawn": len(births), "expected_drawn": rate_nm * volume * times[-1],
               "t_half": crossing(times, fraction),
               "t_half_jmak": jmak_half_time(rate_nm, growth_nm, dim)}
-    if "crystal_fraction_sharp" in rows[0]:
+    if "sharp_crystal_fraction" in rows[0]:
         # vol(eta > 1/2) / V: no diffuse-edge excess of curved crystals
-        result["sharp"] = [r["crystal_fraction_sharp"] for r in rows]
+        result["sharp"] = [r["sharp_crystal_fraction"] for r in rows]
         result["t_half_sharp"] = crossing(times, result["sharp"])
     ideal = [avrami_fraction(t, births, volume, dim,
                              lambda age: crystal_size(growth_nm * age, dim)) for t in times]

@@ -30,15 +30,15 @@ def note(axis, text):
 
 def dsc_empty_reason(dsc, kis):
     """Why the DSC panel shows no crystallization peak, or None if it does."""
-    if len(dsc["heating_rate"]) == 0:
+    if len(dsc["heating_rate_K_per_min"]) == 0:
         return "no DSC scan in this run"
-    if np.isfinite(kis["onset"]).any():
+    if np.isfinite(kis["onset_K"]).any():
         return None
-    if dsc["fraction"].min() >= 0.01:
+    if dsc["crystal_fraction"].min() >= 0.01:
         return ("no DSC peak: the glass was already crystallized (X = %.2f) "
-                "when the scan began" % dsc["fraction"].min())
+                "when the scan began" % dsc["crystal_fraction"].min())
     return ("no DSC peak: the glass does not crystallize below %.0f K "
-            "at the rates scanned" % dsc["temperature"].max())
+            "at the rates scanned" % dsc["T_K"].max())
 
 
 def main():
@@ -49,24 +49,24 @@ def main():
     dsc = read_table(args.directory, "dsc.csv")
     kis = read_table(args.directory, "kissinger.csv")
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.5))
-    for rate in np.unique(dsc["heating_rate"]):
-        m = dsc["heating_rate"] == rate
-        a.plot(dsc["temperature"][m], dsc["heat_flow"][m], label="%g K/min" % rate)
-    for onset in kis["onset"][np.isfinite(kis["onset"])]:
+    for rate in np.unique(dsc["heating_rate_K_per_min"]):
+        m = dsc["heating_rate_K_per_min"] == rate
+        a.plot(dsc["T_K"][m], dsc["heat_flow_W_per_mol"][m], label="%g K/min" % rate)
+    for onset in kis["onset_K"][np.isfinite(kis["onset_K"])]:
         a.axvline(onset, color="gray", lw=0.5, ls=":")
     a.set_xlabel("T (K)")
     a.set_ylabel("heat flow, exothermic up (W/mol)")
     reason = dsc_empty_reason(dsc, kis)
     if reason:
         note(a, reason)
-    if len(dsc["heating_rate"]):
+    if len(dsc["heating_rate_K_per_min"]):
         a.legend()
-    ok = np.isfinite(kis["peak"])
+    ok = np.isfinite(kis["peak_K"])
     if ok.sum() < 2:
         note(b, "no Kissinger plot: %d of %d scans have a crystallization peak "
              "(two are needed)" % (ok.sum(), len(ok)))
     else:
-        x, y = 1 / kis["peak"][ok], kis["ln_rate_over_peak_squared"][ok]
+        x, y = 1 / kis["peak_K"][ok], kis["ln_rate_over_peak_squared_nondim"][ok]
         slope, intercept = np.polyfit(x, y, 1)
         b.plot(1000 * x, y, "o")
         xs = np.linspace(x.min(), x.max(), 10)
@@ -74,7 +74,7 @@ def main():
                label="Kissinger E = %.1f kJ/mol" % (-slope * R / 1e3))
         b.legend()
     b.set_xlabel("1000 / T_p (1/K)")
-    b.set_ylabel("ln(beta / T_p^2)  (beta in K/s)")
+    b.set_ylabel("ln(beta / T_p^2)  (beta in K/min)")
     fig.tight_layout()
     out = os.path.join(args.directory, "dsc.png")
     fig.savefig(out, dpi=120)

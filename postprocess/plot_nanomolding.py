@@ -82,10 +82,10 @@ def crossover(m, T, factor=128):
 
 def plot_length_vs_time(path, d_nm):
     rows = read(path)
-    t = [r["time"] for r in rows]
+    t = [r["time_s"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
-    ax.loglog(t, [r["length"] * 1e9 for r in rows], "o-", ms=3, label="simulated L(t)")
-    ax.loglog(t, [r["length_law"] * 1e9 for r in rows], "k--", lw=1, label="analytic law")
+    ax.loglog(t, [r["length_nm"] for r in rows], "o-", ms=3, label="simulated L(t)")
+    ax.loglog(t, [r["length_law_nm"] for r in rows], "k--", lw=1, label="analytic law")
     ax.set_xlabel("t (s)")
     ax.set_ylabel("L (nm)")
     ax.set_title(f"d = {d_nm:g} nm")
@@ -118,7 +118,7 @@ def plot_length_vs_diameter(path, dc=None, title="", out=None):
 
 def plot_mechanism_map(path, out=None):
     rows = read(path)
-    T = [r["T_C"] for r in rows]
+    T = [r["T_K"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
     ax.semilogy(T, [r["d_c_sim_nm"] for r in rows], "ko", label="simulated $d_c$")
     ax.semilogy(T, [r["d_c_128_nm"] for r in rows], "b-", label="$(128\\,\\delta D_I \\Omega\\eta/k_BT)^{1/3}$")
@@ -128,7 +128,7 @@ def plot_mechanism_map(path, out=None):
     ax.text(max(T) - 10, min(r["d_c_128_nm"] for r in rows) * 0.6, "interface diffusion", color="tab:red",
             ha="right")
     ax.set_ylim(min(r["d_c_128_nm"] for r in rows) * 0.4, max(r["d_c_256_nm"] for r in rows) * 3)
-    ax.set_xlabel("T (C)")
+    ax.set_xlabel("T (K)")
     ax.set_ylabel("crossover diameter $d_c$ (nm)")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -143,7 +143,9 @@ def plot_wires(specs, out="wire_composition.png", a="Ni", b="Pd"):
     for spec in specs:
         path, label = spec.split(":", 1) if ":" in spec else (spec, spec)
         rows = read(path)
-        ax.plot([r["z_over_L"] for r in rows], [100 * r[a] / (r[a] + r[b]) for r in rows], label=label)
+        xa, xb = a + "_at%", b + "_at%"
+        ax.plot([r["z_over_L_fraction"] for r in rows],
+                [100 * r[xa] / (r[xa] + r[xb]) for r in rows], label=label)
     ax.set_xlabel("position along the wire z / L (root 0, tip 1)")
     ax.set_ylabel(f"{a} / ({a} + {b}) (%)")
     ax.set_ylim(0, 100)
@@ -159,18 +161,19 @@ def plot_wire_crystallization(specs, out="wire_crystallization.png", threshold=0
     for n, spec in enumerate(specs):
         path, label = spec.split(":", 1) if ":" in spec else (spec, spec)
         rows = read(path)
-        L = rows[-1]["z_top"]
+        L = rows[-1]["z_top_nm"]
+        xa, xb = a + "_at%", b + "_at%"
         z, share, X = [], [], []
         for r in rows:
-            z += [r["z_bottom"] / L, r["z_top"] / L]
-            share += [100 * r[a] / (r[a] + r[b])] * 2
-            X += [max(r["fraction"], 1e-12)] * 2
+            z += [r["z_bottom_nm"] / L, r["z_top_nm"] / L]
+            share += [100 * r[xa] / (r[xa] + r[xb])] * 2
+            X += [max(r["crystal_fraction"], 1e-12)] * 2
         colour = f"C{n}"
-        top.plot(z, share, color=colour, label=f"{label} (L = {L * 1e9:.0f} nm)")
+        top.plot(z, share, color=colour, label=f"{label} (L = {L:.0f} nm)")
         bottom.semilogy(z, X, color=colour)
         for r in rows:
             if r["crystalline"]:
-                bottom.axvspan(r["z_bottom"] / L, r["z_top"] / L, color=colour, alpha=0.15, lw=0)
+                bottom.axvspan(r["z_bottom_nm"] / L, r["z_top_nm"] / L, color=colour, alpha=0.15, lw=0)
     top.set_ylabel(f"{a} / ({a} + {b}) (%)")
     top.set_ylim(0, 100)
     top.legend(fontsize=8)

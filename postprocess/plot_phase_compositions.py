@@ -45,20 +45,21 @@ def read_phases(path):
         raise DataError(f"{path} is empty")
     data = read_time_series(path)
     columns = list(data)
-    require_columns(["time", "crystal_thickness", "glass_thickness"], columns, path)
-    if len(data["time"]) == 0:
+    require_columns(["time_s", "crystal_thickness_nm", "glass_thickness_nm"], columns, path)
+    if len(data["time_s"]) == 0:
         raise DataError(f"{path}: no data rows")
     return columns, data
 
 
 def phase_elements(columns):
-    """Element symbols with a crystal_<El> or glass_<El> column, in file order."""
+    """Element symbols with a crystal_<El>_at% or glass_<El>_at% column, in
+    file order."""
     elements = []
     for c in columns:
         for phase in PHASES:
             prefix = phase + "_"
-            if c.startswith(prefix) and c != prefix + "thickness":
-                elements.append(c[len(prefix):])
+            if c.startswith(prefix) and c.endswith("_at%"):
+                elements.append(c[len(prefix):-len("_at%")])
     return list(dict.fromkeys(elements))
 
 
@@ -71,9 +72,9 @@ def time_axis(t):
 
 
 def temperature_label(data):
-    if "temperature" not in data:
+    if "T_K" not in data:
         return ""
-    T = data["temperature"][np.isfinite(data["temperature"])]
+    T = data["T_K"][np.isfinite(data["T_K"])]
     if len(T) == 0:
         return ""
     lo, hi = T.min(), T.max()
@@ -92,19 +93,19 @@ def plot(directory, png, elements=None):
     columns, data = read_phases(path)
     available = phase_elements(columns)
     if not available:
-        raise DataError(f"{path}: no crystal_<El>/glass_<El> columns; "
+        raise DataError(f"{path}: no crystal_<El>_at%/glass_<El>_at% columns; "
                         f"available: {', '.join(columns)}")
     shown = list(dict.fromkeys(elements)) if elements else available
     missing = [e for e in shown if e not in available]
     if missing:
         raise DataError(f"{path}: no columns for element(s) {', '.join(missing)} "
-                        f"(expected crystal_<El>, glass_<El>); "
+                        f"(expected crystal_<El>_at%, glass_<El>_at%); "
                         f"elements available: {', '.join(available)}")
-    require_columns([f"{phase}_{e}" for e in shown for phase in PHASES], columns, path)
+    require_columns([f"{phase}_{e}_at%" for e in shown for phase in PHASES], columns, path)
     colors = element_colors(available)
 
-    order = np.argsort(data["time"], kind="stable")
-    t, xlabel = time_axis(data["time"][order])
+    order = np.argsort(data["time_s"], kind="stable")
+    t, xlabel = time_axis(data["time_s"][order])
     # A run with a single row (only its initial state) has no lines to draw:
     # show points, filled for glass and open for crystal.
     single = len(t) == 1
@@ -117,7 +118,7 @@ def plot(directory, png, elements=None):
             gridspec_kw={"height_ratios": [3, 2]})
         for e in shown:
             for phase in PHASES:
-                ax_x.plot(t, data[f"{phase}_{e}"][order], LINESTYLE[phase], color=colors[e],
+                ax_x.plot(t, data[f"{phase}_{e}_at%"][order], LINESTYLE[phase], color=colors[e],
                           lw=1.8, **marks[phase])
         ax_x.set_ylabel("mean composition (at.%)")
         element_handles = [Line2D([], [], color=colors[e], lw=2.5) for e in shown]
@@ -131,7 +132,7 @@ def plot(directory, png, elements=None):
                     alignment="left")
 
         for phase in ("crystal", "glass"):
-            ax_h.plot(t, data[f"{phase}_thickness"][order], LINESTYLE[phase],
+            ax_h.plot(t, data[f"{phase}_thickness_nm"][order], LINESTYLE[phase],
                       color=THICKNESS_COLOR[phase], lw=1.8, **marks[phase],
                       label=f"{phase} layer")
         ax_h.set_ylabel("layer thickness (nm)")

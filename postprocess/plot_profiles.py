@@ -10,7 +10,7 @@ shared axes, so the profiles at different times compare at a glance.
 
 The profiles are read from DIR/profiles/profile_NNNN.csv, written by the
 partitioning model: a comment line "# time = 3600 s, temperature = 623 K",
-a header z_nm,phi,<El>,... and one row per position. For each time given
+a header z_nm,phi_fraction,<El>_at%,... and one row per position. For each time given
 with --times the profile closest in time is shown (default: the first and
 the last one). Times are in seconds unless a unit is given: 90s, 30min, 2h,
 1d.
@@ -111,7 +111,9 @@ def read_profile(path):
         raise DataError(f"{path}: no header line")
     reader = csv.reader(lines)
     header = [h.strip() for h in next(reader)]
-    require_columns(["z_nm", "phi"], header, path)
+    # (phi and bare element names: profiles of earlier versions)
+    phi = "phi" if "phi" in header else "phi_fraction"
+    require_columns(["z_nm", phi], header, path)
     rows = []
     for row in reader:
         if len(row) != len(header):
@@ -125,8 +127,9 @@ def read_profile(path):
     data = np.array(rows, dtype=float)
     columns = {name: data[:, i] for i, name in enumerate(header)}
     return {"path": path, "time": time, "temperature": temperature,
-            "z": columns["z_nm"], "phi": columns["phi"],
-            "elements": {h: columns[h] for h in header if h not in ("z_nm", "phi")}}
+            "z": columns["z_nm"], "phi": columns[phi],
+            "elements": {h[:-len("_at%")] if h.endswith("_at%") else h: columns[h]
+                         for h in header if h not in ("z_nm", phi)}}
 
 
 def list_profiles(directory):
@@ -199,7 +202,7 @@ def plot(directory, png, times=None, elements=None):
     profiles = [read_profile(p) for p in select_profiles(list_profiles(directory), times)]
     available = list(profiles[0]["elements"])
     if not available:
-        raise DataError(f"{profiles[0]['path']}: no element columns after z_nm,phi")
+        raise DataError(f"{profiles[0]['path']}: no element columns after z_nm,phi_fraction")
     shown = list(dict.fromkeys(elements)) if elements else available
     for prof in profiles:
         require_columns(shown, list(prof["elements"]), prof["path"])

@@ -45,13 +45,14 @@ def read_time_series(path):
 
 
 def read_reference(path):
-    """Return {label: (times, values)} from a CSV with time,free_energy,label."""
+    """Return {label: (times, values)} from a CSV with
+    time_nondim,free_energy_nondim,label."""
     refs = {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             t, F = refs.setdefault(row["label"], ([], []))
-            t.append(float(row["time"]))
-            F.append(float(row["free_energy"]))
+            t.append(float(row["time_nondim"]))
+            F.append(float(row["free_energy_nondim"]))
     return refs
 
 
@@ -61,15 +62,25 @@ def csv_path(arg):
 
 
 # What the first panel shows, by model: the first column present wins.
-HISTORY = [("free_energy", "free energy F", "linear"),
+HISTORY = [("free_energy_nondim", "free energy F", "linear"),
+           ("free_energy_J_per_mol", "mean molar Gibbs energy G (J/mol)", "linear"),
            ("crystal_fraction", "crystal fraction", "linear"),
-           ("length", "filled length (m)", "log")]
+           ("length_nm", "filled length (nm)", "log")]
+
+
+def time_columns(d):
+    """The time and step-size columns and their unit: s, or none for the
+    nondimensional Cahn-Hilliard model."""
+    if "time_nondim" in d:
+        return "time_nondim", "dt_nondim", ""
+    return "time_s", "dt_s", " (s)"
 
 
 def conserved_change(d):
     """{label: relative change} of each conserved amount the model records:
     the Cahn-Hilliard mass, or each element's mean fraction (partitioning)."""
-    names = ["mass"] if "mass" in d else sorted(k for k in d if k.startswith("mean_"))
+    names = (["mass_nondim"] if "mass_nondim" in d
+             else sorted(k for k in d if k.startswith("mean_")))
     changes = {}
     for name in names:
         first = d[name][0]
@@ -79,12 +90,13 @@ def conserved_change(d):
 
 def plot(csv_file, png, reference=None):
     d = read_time_series(csv_file)
-    if len(d.get("time", [])) == 0:
-        sys.exit(f"error: no data rows in {csv_file}")
-    pos = d["time"] > 0
+    time, step, unit = time_columns(d)
+    if len(d.get(time, [])) == 0:
+        sys.exit(f"error: no data rows (or no {time} column) in {csv_file}")
+    pos = d[time] > 0
     if not pos.any():
-        sys.exit(f"error: {csv_file} has no rows with time > 0")
-    t = d["time"][pos]
+        sys.exit(f"error: {csv_file} has no rows with {time} > 0")
+    t = d[time][pos]
     history = next((h for h in HISTORY if h[0] in d), None)
     if history is None:
         sys.exit(f"error: {csv_file} has none of the columns "
@@ -93,7 +105,7 @@ def plot(csv_file, png, reference=None):
     fig, (ax_F, ax_dt, ax_m) = plt.subplots(3, 1, sharex=True, figsize=(7, 9))
     column, label, scale = history
     ax_F.plot(t, d[column][pos], "-", color="k", lw=1.5, label="vitrum")
-    if reference and column == "free_energy":
+    if reference and column == "free_energy_nondim":
         markers = "osD^v<>p*h"
         for i, (name, (rt, rF)) in enumerate(read_reference(reference).items()):
             rt, rF = np.array(rt), np.array(rF)
@@ -107,14 +119,15 @@ def plot(csv_file, png, reference=None):
     ax_F.grid(True, which="both", alpha=0.3)
 
     # Runs without a dt column (nanomolding filling) step by the time column.
-    dt = (d["dt"] if "dt" in d else np.diff(d["time"], prepend=np.nan))[pos]
+    dt = (d[step] if step in d else np.diff(d[time], prepend=np.nan))[pos]
     ax_dt.loglog(t, dt, ".-", ms=3)
-    ax_dt.set_ylabel("time step dt (s)" if "temperature" in d else "time step dt")
+    ax_dt.set_ylabel("time step dt" + unit)
     ax_dt.grid(True, which="both", alpha=0.3)
 
     changes = conserved_change(d)
     for name, change in changes.items():
-        ax_m.plot(t, change[pos], ".-", ms=3, label=name.replace("mean_", ""))
+        ax_m.plot(t, change[pos], ".-", ms=3,
+                  label=name.replace("mean_", "").replace("_at%", ""))
     if len(changes) > 1:
         ax_m.legend(fontsize=7, ncol=4)
     if changes:
@@ -124,7 +137,7 @@ def plot(csv_file, png, reference=None):
         ax_m.text(0.5, 0.5, "this model conserves no amount it records",
                   ha="center", va="center", transform=ax_m.transAxes)
         ax_m.set_yticks([])
-    ax_m.set_xlabel("time")
+    ax_m.set_xlabel("time" + unit)
     ax_m.grid(True, which="both", alpha=0.3)
 
     name = os.path.basename(os.path.dirname(os.path.abspath(csv_file)))
@@ -140,7 +153,8 @@ def main():
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("input", help="output directory of a run, or its time_series.csv")
     p.add_argument("-o", "--output", help="PNG to write (default: free_energy.png next to the CSV)")
-    p.add_argument("--reference", help="CSV with columns time,free_energy,label to overlay on the F panel")
+    p.add_argument("--reference", help="CSV with columns time_nondim,free_energy_nondim,label "
+                   "to overlay on the F panel")
     a = p.parse_args()
     csv_file = csv_path(a.input)
     png = a.output or os.path.join(os.path.dirname(os.path.abspath(csv_file)), "free_energy.png")

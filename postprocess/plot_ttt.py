@@ -31,30 +31,30 @@ def main():
     sched = read_table(args.directory, "crystallization.csv")
 
     fig, ax = plt.subplots(figsize=(7, 5.5))
-    ok = np.isfinite(ttt["time_threshold"])
-    ax.plot(ttt["time_threshold"][ok], ttt["temperature"][ok], "C3-", lw=2,
+    ok = np.isfinite(ttt["time_threshold_s"])
+    ax.plot(ttt["time_threshold_s"][ok], ttt["T_K"][ok], "C3-", lw=2,
             label="TTT (isothermal), X = threshold")
-    ok_half = np.isfinite(ttt["time_half"])
-    ax.plot(ttt["time_half"][ok_half], ttt["temperature"][ok_half], "C3:",
+    ok_half = np.isfinite(ttt["time_half_s"])
+    ax.plot(ttt["time_half_s"][ok_half], ttt["T_K"][ok_half], "C3:",
             label="TTT, X = 0.5")
-    okc = np.isfinite(cht["temperature"])
-    ax.plot(cht["time"][okc], cht["temperature"][okc], "C0o-",
+    okc = np.isfinite(cht["T_K"])
+    ax.plot(cht["time_s"][okc], cht["T_K"][okc], "C0o-",
             label="CHT (constant heating)")
-    for b, t, T in zip(cht["heating_rate"][okc], cht["time"][okc], cht["temperature"][okc]):
-        ax.annotate("%.3g K/s" % b, (t, T), fontsize=7, xytext=(3, -8), textcoords="offset points")
-    t = sched["time"]
+    for b, t, T in zip(cht["heating_rate_K_per_min"][okc], cht["time_s"][okc], cht["T_K"][okc]):
+        ax.annotate("%.3g K/min" % b, (t, T), fontsize=7, xytext=(3, -8), textcoords="offset points")
+    t = sched["time_s"]
     if len(t) > 1 and t[-1] > 0:
         keep = t > 0
-        ax.plot(t[keep], sched["temperature"][keep], "k-", lw=1.5, label="schedule")
-        crossed = np.nonzero(sched["fraction"] >= 0.01)[0]
+        ax.plot(t[keep], sched["T_K"][keep], "k-", lw=1.5, label="schedule")
+        crossed = np.nonzero(sched["crystal_fraction"] >= 0.01)[0]
         if len(crossed):
             i = crossed[0]
-            ax.plot(t[i], sched["temperature"][i], "k*", ms=12,
+            ax.plot(t[i], sched["T_K"][i], "k*", ms=12,
                     label="schedule reaches X = 0.01")
     ax.set_xscale("log")
     ax.set_xlabel("time (s)")
     ax.set_ylabel("T (K)")
-    times = np.concatenate([ttt["time_threshold"][ok], cht["time"][okc]])
+    times = np.concatenate([ttt["time_threshold_s"][ok], cht["time_s"][okc]])
     if len(times):
         # Near the liquidus the TTT time diverges; a century is enough.
         ax.set_xlim(max(1e-6, times.min() / 10), min(times.max() * 10, 3e9))

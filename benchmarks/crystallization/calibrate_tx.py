@@ -89,13 +89,13 @@ def scan(vitrum, kinetics_text, composition, rates=(RATE,)):
 
 def temperatures(row):
     """'onset  peak' in K, or why there is none."""
-    if row["onset"] != row["onset"]:  # NaN: X never reached the threshold
+    if row["onset_K"] != row["onset_K"]:  # NaN: X never reached the threshold
         return "   none: X < 0.01 up to 1500 K"
-    return "  %6.1f  %6.1f" % (row["onset"], row["peak"])
+    return "  %6.1f  %6.1f" % (row["onset_K"], row["peak_K"])
 
 
 def onset(vitrum, text, composition):
-    return scan(vitrum, text, composition)[0]["onset"]
+    return scan(vitrum, text, composition)[0]["onset_K"]
 
 
 def annealed_glasses(vitrum):
@@ -143,7 +143,7 @@ def main():
     rows = scan(args.vitrum, text, AS_DEPOSITED, rates=(RATE, 5, 10, 40, 6000))
     print("\nas-deposited glass, DSC: rate (K/min), onset, peak (K)")
     for r in sorted(rows, key=lambda r: r["heating_rate"]):
-        print("  %8g  %7.1f  %7.1f" % (r["heating_rate"], r["onset"], r["peak"]))
+        print("  %8g  %7.1f  %7.1f" % (r["heating_rate_K_per_min"], r["onset_K"], r["peak_K"]))
 
     if args.no_anneals:
         return

@@ -49,8 +49,8 @@ def nose(vitrum, text):
         if result.returncode != 0:
             sys.exit(result.stdout + result.stderr)
         rows = list(csv.DictReader(open(os.path.join(tmp, "out", "ttt.csv"))))
-    best = min(rows, key=lambda r: float(r["time_threshold"]))
-    return float(best["temperature"]), float(best["time_threshold"])
+    best = min(rows, key=lambda r: float(r["time_threshold_s"]))
+    return float(best["T_K"]), float(best["time_threshold_s"])
 
 
 def with_sigma(text, sigma):

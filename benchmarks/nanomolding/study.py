@@ -75,12 +75,12 @@ def sweep(args, T, p, t, out):
     rows = []
     for d in args.diameters:
         last = run_vitrum(args, os.path.join(out, f"d{d:g}"), T, p, t, d)[-1]
-        L, v, s = last["length"], last["viscous_length"], last["diffusive_length"]
+        L, v, s = last["length_nm"], last["viscous_length_nm"], last["diffusive_length_nm"]
         share = v / (v + s)
-        rows.append({"d_nm": d, "L_nm": L * 1e9, "L_viscous_nm": L * math.sqrt(share) * 1e9,
-                     "L_diffusive_nm": L * math.sqrt(1 - share) * 1e9, "viscous_share": share,
-                     "viscosity": last["viscosity"]})
-        print(f"  T = {T} C, d = {d:6.1f} nm: L = {L * 1e9:9.1f} nm, viscous share {share:.3f}",
+        rows.append({"d_nm": d, "L_nm": L, "L_viscous_nm": L * math.sqrt(share),
+                     "L_diffusive_nm": L * math.sqrt(1 - share), "viscous_share_fraction": share,
+                     "viscosity_Pa_s": last["viscosity_Pa_s"]})
+        print(f"  T = {T} C, d = {d:6.1f} nm: L = {L:9.1f} nm, viscous share {share:.3f}",
               flush=True)
     dc = None
     for a, b in zip(rows, rows[1:]):
@@ -158,7 +158,7 @@ def main():
         rows = []
         for T, p, t in conditions:
             _, dc, dmin = sweep(args, T, p, t, os.path.join(args.out, f"T{T:g}"))
-            rows.append({"T_C": T, "p_GPa": p, "t_s": t, "d_c_sim_nm": dc if dc else float("nan"),
+            rows.append({"T_K": T + 273.15, "p_Pa": p * 1e9, "t_s": t, "d_c_sim_nm": dc if dc else float("nan"),
                          "d_c_128_nm": analytic_dc(args, T), "d_c_256_nm": analytic_dc(args, T) * 2 ** (1 / 3),
                          "d_min_L_nm": dmin})
             print(f"T = {T} C: simulated d_c = {rows[-1]['d_c_sim_nm']:.2f} nm, analytic "

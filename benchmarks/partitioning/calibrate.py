@@ -126,7 +126,9 @@ def run(vitrum, material_text, temperature=623, end_time=3600, mpirun=()):
             return None
         with open(os.path.join(tmp, "out", "phases.csv")) as f:
             rows = list(csv.DictReader(f))
-    return {key: float(value) for key, value in rows[-1].items()}
+    # (keys without their unit: compositions in at.%, thicknesses in nm)
+    return {key.replace("_at%", "").replace("_nm", ""): float(value)
+            for key, value in rows[-1].items()}
 
 
 def misfit(result):

@@ -68,24 +68,23 @@ def compare(args, temperature):
         results = {name: run(args.vitrum, args.ranks, extra, temperature, tmp, name)
                    for name, extra in (("strip", ""), ("1D", ONE_D))}
     strip, line = results["strip"][0][-1], results["1D"][0][-1]
-    keys = ([k for k in strip if k.startswith("glass_") and k != "glass_thickness"]
-            + [k for k in strip if k.startswith("crystal_") and k != "crystal_thickness"]
-            + ["crystal_thickness", "glass_thickness"])
+    keys = ([k for k in strip if k.startswith("glass_") and k.endswith("_at%")]
+            + [k for k in strip if k.startswith("crystal_") and k.endswith("_at%")]
+            + ["crystal_thickness_nm", "glass_thickness_nm"])
     print(f"{temperature:g} K, 1 h, {args.ranks} rank(s)")
     print(f"  {'':24s} {'strip':>10s} {'1D':>10s} {'1D - strip':>12s}")
     for k in keys:
-        unit = "nm" if k.endswith("thickness") else "at.%"
-        print(f"  {k + ' (' + unit + ')':24s} {strip[k]:10.4f} {line[k]:10.4f} "
+        print(f"  {k:24s} {strip[k]:10.4f} {line[k]:10.4f} "
               f"{line[k] - strip[k]:12.3e}")
     for name, (phases, series, wall) in results.items():
         last = series[-1]
         print(f"  {name:6s}: {int(last['step'])} steps, {int(last['rejected_steps'])} rejected, "
               f"{int(last['dofs'])} DoFs at the end, wall time {wall:.2f} s "
-              f"(in the run {last['wall_time']:.2f} s)")
+              f"(in the run {last['wall_time_s']:.2f} s)")
     worst = max(abs(line[k] - strip[k]) for k in keys)
     print(f"  largest difference at 1 h: {worst:.3e} (at.% or nm); "
           f"speed-up {results['strip'][2] / results['1D'][2]:.2f}x (whole program), "
-          f"{results['strip'][1][-1]['wall_time'] / results['1D'][1][-1]['wall_time']:.2f}x "
+          f"{results['strip'][1][-1]['wall_time_s'] / results['1D'][1][-1]['wall_time_s']:.2f}x "
           f"(in the run)", flush=True)
 
 

@@ -27,14 +27,14 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def read(folder, column="crystal_thickness"):
+def read(folder, column="crystal_thickness_nm"):
     with open(os.path.join(folder, "phases.csv")) as f:
-        rows = [r for r in csv.DictReader(f) if float(r["time"]) > 0]
-    return ([float(r["time"]) for r in rows], [float(r[column]) for r in rows])
+        rows = [r for r in csv.DictReader(f) if float(r["time_s"]) > 0]
+    return ([float(r["time_s"]) for r in rows], [float(r[column]) for r in rows])
 
 
 def table(run, times):
-    columns = ("crystal_thickness", "glass_thickness", "glass_Ni", "glass_Co")
+    columns = ("crystal_thickness_nm", "glass_thickness_nm", "glass_Ni_at%", "glass_Co_at%")
     series = {c: read(run, c) for c in columns}
     end = series[columns[0]][0][-1]
     print("\n%s\n\n| t | crystal (nm) | glass (nm) | glass Ni (at.%%) | glass Co (at.%%) |"

@@ -200,10 +200,10 @@ def glass_peaks(output):
     last = sorted(glob.glob(os.path.join(output, "profiles", "profile_*.csv")))[-1]
     with open(last) as f:
         rows = list(csv.DictReader(line for line in f if not line.startswith("#")))
-    glass = [r for r in rows if float(r["phi"]) < 0.5]
+    glass = [r for r in rows if float(r["phi_fraction"]) < 0.5]
     if not glass:  # the crystal took the whole layer
         return {e: float("nan") for e in ELEMENTS}
-    return {e: max(float(r[e]) for r in glass) for e in ELEMENTS}
+    return {e: max(float(r[e + "_at%"]) for r in glass) for e in ELEMENTS}
 
 
 def run_vitrum(vitrum, prm_text_, folder, name):
@@ -234,7 +234,8 @@ def tx_of(vitrum, paths, folder, composition, area=0.0):
     if failure:
         raise RuntimeError("crystallization run failed:\n" + failure)
     with open(os.path.join(out, "kissinger.csv")) as f:
-        onset = {float(r["heating_rate"]): float(r["onset"]) for r in csv.DictReader(f)}
+        onset = {float(r["heating_rate_K_per_min"]): float(r["onset_K"])
+                 for r in csv.DictReader(f)}
     # No onset: the glass stays amorphous up to the scan's end: Tx = inf,
     # "none".
     return [onset.get(rate, float("nan")) if onset.get(rate, 0) == onset.get(rate, 0)
@@ -260,12 +261,12 @@ def anneal(vitrum, texts, temperature, hold, with_tx, keep=None):
             raise RuntimeError("partitioning run failed:\n" + failure)
         with open(os.path.join(out, "phases.csv")) as f:
             last = list(csv.DictReader(f))[-1]
-        result = {"crystal_nm": float(last["crystal_thickness"]),
-                  "glass_nm": float(last["glass_thickness"])}
-        glass = {e: float(last["glass_" + e]) for e in ELEMENTS}
+        result = {"crystal_nm": float(last["crystal_thickness_nm"]),
+                  "glass_nm": float(last["glass_thickness_nm"])}
+        glass = {e: float(last["glass_" + e + "_at%"]) for e in ELEMENTS}
         for e in ELEMENTS:
             result["glass_" + e] = glass[e]
-            result["crystal_" + e] = float(last["crystal_" + e])
+            result["crystal_" + e] = float(last["crystal_" + e + "_at%"])
         for e, v in glass_peaks(out).items():
             result["glass_peak_" + e] = v
         if keep:

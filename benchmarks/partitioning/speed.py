@@ -16,7 +16,7 @@ ranks can be compared:
                   different size and length
   Newton          Newton iterations, in total and per step
 
-wall_time in time_series.csv is cumulative seconds since the program
+wall_time_s in time_series.csv is cumulative seconds since the program
 started. After a restart (vitrum --resume) it starts again from 0; such
 restarts are detected and the segments added up. Partial files of runs in
 progress are fine: a last line that does not parse is skipped.
@@ -35,7 +35,7 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 sys.path.insert(0, os.path.join(REPO, "postprocess"))
 from plot_time_series import read_time_series  # noqa: E402
 
-REQUIRED = ["step", "dofs", "newton_iterations", "wall_time"]
+REQUIRED = ["step", "dofs", "newton_iterations", "wall_time_s"]
 
 
 class DataError(Exception):
@@ -61,7 +61,7 @@ def speed(csv_file):
     if len(d["step"]) == 0:
         raise DataError(f"{csv_file}: no data rows")
 
-    wall = d["wall_time"]
+    wall = d["wall_time_s"]
     increments = np.diff(wall)
     restarted = increments < 0
     # After a restart the clock starts again at 0: the row's own value is

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Plot F(t) of the refinement-study runs kept in results/study/*.csv
-(step, time, dt, free_energy, mass) with the published values.
+(step, time_nondim, dt_nondim, free_energy_nondim, mass_nondim) with the published values.
 
 Usage: benchmarks/pfhub1a/plot_study.py [OUTPUT.png]
 """
@@ -19,8 +19,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def read(path):
     with open(path) as f:
         rows = list(csv.DictReader(f))
-    return ([float(r["time"]) for r in rows if float(r["time"]) > 0],
-            [float(r["free_energy"]) for r in rows if float(r["time"]) > 0])
+    return ([float(r["time_nondim"]) for r in rows if float(r["time_nondim"]) > 0],
+            [float(r["free_energy_nondim"]) for r in rows if float(r["time_nondim"]) > 0])
 
 
 def main():
@@ -34,8 +34,8 @@ def main():
     with open(os.path.join(HERE, "reference_F.csv")) as f:
         rows = [r for r in csv.DictReader(f)]
     for label in dict.fromkeys(r["label"] for r in rows):
-        pts = [(float(r["time"]), float(r["free_energy"])) for r in rows
-               if r["label"] == label and float(r["time"]) > 0]
+        pts = [(float(r["time_nondim"]), float(r["free_energy_nondim"])) for r in rows
+               if r["label"] == label and float(r["time_nondim"]) > 0]
         for a in (ax, zoom):
             a.plot(*zip(*pts), "o", ms=4, label=label if a is ax else None)
     zoom.set_xlim(100, 3000)

@@ -79,10 +79,10 @@ def run_solver(vitrum, nproc, prm, output, end_time, extra=""):
 
 
 # ---------------------------------------------------------------- analysis
-def value_at(d, target, column="free_energy"):
+def value_at(d, target, column="free_energy_nondim"):
     """(value, exact) at time target; exact row if within 1e-9*target, else
     interpolated linearly in log t (linear in t next to t = 0); None outside."""
-    t, y = d["time"], d[column]
+    t, y = d["time_nondim"], d[column]
     for k in range(len(t)):
         if abs(t[k] - target) <= 1e-9 * target:
             return y[k], True
@@ -101,7 +101,7 @@ def fmt_value(v):
 
 def equilibrium_time(d):
     """Smallest t_k with F_k - F_end <= 1e-6 |F_end|, or None if not reached."""
-    F, t = d["free_energy"], d["time"]
+    F, t = d["free_energy_nondim"], d["time_nondim"]
     tol = 1e-6 * abs(F[-1])
     k = next(i for i in range(len(F)) if F[i] - F[-1] <= tol)
     if k == len(F) - 1 and t[-1] < 1e6:
@@ -113,8 +113,8 @@ def read_reference():
     refs = {}
     with open(REFERENCE, newline="") as f:
         for row in csv.DictReader(f):
-            refs.setdefault(float(row["time"]), []).append(
-                (row["label"], float(row["free_energy"])))
+            refs.setdefault(float(row["time_nondim"]), []).append(
+                (row["label"], float(row["free_energy_nondim"])))
     return refs
 
 
@@ -136,10 +136,10 @@ def parse_log(output):
 
 def report(output, end_time, total_wall=None, nproc=None):
     d = read_time_series(os.path.join(output, "time_series.csv"))
-    if len(d["time"]) == 0:
+    if len(d["time_nondim"]) == 0:
         sys.exit(f"error: no data in {output}/time_series.csv")
     log = parse_log(output)
-    t, wall = d["time"], d["wall_time"]
+    t, wall = d["time_nondim"], d["wall_time_s"]
     reach = [k for k in range(len(t)) if t[k] >= 1e4]
     L = [f"PFHub benchmark 1a -- {output}", ""]
     L.append("Wall time, total:        " + (f"{total_wall:.1f} s (measured by run_benchmark.py)"
@@ -155,7 +155,7 @@ def report(output, end_time, total_wall=None, nproc=None):
              f"(rejected {int(d['rejected_steps'][-1])}) to t = {t[-1]:g}")
     L.append(f"Final DoFs / cells:      {int(d['dofs'][-1])} / {int(d['cells'][-1])}")
     L.append(f"Peak memory:             {log['memory']}")
-    mass0 = d["mass"][0]
+    mass0 = d["mass_nondim"][0]
     L.append(f"Max rel. mass change:    {max(abs(m - mass0) for m in d['mass']) / abs(mass0):.2e}")
     teq = equilibrium_time(d)
     L.append("Equilibrium reached at:  " + ("not reached" if teq is None else
@@ -241,8 +241,8 @@ def analyse_study(output, prm):
         f.write(text)
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for case, d in data.items():
-        pos = d["time"] > 0
-        ax.semilogx(d["time"][pos], d["free_energy"][pos], label=case)
+        pos = d["time_nondim"] > 0
+        ax.semilogx(d["time_nondim"][pos], d["free_energy_nondim"][pos], label=case)
     ax.set_xlabel("time")
     ax.set_ylabel("free energy F")
     ax.set_title("PFHub 1a refinement study")

@@ -58,7 +58,7 @@ end
 def summary(rows):
     solved = [(r0, r1) for r0, r1 in zip(rows, rows[1:]) if r1["linear_iterations_per_solve"] > 0]
     counts = [r1["linear_iterations_per_solve"] for _, r1 in solved]
-    seconds = sum(r1["wall_time"] - r0["wall_time"] for r0, r1 in solved) / len(solved)
+    seconds = sum(r1["wall_time_s"] - r0["wall_time_s"] for r0, r1 in solved) / len(solved)
     newton = (solved[-1][1]["newton_iterations"] - solved[0][0]["newton_iterations"]) / len(solved)
     return {"dofs": int(rows[-1]["dofs"]), "mean": sum(counts) / len(counts), "max": max(counts),
             "seconds": seconds, "newton": newton, "X": [r["crystal_fraction"] for r in rows],

@@ -73,11 +73,11 @@ end
 
 def summary(rows):
     steps = rows[1:]
-    seconds = (rows[-1]["wall_time"] - rows[1]["wall_time"]) / max(len(steps) - 1, 1)
+    seconds = (rows[-1]["wall_time_s"] - rows[1]["wall_time_s"]) / max(len(steps) - 1, 1)
     counts = [r["linear_iterations"] for r in steps]
     return {"dofs": int(rows[-1]["dofs"]), "mean": sum(counts) / len(counts),
             "max": max(counts), "newton": sum(r["newton_iterations"] for r in steps) / len(steps),
-            "seconds": seconds, "F": [r["free_energy"] for r in rows]}
+            "seconds": seconds, "F": [r["free_energy_nondim"] for r in rows]}
 
 
 def main():

@@ -7,13 +7,15 @@ benchmarks/partitioning/speed.py) need data to be tested on before the model
 exists, and a test needs data that does not depend on a long solver run. This
 script writes, into the given directory, the files the model writes:
 
-  phases.csv                  step,time,temperature,crystal_thickness,
-                              glass_thickness,crystal_<El>...,glass_<El>...
+  phases.csv                  step,time_s,T_K,crystal_thickness_nm,
+                              glass_thickness_nm,crystal_<El>_at%...,
+                              glass_<El>_at%...
   profiles/profile_NNNN.csv   "# time = ... s, temperature = ... K", then
-                              z_nm,phi,<El>... (at.%)
-  time_series.csv             step,time,dt,free_energy,mass,dofs,cells,
-                              newton_iterations,factorizations,
-                              rejected_steps,wall_time
+                              z_nm,phi_fraction,<El>_at%...
+  time_series.csv             step,time_s,dt_s,T_K,free_energy_J_per_mol,
+                              dofs,cells,newton_iterations,factorizations,
+                              linear_iterations,rejected_steps,wall_time_s,
+                              mean_<El>_at%...
 
 The fake laminate has (by default) 2 bilayers of 18 nm crystal / 12 nm glass
 with tanh interfaces, annealed isothermally. While it anneals, the crystal
@@ -107,10 +109,10 @@ def make(path, end_time=7200.0, n_profiles=5, n_rows=121,
     # phases.csv: one row per time step.
     times = np.linspace(0.0, end_time, max(n_rows, 1)) if n_rows > 1 else np.array([0.0])
     with open(os.path.join(path, "phases.csv"), "w") as f:
-        f.write(",".join(["step", "time", "temperature", "crystal_thickness",
-                          "glass_thickness"]
-                         + [f"crystal_{e}" for e in elements]
-                         + [f"glass_{e}" for e in elements]) + "\n")
+        f.write(",".join(["step", "time_s", "T_K", "crystal_thickness_nm",
+                          "glass_thickness_nm"]
+                         + [f"crystal_{e}_at%" for e in elements]
+                         + [f"glass_{e}_at%" for e in elements]) + "\n")
         for step, t in enumerate(times):
             _, tc, tg, c, g = state(t)
             f.write(",".join(f"{v:.10g}" for v in
@@ -144,7 +146,7 @@ def make(path, end_time=7200.0, n_profiles=5, n_rows=121,
         name = os.path.join(path, "profiles", f"profile_{i:04d}.csv")
         with open(name, "w") as f:
             f.write("# time = %g s, temperature = %g K\n" % (t, temperature))
-            f.write(",".join(["z_nm", "phi"] + elements) + "\n")
+            f.write(",".join(["z_nm", "phi_fraction"] + [e + "_at%" for e in elements]) + "\n")
             for j in range(len(z)):
                 f.write(",".join(f"{v:.8g}" for v in
                                  [z[j], phi[j]] + [x[e][j] for e in elements]) + "\n")
@@ -152,8 +154,10 @@ def make(path, end_time=7200.0, n_profiles=5, n_rows=121,
     # time_series.csv: same steps as phases.csv, with solver statistics.
     rng = np.random.default_rng(1)
     with open(os.path.join(path, "time_series.csv"), "w") as f:
-        f.write("step,time,dt,free_energy,mass,dofs,cells,newton_iterations,"
-                "factorizations,rejected_steps,wall_time\n")
+        f.write("step,time_s,dt_s,T_K,free_energy_J_per_mol,dofs,cells,newton_iterations,"
+                "factorizations,linear_iterations,rejected_steps,wall_time_s,"
+                + ",".join(f"mean_{e}_at%" for e in elements) + "\n")
+        mean = mean_compositions(elements, 0.0)[0]
         wall = 0.8  # set-up before step 0
         dofs = 9000
         for step, t in enumerate(times):
@@ -166,8 +170,9 @@ def make(path, end_time=7200.0, n_profiles=5, n_rows=121,
                 wall += 1e-5 * dofs * newton * (1 + 0.2 * rng.random())
             F = -1.0e3 - 50.0 * progress(t)
             f.write(",".join(f"{v:.12g}" for v in
-                             [step, t, dt, F, 100.0, dofs, cells, newton,
-                              1 if step else 0, 0, wall]) + "\n")
+                             [step, t, dt, temperature, F, dofs, cells, newton,
+                              1 if step else 0, 0, 0, wall]
+                             + [mean[e] for e in elements]) + "\n")
     return path
 
 

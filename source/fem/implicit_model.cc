@@ -173,6 +173,24 @@ namespace vitrum
 
 
     template <int dim>
+    void
+    ImplicitModel<dim>::write_state_fields(
+      const dealii::DataPostprocessor<dim> &physical)
+    {
+      TimerOutput::Scope scope(*timer, "output");
+      const Vector       state = ghosted(states[0]);
+      DataOut<dim>       data_out;
+      data_out.attach_dof_handler(dof_handler);
+      data_out.add_data_vector(state, physical);
+      dealii::Vector<float> subdomain(triangulation.n_active_cells());
+      subdomain = triangulation.locally_owned_subdomain();
+      data_out.add_data_vector(subdomain, "subdomain");
+      data_out.build_patches(mesh_prm.polynomial_degree);
+      fields.write(data_out, time);
+    }
+
+
+    template <int dim>
     double
     ImplicitModel<dim>::limit_update(const Vector &,
                                      Vector &,
@@ -571,7 +589,7 @@ namespace vitrum
               "factorizations",
               "linear_iterations",
               "rejected_steps",
-              "wall_time"};
+              "wall_time_s"};
     }
 
 

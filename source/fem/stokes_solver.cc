@@ -15,6 +15,7 @@
 #include <deal.II/lac/trilinos_precondition.h>
 
 #include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/data_postprocessor.h>
 #include <deal.II/numerics/vector_tools.h>
 
 #include <vitrum/base/exceptions.h>
@@ -521,25 +522,77 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// The Stokes solution in physical units: velocity (m/s) and
+      /// pressure (Pa).
+      template <int dim>
+      class ScaledFlow : public DataPostprocessor<dim>
+      {
+      public:
+        ScaledFlow(const double velocity_scale, const double pressure_scale)
+            : velocity_scale(velocity_scale)
+            , pressure_scale(pressure_scale)
+        {
+        }
+
+        void
+        evaluate_vector_field(
+          const DataPostprocessorInputs::Vector<dim> &inputs,
+          std::vector<Vector<double>>                &computed) const override
+        {
+          for (unsigned int q = 0; q < inputs.solution_values.size(); ++q)
+            {
+              for (int d = 0; d < dim; ++d)
+                computed[q][d] = velocity_scale * inputs.solution_values[q][d];
+              computed[q][dim]
+                = pressure_scale * inputs.solution_values[q][dim];
+            }
+        }
+
+        std::vector<std::string>
+        get_names() const override
+        {
+          std::vector<std::string> names(dim, "velocity_m_per_s");
+          names.push_back("pressure_Pa");
+          return names;
+        }
+
+        std::vector<DataComponentInterpretation::DataComponentInterpretation>
+        get_data_component_interpretation() const override
+        {
+          std::vector<DataComponentInterpretation::DataComponentInterpretation>
+            interpretation(
+              dim,
+              DataComponentInterpretation::component_is_part_of_vector);
+          interpretation.push_back(
+            DataComponentInterpretation::component_is_scalar);
+          return interpretation;
+        }
+
+        UpdateFlags
+        get_needed_update_flags() const override
+        {
+          return update_values;
+        }
+
+      private:
+        double velocity_scale, pressure_scale;
+      };
+    } // namespace
+
+
     template <int dim>
     void
     StokesSolver<dim>::write_fields(const std::string &directory,
-                                    const std::string &name) const
+                                    const std::string &name,
+                                    const double       velocity_scale,
+                                    const double       pressure_scale) const
     {
-      std::vector<std::string> names(dim, "velocity");
-      names.push_back("pressure");
-      std::vector<DataComponentInterpretation::DataComponentInterpretation>
-        interpretation(
-          dim,
-          DataComponentInterpretation::component_is_part_of_vector);
-      interpretation.push_back(
-        DataComponentInterpretation::component_is_scalar);
-      DataOut<dim> out;
+      const ScaledFlow<dim> physical(velocity_scale, pressure_scale);
+      DataOut<dim>          out;
       out.attach_dof_handler(dof_handler);
-      out.add_data_vector(solution,
-                          names,
-                          DataOut<dim>::type_dof_data,
-                          interpretation);
+      out.add_data_vector(solution, physical);
       out.build_patches(2);
       out.write_vtu_with_pvtu_record(directory + "/", name, 0, comm, 2);
     }

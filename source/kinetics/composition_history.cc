@@ -222,10 +222,23 @@ namespace vitrum
       if (!std::getline(in, line))
         throw InputError(parameter + ": '" + name + "' has no header line");
       const auto header = split(line);
-      if (header.size() < 3 || header[0] != "z_nm" || header[1] != "phi")
+      // (phi and bare element names: profiles of earlier versions)
+      if (header.size() < 3 || header[0] != "z_nm"
+          || (header[1] != "phi_fraction" && header[1] != "phi"))
         throw InputError(parameter + ": '" + name
-                         + "' header must be 'z_nm,phi,<element>...'");
-      elements.assign(header.begin() + 2, header.end());
+                         + "' header must be "
+                           "'z_nm,phi_fraction,<element>_at%...'");
+      elements.clear();
+      for (auto e = header.begin() + 2; e != header.end(); ++e)
+        {
+          const std::string suffix = "_at%";
+          const bool        has_suffix
+            = e->size() > suffix.size()
+              && e->compare(e->size() - suffix.size(), suffix.size(), suffix)
+                   == 0;
+          elements.push_back(
+            has_suffix ? e->substr(0, e->size() - suffix.size()) : *e);
+        }
       while (std::getline(in, line))
         {
           if (line.find_first_not_of(" \t\r") == std::string::npos)

@@ -224,8 +224,11 @@ namespace vitrum
     std::vector<fem::Table>
     CahnHilliard<dim>::tables() const
     {
-      std::vector<std::string> columns
-        = {"step", "time", "dt", "free_energy", "mass"};
+      std::vector<std::string> columns = {"step",
+                                          "time_nondim",
+                                          "dt_nondim",
+                                          "free_energy_nondim",
+                                          "mass_nondim"};
       for (const auto &c : Base::solver_columns())
         columns.push_back(c);
       return {{"time_series.csv", columns}};
@@ -522,7 +525,7 @@ namespace vitrum
     void
     CahnHilliard<dim>::write_fields()
     {
-      this->write_state_fields({"c", "mu"});
+      this->write_state_fields({"c_nondim", "mu_nondim"});
     }
 
 

@@ -342,6 +342,13 @@ namespace vitrum
     }
 
 
+    double
+    Crystallization::per_volume(const double per_m_dim) const
+    {
+      return dimension == 2 ? per_m_dim / prm.film_thickness : per_m_dim;
+    }
+
+
     void
     Crystallization::integrate(
       kinetics::JmakIntegrator                  &jmak,
@@ -450,26 +457,26 @@ namespace vitrum
                                        history != nullptr);
 
       base::CsvWriter csv(output_directory + "/crystallization.csv",
-                          {"time",
-                           "temperature",
-                           "fraction",
-                           "rate",
-                           "nucleation_rate",
-                           "growth_rate",
-                           "driving_force",
-                           "diffusivity",
-                           "nuclei"},
+                          {"time_s",
+                           "T_K",
+                           "crystal_fraction",
+                           "crystallization_rate_per_s",
+                           "nucleation_rate_per_m3_s",
+                           "growth_rate_m_per_s",
+                           "driving_force_J_per_mol",
+                           "diffusivity_m2_per_s",
+                           "nuclei_per_m3"},
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
       for (const Sample &s : schedule_samples)
         csv.add_row({s.time,
                      s.temperature,
                      s.fraction,
                      s.rate,
-                     s.nucleation,
+                     per_volume(s.nucleation),
                      s.rates.growth,
-                     s.rates.driving_force / 1e3,
+                     s.rates.driving_force,
                      s.rates.diffusivity,
-                     s.nuclei});
+                     per_volume(s.nuclei)});
     }
 
 
@@ -524,11 +531,14 @@ namespace vitrum
     {
       dealii::TimerOutput::Scope scope(*timer, "DSC scans");
       const bool root = dealii::Utilities::MPI::this_mpi_process(comm) == 0;
-      base::CsvWriter csv(
-        output_directory + "/dsc.csv",
-        {"heating_rate", "time", "temperature", "fraction", "heat_flow"},
-        root);
-      const Glass annealed = glass_at(schedule_samples.back().time);
+      base::CsvWriter csv(output_directory + "/dsc.csv",
+                          {"heating_rate_K_per_min",
+                           "time_s",
+                           "T_K",
+                           "crystal_fraction",
+                           "heat_flow_W_per_mol"},
+                          root);
+      const Glass     annealed = glass_at(schedule_samples.back().time);
       for (const double beta : prm.dsc_rates)
         {
           scans.push_back(dsc_scan(after_schedule, annealed, beta));
@@ -541,12 +551,12 @@ namespace vitrum
         }
 
       base::CsvWriter     kcsv(output_directory + "/kissinger.csv",
-                           {"heating_rate",
-                                "onset",
-                                "peak",
-                                "threshold_temperature",
-                                "inverse_peak",
-                                "ln_rate_over_peak_squared"},
+                           {"heating_rate_K_per_min",
+                                "onset_K",
+                                "peak_K",
+                                "threshold_temperature_K",
+                                "inverse_peak_per_K",
+                                "ln_rate_over_peak_squared_nondim"},
                            root);
       std::vector<double> rates, peaks;
       for (const Scan &s : scans)
@@ -557,7 +567,7 @@ namespace vitrum
                         Tp,
                         s.threshold_temperature,
                         1 / Tp,
-                        std::log(b / (Tp * Tp))});
+                        std::log(b * 60 / (Tp * Tp))});
           if (std::isfinite(Tp))
             {
               rates.push_back(b);
@@ -576,16 +586,16 @@ namespace vitrum
     Crystallization::run_ttt()
     {
       dealii::TimerOutput::Scope scope(*timer, "TTT diagram");
-      std::vector<std::string>   columns = {"temperature",
-                                            "time_threshold",
-                                            "time_half",
-                                            "nucleation_rate",
-                                            "growth_rate",
-                                            "driving_force"};
+      std::vector<std::string>   columns = {"T_K",
+                                            "time_threshold_s",
+                                            "time_half_s",
+                                            "nucleation_rate_per_m3_s",
+                                            "growth_rate_m_per_s",
+                                            "driving_force_J_per_mol"};
       // Which crystal nucleates: the nucleus composition (at.%).
       if (material.database())
         for (const std::string &e : material.database()->elements)
-          columns.push_back("nucleus_" + e);
+          columns.push_back("nucleus_" + e + "_at%");
       base::CsvWriter csv(output_directory + "/ttt.csv",
                           columns,
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
@@ -606,9 +616,9 @@ namespace vitrum
                                                prm.threshold,
                                                dimension),
                kinetics::jmak_time_to_fraction(I, r.growth, 0.5, dimension),
-               I,
+               per_volume(I),
                r.growth,
-               r.driving_force / 1e3};
+               r.driving_force};
           if (material.database())
             for (const double y : r.nucleus)
               row.push_back(100 * y);
@@ -622,7 +632,7 @@ namespace vitrum
     {
       dealii::TimerOutput::Scope scope(*timer, "CHT diagram");
       base::CsvWriter            csv(output_directory + "/cht.csv",
-                          {"heating_rate", "temperature", "time"},
+                          {"heating_rate_K_per_min", "T_K", "time_s"},
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);
       const double               X         = prm.threshold;
       const Glass                deposited = glass_at(0);
@@ -644,7 +654,7 @@ namespace vitrum
             samples,
             [&](const Sample &s) { return s.fraction >= X; });
           const double T = temperature_at_fraction(samples, X);
-          csv.add_row({beta, T, (T - T0) / beta});
+          csv.add_row({beta * 60, T, (T - T0) / beta});
         }
     }
 
@@ -671,12 +681,12 @@ namespace vitrum
 
       std::vector<std::string> columns = {"case",
                                           "amorphous_fraction",
-                                          "tx_onset",
-                                          "tx_peak",
-                                          "tx_threshold",
-                                          "interface_area_per_volume"};
+                                          "tx_onset_K",
+                                          "tx_peak_K",
+                                          "tx_threshold_K",
+                                          "interface_area_per_volume_per_nm"};
       for (const std::string &e : material.database()->elements)
-        columns.push_back("glass_" + e);
+        columns.push_back("glass_" + e + "_at%");
       base::CsvWriter csv(output_directory + "/stability.csv",
                           columns,
                           dealii::Utilities::MPI::this_mpi_process(comm) == 0);

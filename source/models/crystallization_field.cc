@@ -724,30 +724,35 @@ namespace vitrum
     std::vector<fem::Table>
     CrystallizationField<dim>::tables() const
     {
-      std::vector<std::string> layer_columns = {"step", "time", "temperature"};
+      std::vector<std::string> layer_columns = {"step", "time_s", "T_K"};
       for (unsigned int k = 0; k < n_layers; ++k)
-        layer_columns.push_back("amorphous_" + std::to_string(k));
-      layer_columns.push_back("max_crystal_in_crystal_layers");
+        layer_columns.push_back("layer_" + std::to_string(k)
+                                + "_amorphous_fraction");
+      layer_columns.push_back("crystal_layers_max_crystal_fraction");
+      // Nuclei per volume and time, per interface area and time (per area
+      // and per length in 2D, where the mesh is a section of the film).
+      const std::string bulk      = dim == 3 ? "_per_m3_s" : "_per_m2_s";
+      const std::string interface = dim == 3 ? "_per_m2_s" : "_per_m_s";
       return {{"time_series.csv",
                {"step",
-                "time",
-                "dt",
-                "temperature",
+                "time_s",
+                "dt_s",
+                "T_K",
                 "crystal_fraction",
                 "nuclei",
-                "nucleation_rate",
-                "growth_rate",
+                "nucleation_rate" + bulk,
+                "growth_rate_m_per_s",
                 "dofs",
                 "cells",
                 "newton_iterations",
                 "linear_iterations",
-                "wall_time",
-                "interface_nucleation_rate",
-                "crystal_fraction_sharp",
+                "wall_time_s",
+                "interface_nucleation_rate" + interface,
+                "sharp_crystal_fraction",
                 "linear_iterations_per_solve"}},
               {"nuclei.csv",
                {"step",
-                "birth_time",
+                "birth_time_s",
                 "x_nm",
                 "y_nm",
                 "z_nm",
@@ -882,10 +887,10 @@ namespace vitrum
       const Vector       current = ghosted(eta);
       DataOut<dim>       data_out;
       data_out.attach_dof_handler(dof_handler);
-      data_out.add_data_vector(current, "crystal");
+      data_out.add_data_vector(current, "crystal_fraction");
       dealii::Vector<float> ranks(triangulation.n_active_cells());
       ranks = Utilities::MPI::this_mpi_process(comm);
-      data_out.add_data_vector(ranks, "rank");
+      data_out.add_data_vector(ranks, "subdomain");
       data_out.build_patches();
       fields.write(data_out, time);
     }

@@ -34,6 +34,13 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// Lengths are in m inside the model and in nm in every output.
+      constexpr double nm_per_m = 1e9;
+    } // namespace
+
+
     template <int dim>
     std::string
     Nanomolding<dim>::title() const
@@ -94,20 +101,20 @@ namespace vitrum
     Nanomolding<dim>::tables() const
     {
       std::vector<std::string> columns = {"step",
-                                          "time",
-                                          "temperature",
-                                          "pressure",
-                                          "length",
-                                          "length_law",
-                                          "viscous_velocity",
-                                          "diffusive_velocity",
-                                          "viscous_length",
-                                          "diffusive_length",
-                                          "viscosity",
+                                          "time_s",
+                                          "T_K",
+                                          "pressure_Pa",
+                                          "length_nm",
+                                          "length_law_nm",
+                                          "viscous_velocity_m_per_s",
+                                          "diffusive_velocity_m_per_s",
+                                          "viscous_length_nm",
+                                          "diffusive_length_nm",
+                                          "viscosity_Pa_s",
                                           "dofs",
                                           "iterations"};
       for (const auto &e : material.elements)
-        columns.push_back("tip_" + e);
+        columns.push_back("tip_" + e + "_at%");
       return {{"time_series.csv", columns}};
     }
 
@@ -257,21 +264,21 @@ namespace vitrum
     {
       if (step == 0)
         return;
-      std::vector<double>       row   = {double(step),
-                                         time,
-                                         last.T,
-                                         last.p,
-                                         L,
-                                         std::sqrt(L2_law),
-                                         last.v_visc,
-                                         last.v_diff,
-                                         viscous_length,
-                                         diffusive_length,
-                                         last.eta_N,
-                                         double(dofs),
-                                         double(last.iterations)};
-      const std::vector<double> x_tip = wire.composition_at(L * 0.999999);
-      row.insert(row.end(), x_tip.begin(), x_tip.end());
+      std::vector<double> row = {double(step),
+                                 time,
+                                 last.T,
+                                 last.p,
+                                 L * nm_per_m,
+                                 std::sqrt(L2_law) * nm_per_m,
+                                 last.v_visc,
+                                 last.v_diff,
+                                 viscous_length * nm_per_m,
+                                 diffusive_length * nm_per_m,
+                                 last.eta_N,
+                                 double(dofs),
+                                 double(last.iterations)};
+      for (const double x : wire.composition_at(L * 0.999999))
+        row.push_back(100 * x);
       table(0).add_row(row);
     }
 
@@ -308,7 +315,7 @@ namespace vitrum
         {
           if (!flow->has_solution())
             solve_flow(flow_time, flow_length);
-          flow->write_fields(output_prm.directory, "final");
+          flow->write_fields(output_prm.directory, "final", U, P);
         }
     }
 
@@ -320,17 +327,17 @@ namespace vitrum
       if (!is_root())
         return;
       std::ofstream out(output_prm.directory + "/wire_composition.csv");
-      out << "z,z_over_L";
+      out << "z_nm,z_over_L_fraction";
       for (const auto &e : material.elements)
-        out << "," << e;
+        out << "," << e << "_at%";
       out << "\n" << std::setprecision(10);
       const unsigned int n = 200;
       for (unsigned int i = 0; i < n; ++i)
         {
           const double z = (i + 0.5) / n * L;
-          out << z << "," << z / L;
+          out << z * nm_per_m << "," << z / L;
           for (const double x : wire.composition_at(z))
-            out << "," << x;
+            out << "," << 100 * x;
           out << "\n";
         }
     }
@@ -434,17 +441,17 @@ namespace vitrum
       const auto               segments = wire.segments();
       const unsigned int       N        = wire.n_tubes();
       std::vector<std::string> columns
-        = {"tube", "r_inner", "r_outer", "z_bottom", "z_top"};
+        = {"tube", "r_inner_nm", "r_outer_nm", "z_bottom_nm", "z_top_nm"};
       for (const auto &e : mat.elements)
-        columns.push_back(e);
-      for (const char *c : {"born",
-                            "entered",
-                            "age",
-                            "nucleation_rate",
-                            "growth_rate",
-                            "grain_radius",
-                            "fraction",
-                            "time_to_threshold",
+        columns.push_back(e + "_at%");
+      for (const char *c : {"born_s",
+                            "entered_s",
+                            "age_s",
+                            "nucleation_rate_per_m3_s",
+                            "growth_rate_m_per_s",
+                            "grain_radius_nm",
+                            "crystal_fraction",
+                            "time_to_threshold_s",
                             "crystalline"})
         columns.push_back(c);
       base::CsvWriter csv(output_prm.directory
@@ -468,18 +475,20 @@ namespace vitrum
           X[j] = c.fraction;
           std::vector<double> row
             = {double(s.tube),
-               0.5 * prm.diameter * std::sqrt(double(s.tube) / N),
-               0.5 * prm.diameter * std::sqrt(double(s.tube + 1) / N),
-               s.bottom,
-               s.bottom + s.thickness};
-          row.insert(row.end(), s.x.begin(), s.x.end());
+               0.5 * prm.diameter * std::sqrt(double(s.tube) / N) * nm_per_m,
+               0.5 * prm.diameter * std::sqrt(double(s.tube + 1) / N)
+                 * nm_per_m,
+               s.bottom * nm_per_m,
+               (s.bottom + s.thickness) * nm_per_m};
+          for (const double x : s.x)
+            row.push_back(100 * x);
           row.insert(row.end(),
                      {s.born,
                       s.entered,
                       t - s.born,
                       c.nucleation,
                       c.growth,
-                      c.radius,
+                      c.radius * nm_per_m,
                       c.fraction,
                       c.time_to_threshold,
                       double(c.fraction >= settings.threshold)});
@@ -497,10 +506,11 @@ namespace vitrum
       const auto               segments = wire.segments();
       const unsigned int       N        = wire.n_tubes();
       const unsigned int       K        = material.elements.size();
-      std::vector<std::string> columns  = {"z_bottom", "z_top", "z_over_L"};
+      std::vector<std::string> columns
+        = {"z_bottom_nm", "z_top_nm", "z_over_L_fraction"};
       for (const auto &e : material.elements)
-        columns.push_back(e);
-      for (const char *c : {"fraction", "crystalline"})
+        columns.push_back(e + "_at%");
+      for (const char *c : {"crystal_fraction", "crystalline"})
         columns.push_back(c);
       base::CsvWriter profile(output_prm.directory
                                 + "/wire_crystallization.csv",
@@ -521,9 +531,11 @@ namespace vitrum
               X_mean += X[j] / N;
             }
           const bool          done = X_mean >= settings.threshold;
-          std::vector<double> row
-            = {c.bottom, c.top, 0.5 * (c.bottom + c.top) / length};
-          row.insert(row.end(), x.begin(), x.end());
+          std::vector<double> row  = {c.bottom * nm_per_m,
+                                      c.top * nm_per_m,
+                                      0.5 * (c.bottom + c.top) / length};
+          for (const double v : x)
+            row.push_back(100 * v);
           row.insert(row.end(), {X_mean, double(done)});
           profile.add_row(row);
           thickness.push_back(c.top - c.bottom);

@@ -123,10 +123,14 @@ namespace vitrum
                                 : &stokes_mms_planar;
       output_prm.make_directory(comm);
       const bool      root = Utilities::MPI::this_mpi_process(comm) == 0;
-      base::CsvWriter csv(
-        output_prm.directory + "/mms_convergence.csv",
-        {"level", "h", "dofs", "velocity_L2", "pressure_L2", "iterations"},
-        root);
+      base::CsvWriter csv(output_prm.directory + "/mms_convergence.csv",
+                          {"level",
+                           "h_nondim",
+                           "dofs",
+                           "velocity_L2_nondim",
+                           "pressure_L2_nondim",
+                           "iterations"},
+                          root);
       pcout << "Manufactured solution, "
             << (dim == 3                  ? "3D"
                 : prm.stokes.axisymmetric ? "axisymmetric"
@@ -252,10 +256,13 @@ namespace vitrum
             << flow->n_dofs() << ", FGMRES its " << flow->linear_iterations()
             << std::defaultfloat << std::endl;
       output_prm.make_directory(comm);
-      base::CsvWriter csv(
-        output_prm.directory + "/poiseuille.csv",
-        {"velocity_error", "pressure_error", "max_error", "flux_error", "dofs"},
-        Utilities::MPI::this_mpi_process(comm) == 0);
+      base::CsvWriter csv(output_prm.directory + "/poiseuille.csv",
+                          {"velocity_error_nondim",
+                           "pressure_error_nondim",
+                           "max_error_nondim",
+                           "flux_error_nondim",
+                           "dofs"},
+                          Utilities::MPI::this_mpi_process(comm) == 0);
       csv.add_row({eu, ep, umax, Q / Q_exact - 1, double(flow->n_dofs())});
     }
 
@@ -308,9 +315,9 @@ namespace vitrum
                            "dofs",
                            "ranks",
                            "iterations",
-                           "flux",
-                           "wall_time",
-                           "memory_mb"},
+                           "flux_m3_per_s",
+                           "wall_time_s",
+                           "memory_MB"},
                           Utilities::MPI::this_mpi_process(comm) == 0);
       csv.add_row({double(flow->mesh().n_global_active_cells()),
                    double(flow->n_dofs()),
@@ -319,7 +326,7 @@ namespace vitrum
                    Q,
                    seconds,
                    memory});
-      flow->write_fields(output_prm.directory, "stokes");
+      flow->write_fields(output_prm.directory, "stokes", U, p);
     }
 
 

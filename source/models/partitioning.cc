@@ -12,6 +12,7 @@
 #include <deal.II/lac/sparsity_tools.h>
 
 #include <deal.II/numerics/data_out.h>
+#include <deal.II/numerics/data_postprocessor.h>
 #include <deal.II/numerics/vector_tools.h>
 
 #include <vitrum/base/collective.h>
@@ -45,6 +46,72 @@ namespace vitrum
       constexpr double energy_scale = 1e4;
       /// m^2 -> nm^2: lengths are in nm inside the model.
       constexpr double nm2_per_m2 = 1e18;
+
+
+      /// The fields of a snapshot in physical units: every element's mole
+      /// fraction in at.% (the dependent one too), the diffusion potentials
+      /// in J/mol (the unknowns are scaled by energy_scale) and phi.
+      template <int dim>
+      class PhysicalFields : public DataPostprocessor<dim>
+      {
+      public:
+        explicit PhysicalFields(const std::vector<std::string> &elements)
+            : elements(elements)
+        {
+        }
+
+        void
+        evaluate_vector_field(
+          const DataPostprocessorInputs::Vector<dim> &inputs,
+          std::vector<dealii::Vector<double>>        &computed) const override
+        {
+          const unsigned int n = elements.size() - 1;
+          for (unsigned int q = 0; q < inputs.solution_values.size(); ++q)
+            {
+              const dealii::Vector<double> &u    = inputs.solution_values[q];
+              double                        rest = 1;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  computed[q][a] = 100 * u[a];
+                  rest -= u[a];
+                }
+              computed[q][n] = 100 * rest;
+              for (unsigned int a = 0; a < n; ++a)
+                computed[q][n + 1 + a] = energy_scale * u[n + a];
+              computed[q][2 * n + 1] = u[2 * n];
+            }
+        }
+
+        std::vector<std::string>
+        get_names() const override
+        {
+          std::vector<std::string> names;
+          for (const auto &e : elements)
+            names.push_back("x_" + e + "_at%");
+          for (unsigned int a = 0; a + 1 < elements.size(); ++a)
+            names.push_back("w_" + elements[a] + "_J_per_mol");
+          names.push_back("phi_fraction");
+          return names;
+        }
+
+        std::vector<DataComponentInterpretation::DataComponentInterpretation>
+        get_data_component_interpretation() const override
+        {
+          return std::vector<
+            DataComponentInterpretation::DataComponentInterpretation>(
+            2 * elements.size(),
+            DataComponentInterpretation::component_is_scalar);
+        }
+
+        UpdateFlags
+        get_needed_update_flags() const override
+        {
+          return update_values;
+        }
+
+      private:
+        std::vector<std::string> elements;
+      };
     } // namespace
 
 
@@ -145,23 +212,23 @@ namespace vitrum
     Partitioning<dim>::tables() const
     {
       std::vector<std::string> columns
-        = {"step", "time", "dt", "temperature", "free_energy"};
+        = {"step", "time_s", "dt_s", "T_K", "free_energy_J_per_mol"};
       for (const auto &c : Base::solver_columns())
         columns.push_back(c);
       std::vector<std::string> phase_columns = {"step",
-                                                "time",
-                                                "temperature",
-                                                "crystal_thickness",
-                                                "glass_thickness"};
+                                                "time_s",
+                                                "T_K",
+                                                "crystal_thickness_nm",
+                                                "glass_thickness_nm"};
       for (const auto &e : material.elements)
-        columns.push_back("mean_" + e);
+        columns.push_back("mean_" + e + "_at%");
       for (const auto &e : material.elements)
-        phase_columns.push_back("crystal_" + e);
+        phase_columns.push_back("crystal_" + e + "_at%");
       for (const auto &e : material.elements)
-        phase_columns.push_back("glass_" + e);
+        phase_columns.push_back("glass_" + e + "_at%");
       for (unsigned int k = 0; k < laminate.bilayers; ++k)
         phase_columns.push_back("thickness_crystal_layer_"
-                                + std::to_string(k + 1));
+                                + std::to_string(k + 1) + "_nm");
       return {{"time_series.csv", columns}, {"phases.csv", phase_columns}};
     }
 
@@ -693,13 +760,7 @@ namespace vitrum
     void
     Partitioning<dim>::write_fields()
     {
-      std::vector<std::string> names;
-      for (unsigned int a = 0; a < n_independent; ++a)
-        names.push_back("x_" + material.elements[a]);
-      for (unsigned int a = 0; a < n_independent; ++a)
-        names.push_back("w_" + material.elements[a]);
-      names.push_back("phi");
-      this->write_state_fields(names);
+      this->write_state_fields(PhysicalFields<dim>(material.elements));
       write_profile();
     }
 
@@ -770,9 +831,9 @@ namespace vitrum
           std::ofstream out(output_prm.directory + name);
           out << "# time = " << time
               << " s, temperature = " << temperature.value(time) << " K\n"
-              << "z_nm,phi";
+              << "z_nm,phi_fraction";
           for (const auto &element : material.elements)
-            out << ',' << element;
+            out << ',' << element << "_at%";
           out << '\n' << std::setprecision(8);
           // z of a bin's middle in physical nm: the bins below it, each
           // bin * V/V_m thick.
@@ -844,7 +905,7 @@ namespace vitrum
       for (const double v : this->solver_values())
         row.push_back(v);
       for (unsigned int k = 0; k < K; ++k)
-        row.push_back(current.amount[k] / volume());
+        row.push_back(100 * current.amount[k] / volume());
       this->table(0).add_row(row);
 
       const auto [crystal_layer, glass_layer] = layer_thicknesses();

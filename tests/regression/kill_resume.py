@@ -6,7 +6,7 @@ killed with SIGKILL at random moments, some of them chosen while a checkpoint
 generation is being written (a checkpoint-NNNNNN.tmp folder exists), and
 continued with --resume (or started anew while no complete checkpoint exists)
 until it finishes. Then its time series and its final fields must equal
-those of an uninterrupted run: every column but wall_time to 1e-12
+those of an uninterrupted run: every column but wall_time_s to 1e-12
 relative, the fields (written in single precision) to one float32 unit in
 the last place. Resuming must never fail, and no kill may lose more than the
 step being taken. Usage:
@@ -124,7 +124,7 @@ def final_fields(out):
         arrays = vtu_arrays(os.path.join(out, piece))
         points = arrays["array0"]
         for i in range(len(points) // 3):
-            values[points[3 * i:3 * i + 3]] = (arrays["c"][i], arrays["mu"][i])
+            values[points[3 * i:3 * i + 3]] = (arrays["c_nondim"][i], arrays["mu_nondim"][i])
     return last, values
 
 
@@ -135,7 +135,7 @@ def compare(reference, result):
     worst = 0.0
     for ra, rb in zip(a, b):
         for k in ra:
-            if k != "wall_time":
+            if k != "wall_time_s":
                 worst = max(worst, abs(ra[k] - rb[k]) / max(abs(ra[k]), 1e-300) if ra[k] else abs(rb[k]))
     name_a, fa = final_fields(reference)
     name_b, fb = final_fields(result)

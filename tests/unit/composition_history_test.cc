@@ -16,7 +16,7 @@ namespace
   {
     std::ostringstream out;
     out << "# time = " << time << " s, temperature = 623 K\n"
-        << "z_nm,phi,Ti,Ni\n";
+        << "z_nm,phi_fraction,Ti_at%,Ni_at%\n";
     for (int b = 0; b < 12; ++b)
       {
         const double phi = (b <= 4 || b == 11) ? 1. : 0.;
@@ -112,6 +112,23 @@ TEST(CompositionHistory, LinearInTimeClampedOutside)
   EXPECT_DOUBLE_EQ(history.at(500).x[7][1], 0.2);
   EXPECT_DOUBLE_EQ(history.at(500).time, 100);
 }
+
+TEST(CompositionHistory, ReadsProfilesOfEarlierVersions)
+{
+  // phi and bare element names (earlier versions) read as the new header
+  std::vector<std::string> elements;
+  std::istringstream       old_header(
+    "# time = 0 s, temperature = 600 K\nz_nm,phi,Ti,Ni\n0.5,1,90,10\n");
+  const Profile p = CompositionHistory::parse(old_header, "old", elements);
+  EXPECT_EQ(elements, (std::vector<std::string>{"Ti", "Ni"}));
+  EXPECT_DOUBLE_EQ(p.x[0][1], 0.1);
+  std::istringstream new_header("# time = 0 s, temperature = 600 K\n"
+                                "z_nm,phi_fraction,Ti_at%,Ni_at%\n"
+                                "0.5,1,90,10\n");
+  CompositionHistory::parse(new_header, "new", elements);
+  EXPECT_EQ(elements, (std::vector<std::string>{"Ti", "Ni"}));
+}
+
 
 TEST(CompositionHistory, BadFilesThrowInputError)
 {

@@ -61,7 +61,7 @@ namespace
     tables() const override
     {
       std::vector<std::string> columns
-        = {"step", "time", "dt", "energy", "mass"};
+        = {"step", "time_s", "dt_s", "energy_nondim", "mass_nondim"};
       for (const auto &c : this->solver_columns())
         columns.push_back(c);
       return {{"time_series.csv", columns}};

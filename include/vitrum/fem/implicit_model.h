@@ -14,6 +14,8 @@
 #include <deal.II/lac/petsc_vector.h>
 #include <deal.II/lac/vector.h>
 
+#include <deal.II/numerics/data_postprocessor.h>
+
 #include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/direct_solver.h>
 #include <vitrum/fem/mesh.h>
@@ -188,8 +190,12 @@ namespace vitrum
       /// component) and the MPI rank owning each cell.
       void
       write_state_fields(const std::vector<std::string> &names);
+      /// The same with the fields `physical` computes from the state (in
+      /// physical units, named with their unit).
+      void
+      write_state_fields(const dealii::DataPostprocessor<dim> &physical);
       /// "dofs, cells, newton_iterations, factorizations,
-      /// linear_iterations, rejected_steps, wall_time" and their values for
+      /// linear_iterations, rejected_steps, wall_time_s" and their values for
       /// the current step (linear_iterations: Krylov iterations per linear
       /// solve, FGMRES or GMRES with reused factors).
       static std::vector<std::string>

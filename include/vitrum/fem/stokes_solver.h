@@ -159,9 +159,14 @@ namespace vitrum
                                  const dealii::Tensor<1, dim> &,
                                  double)> &visit) const;
 
-      /// The solution as <directory>/<name>_00.pvtu (velocity, pressure).
+      /// The solution as <directory>/<name>_00.pvtu: velocity_m_per_s and
+      /// pressure_Pa, the solution (in units of the flow's scales) times
+      /// velocity_scale (m/s) and pressure_scale (Pa).
       void
-      write_fields(const std::string &directory, const std::string &name) const;
+      write_fields(const std::string &directory,
+                   const std::string &name,
+                   double             velocity_scale,
+                   double             pressure_scale) const;
 
       dealii::types::global_dof_index
       n_dofs() const

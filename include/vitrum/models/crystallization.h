@@ -110,6 +110,10 @@ namespace vitrum
       /// heterogeneous on the interfaces.
       double
       effective_nucleation(const kinetics::Rates &r, const Glass &glass) const;
+      /// A density per m^dim (per m^3 in 3D, per m^2 of film in 2D) as one
+      /// per m^3: the outputs give every nucleation rate per volume.
+      double
+      per_volume(double per_m_dim) const;
 
       /// Integrate from t0 to t1 along T(t) (changing at most at |dTdt|)
       /// for the glass glass_of(t), appending samples; stops early when
