@@ -144,8 +144,10 @@ def plot_layers(directory):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.5, 6.5))
     if layers:
         t = column(layers, "time_s", "time")
-        for key in sorted(k for k in layers if k.startswith("amorphous_")):
-            top.plot(t, layers[key], label="glass layer " + key.split("_")[1].split("_")[0])
+        for key in sorted(k for k in layers if k.endswith("amorphous_fraction")
+                          or k.startswith("amorphous_")):
+            number = key.replace("layer_", "").replace("amorphous_", "").split("_")[0]
+            top.plot(t, layers[key], label="glass layer " + number)
         top.set_xscale("symlog", linthresh=max(t[-1] * 1e-3, 1e-9) if t[-1] > 0 else 1)
         top.legend(fontsize=8)
     else:
