@@ -13,10 +13,5 @@ prm="${1:-parameter_files/default.prm}"
 "${VITRUM_MPIRUN[@]}" build/vitrum "$prm"
 
 outdir=$(build/vitrum --output-directory "$prm")
-if [ -f "$outdir/phases.csv" ]; then
-  /usr/bin/python3 postprocess/plot_profiles.py "$outdir"
-  /usr/bin/python3 postprocess/plot_phase_compositions.py "$outdir"
-elif [ -f "$outdir/time_series.csv" ]; then
-  /usr/bin/python3 postprocess/plot_time_series.py "$outdir"
-fi
+/usr/bin/python3 postprocess/plot.py "$outdir"
 echo "vitrum: results in $outdir/ (fields.pvd for ParaView, CSV tables, PNG plots)"

@@ -12,6 +12,8 @@
                                                          -> Ni/(Ni+Pd) and the
                           crystallized fraction X along wires (cross-section
                           means), crystalline stretches shaded
+Each writes beside its (first) input CSV unless --out FILE.png is given;
+postprocess/plot.py OUT draws all of a run's figures at once.
 Also imported by benchmarks/nanomolding/study.py.
 """
 import csv
@@ -94,7 +96,7 @@ def plot_length_vs_time(path, d_nm):
     return png
 
 
-def plot_length_vs_diameter(path, dc=None, title=""):
+def plot_length_vs_diameter(path, dc=None, title="", out=None):
     rows = read(path)
     d = [r["d_nm"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
@@ -109,12 +111,12 @@ def plot_length_vs_diameter(path, dc=None, title=""):
     ax.set_title(title)
     ax.legend(fontsize=8)
     fig.tight_layout()
-    png = os.path.join(os.path.dirname(path), "L_vs_d.png")
+    png = out or os.path.join(os.path.dirname(path), "L_vs_d.png")
     fig.savefig(png, dpi=150)
     return png
 
 
-def plot_mechanism_map(path):
+def plot_mechanism_map(path, out=None):
     rows = read(path)
     T = [r["T_K"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
@@ -130,7 +132,7 @@ def plot_mechanism_map(path):
     ax.set_ylabel("crossover diameter $d_c$ (nm)")
     ax.legend(fontsize=8)
     fig.tight_layout()
-    png = os.path.join(os.path.dirname(path), "dc_vs_T.png")
+    png = out or os.path.join(os.path.dirname(path), "dc_vs_T.png")
     fig.savefig(png, dpi=150)
     return png
 
@@ -184,23 +186,31 @@ def plot_wire_crystallization(specs, out="wire_crystallization.png", threshold=0
     return out
 
 
+def beside_first(specs, name):
+    """DIR/name for the folder of the first `path[:label]` given."""
+    return os.path.join(os.path.dirname(os.path.abspath(specs[0].split(":", 1)[0])), name)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 3:
+    args, options = sys.argv[1:], {"--out": None, "--threshold": "0.5"}
+    for key in options:
+        if key in args:
+            i = args.index(key)
+            options[key] = args[i + 1]
+            del args[i:i + 2]
+    if len(args) < 2:
         sys.exit(__doc__)
-    kind, path = sys.argv[1], sys.argv[2]
+    kind, path, out = args[0], args[1], options["--out"]
     if kind == "length":
-        print(plot_length_vs_time(path, float(sys.argv[3])))
+        print(plot_length_vs_time(path, float(args[2])))
     elif kind == "sweep":
-        print(plot_length_vs_diameter(path))
+        print(plot_length_vs_diameter(path, out=out))
     elif kind == "wire":
-        print(plot_wires(sys.argv[2:]))
+        print(plot_wires(args[1:], out or beside_first(args[1:], "wire_composition.png")))
     elif kind == "crystallization":
-        args, options = sys.argv[2:], {"--out": "wire_crystallization.png", "--threshold": "0.5"}
-        for key in list(options):
-            if key in args:
-                i = args.index(key)
-                options[key] = args[i + 1]
-                del args[i:i + 2]
-        print(plot_wire_crystallization(args, options["--out"], float(options["--threshold"])))
+        print(plot_wire_crystallization(args[1:], out or beside_first(args[1:], "wire_crystallization.png"),
+                                        float(options["--threshold"])))
+    elif kind == "map":
+        print(plot_mechanism_map(path, out=out))
     else:
-        print(plot_mechanism_map(path))
+        sys.exit(f"unknown plot '{kind}'; use length, sweep, map, wire or crystallization\n" + __doc__)

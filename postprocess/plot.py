@@ -1,0 +1,306 @@
+#!/usr/bin/python3
+"""Draw every figure of a vitrum output folder: one command for any model.
+
+  /usr/bin/python3 postprocess/plot.py OUTPUT_DIRECTORY [--check]
+
+The folder's parameters.prm says which model wrote it (for the folders of
+benchmarks/nanomolding/study.py, their CSV files do); every figure that
+model's outputs allow is written into the folder and its path printed:
+
+  cahn hilliard            free_energy.png (F, dt, mass)
+  partitioning             free_energy.png, profiles.png, phase_compositions.png
+  crystallization          crystallization.png, dsc.png, ttt.png
+    (phase field)          free_energy.png (crystal fraction), layers.png
+  nanomolding  filling     free_energy.png, L_vs_t.png, wire_composition.png,
+                           wire_crystallization.png (with a kinetics file)
+               mms         mms_convergence.png
+               stokes      stokes_run.png
+  study.py sweep / map     L_vs_d.png / dc_vs_T.png
+
+A panel without data says why on the figure and in one line here. --check
+refuses to write a figure with an empty panel that does not say why, and
+exits non-zero if any plot fails (the test suite runs it on every shipped
+example).
+"""
+import argparse
+import csv
+import os
+import runpy
+import sys
+import textwrap
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import matplotlib  # noqa: E402
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def read_prm(directory):
+    """The `set` entries of DIR/parameters.prm as {"Sub/Key": value} ({} if none)."""
+    path = os.path.join(directory, "parameters.prm")
+    values, section = {}, []
+    if not os.path.exists(path):
+        return values
+    with open(path) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            words = line.split()
+            if not words:
+                continue
+            if words[0] == "subsection":
+                section.append(" ".join(words[1:]))
+            elif words[0] == "end":
+                section.pop()
+            elif words[0] == "set" and "=" in line:
+                key, value = line[3:].split("=", 1)
+                values["/".join(section + [key.strip()])] = value.strip()
+    return values
+
+
+def read_csv(path):
+    """{column: [float]} of a CSV file ('nan', 'inf' allowed)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    if not rows:
+        return {}
+    return {k: [float(r[k]) for r in rows] for k in rows[0]}
+
+
+def column(table, *names):
+    """The first of `names` the table has (outputs before and after units)."""
+    for name in names:
+        if name in table:
+            return table[name]
+    raise KeyError(f"none of {names} in columns {list(table)}")
+
+
+def run_script(name, *argv):
+    """Run postprocess/<name> as its command line would, in this process
+    (so the figure guard sees its figures)."""
+    saved = sys.argv
+    sys.argv = [name, *argv]
+    try:
+        runpy.run_path(os.path.join(HERE, name), run_name="__main__")
+    except SystemExit as e:
+        if e.code not in (None, 0):
+            raise RuntimeError(f"{name} {' '.join(argv)}: {e.code}")
+    finally:
+        sys.argv = saved
+        plt.close("all")
+
+
+def say_empty(ax, reason):
+    """Write why a panel is empty on it and on the terminal."""
+    ax.text(0.5, 0.5, reason, transform=ax.transAxes, ha="center", va="center",
+            fontsize=9, wrap=True)
+    print(f"  empty panel: {reason}")
+
+
+def conditions(prm):
+    """T, p, t, d of a run as one line, from its parameters.prm."""
+    parts = []
+    for key, label in (("Temperature/Schedule", "T"), ("Nanomolding/Pressure", "p"),
+                       ("Time stepping/End time", "t_end"), ("Nanomolding/Pore diameter", "d")):
+        value = prm.get(key, "").strip()
+        if value and not (label == "t_end" and prm.get("Model") == "crystallization"
+                          and prm.get("Crystallization/Mode") != "phase field"):
+            unit = {"t_end": " s", "d": " nm"}.get(label, "") if value[-1].isdigit() else ""
+            parts.append(f"{label} = {value}{unit}")
+    return ", ".join(parts)
+
+
+def title_every_figure_with(line):
+    """Add the run's conditions under each figure's title as it is saved."""
+    from matplotlib.figure import Figure
+    inner = Figure.savefig
+
+    def savefig(self, *args, **kwargs):
+        if line and not getattr(self, "_vitrum_titled", False):
+            self._vitrum_titled = True
+            old = self._suptitle.get_text() if self._suptitle else ""
+            wrapped = textwrap.fill(line, width=int(self.get_figwidth() * 13))
+            self.suptitle((old + "\n" if old else "") + wrapped, fontsize=9)
+            self.tight_layout()
+        return inner(self, *args, **kwargs)
+    Figure.savefig = savefig
+
+
+def save(fig, directory, name):
+    path = os.path.join(directory, name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    print(path)
+
+
+# --- figures drawn here (the other scripts draw the rest) ---------------------
+
+def plot_layers(directory):
+    """Amorphous fraction of each glass layer and where nuclei were born."""
+    layers = read_csv(os.path.join(directory, "layers.csv"))
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.5, 6.5))
+    if layers:
+        t = column(layers, "time_s", "time")
+        for key in sorted(k for k in layers if k.endswith("amorphous_fraction")
+                          or k.startswith("amorphous_")):
+            number = key.replace("layer_", "").replace("amorphous_", "").split("_")[0]
+            top.plot(t, layers[key], label="glass layer " + number)
+        top.set_xscale("symlog", linthresh=max(t[-1] * 1e-3, 1e-9) if t[-1] > 0 else 1)
+        top.legend(fontsize=8)
+    else:
+        say_empty(top, "no rows in layers.csv: the run stopped before its first step")
+    top.set_xlabel("time (s)")
+    top.set_ylabel("amorphous fraction of the layer")
+    top.set_ylim(-0.02, 1.02)
+    nuclei_path = os.path.join(directory, "nuclei.csv")
+    nuclei = read_csv(nuclei_path) if os.path.exists(nuclei_path) else {}
+    if nuclei:
+        x, y = column(nuclei, "x_nm"), column(nuclei, "y_nm")
+        site = nuclei.get("site", [0] * len(x))
+        for s, label in ((0, "in the glass"), (1, "at an interface")):
+            pick = [i for i, v in enumerate(site) if int(v) == s]
+            if pick:
+                bottom.plot([x[i] for i in pick], [y[i] for i in pick], "o", ms=4, label=label)
+        bottom.legend(fontsize=8)
+    else:
+        say_empty(bottom, "no nuclei were born in this run (nuclei.csv is empty)")
+    bottom.set_xlabel("x (nm)")
+    bottom.set_ylabel("y (nm)")
+    bottom.set_title("where crystals nucleated")
+    save(fig, directory, "layers.png")
+
+
+def plot_mms(directory):
+    table = read_csv(os.path.join(directory, "mms_convergence.csv"))
+    fig, ax = plt.subplots(figsize=(5.5, 4.5))
+    h = column(table, "h_nondim", "h")
+    for key, label, order in (("velocity_L2", "velocity, L2", 3), ("pressure_L2", "pressure, L2", 2)):
+        e = column(table, key + "_nondim", key)
+        ax.loglog(h, e, "o-", label=label)
+        ax.loglog(h, [e[-1] * (v / h[-1]) ** order for v in h], "k:", lw=1)
+    ax.set_xlabel("h (mesh size)")
+    ax.set_ylabel("error against the manufactured solution")
+    ax.set_title("Taylor-Hood Stokes: orders 3 (velocity) and 2 (pressure) dotted")
+    ax.legend(fontsize=8)
+    save(fig, directory, "mms_convergence.png")
+
+
+def plot_stokes_run(directory, prm):
+    table = read_csv(os.path.join(directory, "stokes_run.csv"))
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    labels = [k for k in table if k not in ("flux", "flux_m3_per_s")]
+    ax.barh(labels, [table[k][-1] for k in labels])
+    ax.set_xscale("log")
+    flux = column(table, "flux_m3_per_s", "flux")[-1]
+    ax.set_title(f"one Stokes solve: flux {flux:.3g} m^3/s at "
+                 f"{prm.get('Nanomolding/Pressure', '?')}, {prm.get('Temperature/Schedule', '?')}",
+                 fontsize=9)
+    save(fig, directory, "stokes_run.png")
+
+
+# --- dispatch ----------------------------------------------------------------
+
+def model_of(directory, prm):
+    if "Model" in prm:
+        model = prm["Model"]
+        if model == "crystallization" and prm.get("Crystallization/Mode") == "phase field":
+            return "crystallization field"
+        if model == "nanomolding":
+            return "nanomolding " + prm.get("Nanomolding/Study", "filling")
+        return model
+    if os.path.exists(os.path.join(directory, "sweep.csv")):
+        return "nanomolding sweep"
+    if os.path.exists(os.path.join(directory, "mechanism_map.csv")):
+        return "nanomolding map"
+    raise RuntimeError(f"{directory}: no parameters.prm and no study table: "
+                       "not a vitrum output folder")
+
+
+def nanomolding_plots(directory, prm):
+    import plot_nanomolding as pn
+    d_nm = float(prm.get("Nanomolding/Pore diameter", "nan").split()[0])
+    yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm))
+    wire = os.path.join(directory, "wire_composition.csv")
+    if not os.path.exists(wire):
+        return
+    # The share of the first element against the second, as the atom-probe
+    # view of the Ni glass shows Ni/(Ni+Pd).
+    a, b = element_columns(wire)[:2]
+    yield lambda: print(pn.plot_wires([wire + f":d = {d_nm:g} nm"], a=a, b=b,
+                                      out=os.path.join(directory, "wire_composition.png")))
+    crystallization = os.path.join(directory, "wire_crystallization.csv")
+    if os.path.exists(crystallization):
+        yield lambda: print(pn.plot_wire_crystallization(
+            [crystallization + f":d = {d_nm:g} nm"], a=a, b=b,
+            out=os.path.join(directory, "wire_crystallization.png")))
+
+
+def element_columns(path):
+    """The element columns of a wire table (capitalised chemical symbols)."""
+    with open(path) as f:
+        header = f.readline().strip().split(",")
+    names = [h.split("_")[0] for h in header]
+    return [n for n in names if n[:1].isupper() and len(n) <= 2 and n.isalpha()]
+
+
+def plots(directory):
+    """The plotting calls for the folder's model, in order."""
+    prm = read_prm(directory)
+    model = model_of(directory, prm)
+    print(f"{directory}: {model}")
+    has = lambda name: os.path.exists(os.path.join(directory, name))  # noqa: E731
+    if has("time_series.csv") and model != "nanomolding filling":
+        yield lambda: run_script("plot_time_series.py", directory)
+    if model == "partitioning":
+        yield lambda: run_script("plot_profiles.py", directory)
+        yield lambda: run_script("plot_phase_compositions.py", directory)
+    elif model == "crystallization":
+        yield lambda: run_script("plot_crystallization.py", directory)
+        yield lambda: run_script("plot_dsc.py", directory)
+        yield lambda: run_script("plot_ttt.py", directory)
+    elif model == "crystallization field":
+        yield lambda: plot_layers(directory)
+    elif model == "nanomolding filling":
+        yield lambda: run_script("plot_time_series.py", directory)
+        yield from nanomolding_plots(directory, prm)
+    elif model == "nanomolding mms":
+        yield lambda: plot_mms(directory)
+    elif model == "nanomolding stokes":
+        yield lambda: plot_stokes_run(directory, prm)
+    elif model == "nanomolding sweep":
+        import plot_nanomolding as pn
+        yield lambda: print(pn.plot_length_vs_diameter(os.path.join(directory, "sweep.csv")))
+    elif model == "nanomolding map":
+        import plot_nanomolding as pn
+        yield lambda: print(pn.plot_mechanism_map(os.path.join(directory, "mechanism_map.csv")))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("directory", help="output folder of a vitrum run or study")
+    parser.add_argument("--check", action="store_true",
+                        help="fail on any empty panel that does not say why")
+    args = parser.parse_args()
+    if args.check:
+        import figure_guard
+        figure_guard.install()
+    title_every_figure_with(conditions(read_prm(args.directory)))
+    failures = 0
+    for draw in plots(args.directory.rstrip("/")):
+        try:
+            draw()
+        except Exception:  # one broken figure must not stop the others
+            failures += 1
+            traceback.print_exc()
+        finally:
+            plt.close("all")
+    if failures:
+        sys.exit(f"plot.py: {failures} figure(s) of {args.directory} failed")
+
+
+if __name__ == "__main__":
+    main()
