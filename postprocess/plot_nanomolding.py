@@ -64,13 +64,29 @@ def read_material(path):
             "eta_inf": float(values["Viscosity/Eta infinity"]),
             "D_vft": float(values["Viscosity/VFT strength D"]),
             "T0": float(values["Viscosity/VFT temperature"]),
-            "T_kink": float(values["Viscosity/Kink temperature"]),
-            "Q_eta": float(values["Viscosity/Arrhenius activation energy"]) * EV}
+            "T_kink": kink_temperature(values),
+            "Q_eta": float(values.get("Viscosity/Arrhenius activation energy", 0)) * EV}
+
+
+def kink_temperature(values, Tg=None):
+    """T_kink (K) of a Viscosity subsection ({"Viscosity/...": text}) where
+    the equilibrium relaxation time tau_g eta_VFT(T)/eta_VFT(Tg) reaches
+    the experiment time; 0 without a relaxation time (no kink)."""
+    tau_g = float(values["Viscosity/Relaxation time at Tg"])
+    if tau_g <= 0:
+        return 0.0
+    if Tg is None:
+        Tg = float(values.get("Glass transition temperature")
+                    or values["Viscosity/Glass transition temperature"])
+    B = float(values["Viscosity/VFT strength D"]) * float(values["Viscosity/VFT temperature"])
+    T0 = float(values["Viscosity/VFT temperature"])
+    t_exp = float(values["Viscosity/Experiment time"])
+    return T0 + 1 / (1 / (Tg - T0) + math.log(t_exp / tau_g) / B)
 
 
 def viscosity(m, T):
     vft = lambda t: m["eta_inf"] * math.exp(m["D_vft"] * m["T0"] / (t - m["T0"]))  # noqa: E731
-    if T >= m["T_kink"]:
+    if m["T_kink"] <= 0 or T >= m["T_kink"]:
         return vft(T)
     return vft(m["T_kink"]) * math.exp(m["Q_eta"] / KB * (1 / T - 1 / m["T_kink"]))
 

@@ -193,7 +193,7 @@ namespace vitrum
           "Ni45Pd35P16B4.prm) whose Viscosity subsection is used, so "
           "crystallization and flow share one law; empty = the Viscosity "
           "subsection here. Relative names as for the thermodynamic file.");
-        rheology::ViscosityLaw::declare_parameters(prm);
+        rheology::ViscosityLaw::declare_parameters(prm, true);
         prm.leave_subsection();
       }
 

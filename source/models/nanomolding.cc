@@ -70,6 +70,13 @@ namespace vitrum
                  eta_ref,
                  T0)
           << " nm (exact Poiseuille, 128)\n";
+      const auto &law = material.viscosity;
+      if (law.kink_temperature > 0)
+        out << "  glass below the kink T_kink = " << law.kink_temperature
+            << " K (" << law.kink_temperature - 273.15
+            << " C), where the relaxation time reaches t_exp = "
+            << law.experiment_time
+            << " s (tau(Tg) = " << law.relaxation_time_at_tg << " s)\n";
       return out.str();
     }
 

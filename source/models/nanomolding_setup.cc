@@ -343,7 +343,7 @@ namespace vitrum
                             "below the VFT temperature %g K of Material file "
                             "'%s', where its viscosity is infinite (the glass "
                             "does not flow); mold above it, or give the "
-                            "material a Kink temperature",
+                            "material a Relaxation time at Tg (a glass branch)",
                             T,
                             t,
                             law.vft_temperature,

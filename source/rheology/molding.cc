@@ -42,10 +42,12 @@ namespace vitrum
                           "",
                           OptionalDouble(0.),
                           "Omega (cubic angstrom per atom).");
-        prm.declare_entry("Glass transition temperature",
-                          "",
-                          OptionalDouble(0.),
-                          "Calorimetric Tg (K), reported only.");
+        prm.declare_entry(
+          "Glass transition temperature",
+          "",
+          OptionalDouble(0.),
+          "Calorimetric Tg (K); the viscosity's relaxation time "
+          "is given at this temperature.");
         ViscosityLaw::declare_parameters(prm);
         prm.enter_subsection("Shear thinning");
         prm.declare_entry("Activation volume",
@@ -177,7 +179,7 @@ namespace vitrum
       m.glass_transition = number("", "Glass transition temperature");
       try
         {
-          m.viscosity = ViscosityLaw::parse(prm);
+          m.viscosity = ViscosityLaw::parse(prm, m.glass_transition);
         }
       catch (const InputError &e)
         {

@@ -3,12 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-
-#include <cmath>
-#include <fstream>
 
 using namespace vitrum::rheology;
 
@@ -87,8 +85,19 @@ TEST(Molding, MaterialFileIsReadInSi)
   EXPECT_NEAR(m.atomic_volume, 14.71e-30, 1e-35);
   EXPECT_NEAR(m.wall_layer, 1e-9, 1e-20);
   EXPECT_NEAR(m.wall_activation / electron_volt, 1.58, 1e-12);
-  // the kink: eta = 1e12 Pa s at 287 C (within the rounding of T0)
-  EXPECT_NEAR(m.viscosity.newtonian(560.15) / 1e12, 1., 1e-5);
+  // the equilibrium (VFT) branch passes through the seeds' kink point,
+  // eta = 1e12 Pa s at 287 C (within the rounding of T0)
+  const auto &law = m.viscosity;
+  EXPECT_NEAR(law.eta_infinity
+                * std::exp(law.fragility_D * law.vft_temperature
+                           / (560.15 - law.vft_temperature))
+                / 1e12,
+              1.,
+              1e-5);
+  // the kink, derived where tau_g eta(T)/eta(Tg) reaches 36 000 s: 288.7 C
+  EXPECT_NEAR(law.kink_temperature, 561.88, 0.01);
+  EXPECT_NEAR(law.relaxation_time(law.kink_temperature), 36000., 1e-6);
+  EXPECT_NEAR(law.arrhenius_energy / electron_volt, 2.644, 1e-12);
   // Ni diffuses 10x faster than Pd in the file
   EXPECT_NEAR(m.interface_diffusivity(0, 570.)
                 / m.interface_diffusivity(1, 570.),

@@ -69,12 +69,65 @@ TEST(Viscosity, CheckNamesTheEntry)
     }
   catch (const vitrum::InputError &e)
     {
-      EXPECT_NE(std::string(e.what()).find("Kink temperature"),
+      EXPECT_NE(std::string(e.what()).find("kink temperature"),
                 std::string::npos);
     }
 }
 
-TEST(Viscosity, ParseReadsElectronVolts)
+TEST(Viscosity, KinkWhereRelaxationTimeReachesExperimentTime)
+{
+  // D* = 14, T0 = 412.5866 K, Tg = 590.15 K, tau_g = 76 s, t_exp = 36000 s:
+  // 1/(T_k - T0) = 1/(Tg - T0) + ln(36000/76)/(D* T0)
+  ViscosityLaw law;
+  law.eta_infinity          = 1e-5;
+  law.fragility_D           = 14.;
+  law.vft_temperature       = 412.5866;
+  law.glass_temperature     = 590.15;
+  law.relaxation_time_at_tg = 76.;
+  law.experiment_time       = 36000.;
+  const double B            = 14. * 412.5866;
+  const double expected
+    = 412.5866 + 1. / (1. / (590.15 - 412.5866) + std::log(36000. / 76.) / B);
+  EXPECT_NEAR(law.kink_from_relaxation(), expected, 1e-10);
+  EXPECT_NEAR(law.kink_from_relaxation(), 561.88, 0.01);
+  law.kink_temperature = law.kink_from_relaxation();
+  EXPECT_NEAR(law.relaxation_time(law.kink_temperature), 36000., 1e-8 * 36000);
+  EXPECT_NEAR(law.relaxation_time(590.15), 76., 1e-12 * 76);
+  // t_exp = tau_g: the kink is the calorimetric Tg
+  law.experiment_time = 76.;
+  EXPECT_NEAR(law.kink_from_relaxation(), 590.15, 1e-9);
+  // shorter experiments fall out of equilibrium at higher temperatures
+  law.experiment_time = 10.;
+  EXPECT_GT(law.kink_from_relaxation(), 590.15);
+  // a time scale below the liquid's fastest relaxation: no kink, an error
+  law.experiment_time = 1e-30;
+  EXPECT_THROW(law.kink_from_relaxation(), vitrum::InputError);
+}
+
+TEST(Viscosity, ParseDerivesTheKinkAndReadsElectronVolts)
+{
+  dealii::ParameterHandler prm;
+  ViscosityLaw::declare_parameters(prm, true);
+  prm.parse_input_from_string("subsection Viscosity\n"
+                              "  set Eta infinity = 1e-5\n"
+                              "  set VFT strength D = 14\n"
+                              "  set VFT temperature = 412.5866\n"
+                              "  set Glass transition temperature = 590.15\n"
+                              "  set Relaxation time at Tg = 76\n"
+                              "  set Experiment time = 36000\n"
+                              "  set Arrhenius activation energy = 2.64\n"
+                              "end\n");
+  const ViscosityLaw law = ViscosityLaw::parse(prm);
+  EXPECT_NEAR(law.arrhenius_energy, 2.64 * electron_volt, 1e-30);
+  EXPECT_NEAR(law.kink_temperature, law.kink_from_relaxation(), 1e-12);
+  EXPECT_NEAR(law.relaxation_time(law.kink_temperature), 36000., 1e-6);
+  // the caller's Tg wins over the subsection's
+  const ViscosityLaw other = ViscosityLaw::parse(prm, 600.);
+  EXPECT_EQ(other.glass_temperature, 600.);
+  EXPECT_GT(other.kink_temperature, law.kink_temperature);
+}
+
+TEST(Viscosity, KinkTemperatureIsNotAnInput)
 {
   dealii::ParameterHandler prm;
   ViscosityLaw::declare_parameters(prm);
@@ -82,23 +135,31 @@ TEST(Viscosity, ParseReadsElectronVolts)
                               "  set Eta infinity = 1e-5\n"
                               "  set VFT strength D = 12\n"
                               "  set VFT temperature = 400\n"
+                              "  set Relaxation time at Tg = 0\n"
                               "  set Kink temperature = 560\n"
-                              "  set Arrhenius activation energy = 3.16\n"
                               "end\n");
-  const ViscosityLaw law = ViscosityLaw::parse(prm);
-  EXPECT_NEAR(law.arrhenius_energy, 3.16 * electron_volt, 1e-30);
-  EXPECT_EQ(law.kink_temperature, 560.);
+  try
+    {
+      ViscosityLaw::parse(prm);
+      FAIL() << "no error for a Kink temperature";
+    }
+  catch (const vitrum::InputError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("Relaxation time at Tg"),
+                std::string::npos)
+        << e.what();
+    }
 }
 
 TEST(Viscosity, MissingEntryIsNamed)
 {
-  // Material data has no defaults: without a kink the Arrhenius energy may
-  // stay unset, every other entry is required.
+  // Material data has no defaults: without a relaxation time (no kink) the
+  // glass-branch entries may stay unset, every other entry is required.
   const std::string full = "subsection Viscosity\n"
                            "  set Eta infinity = 1e-5\n"
                            "  set VFT strength D = 12\n"
                            "  set VFT temperature = 400\n"
-                           "  set Kink temperature = 0\n"
+                           "  set Relaxation time at Tg = 0\n"
                            "end\n";
   {
     dealii::ParameterHandler prm;
@@ -109,7 +170,7 @@ TEST(Viscosity, MissingEntryIsNamed)
   for (const std::string entry : {"Eta infinity",
                                   "VFT strength D",
                                   "VFT temperature",
-                                  "Kink temperature"})
+                                  "Relaxation time at Tg"})
     {
       std::string text = full;
       text.erase(text.find("  set " + entry),
@@ -121,6 +182,37 @@ TEST(Viscosity, MissingEntryIsNamed)
       try
         {
           ViscosityLaw::parse(prm);
+          ADD_FAILURE() << "no error without " << entry;
+        }
+      catch (const vitrum::InputError &e)
+        {
+          EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
+                    std::string::npos)
+            << e.what();
+        }
+    }
+  // with a relaxation time, the glass branch needs its entries
+  const std::string glass = "subsection Viscosity\n"
+                            "  set Eta infinity = 1e-5\n"
+                            "  set VFT strength D = 12\n"
+                            "  set VFT temperature = 400\n"
+                            "  set Relaxation time at Tg = 76\n"
+                            "  set Experiment time = 36000\n"
+                            "  set Arrhenius activation energy = 2\n"
+                            "end\n";
+  for (const std::string entry :
+       {"Experiment time", "Arrhenius activation energy"})
+    {
+      std::string text = glass;
+      text.erase(text.find("  set " + entry),
+                 text.find('\n', text.find("  set " + entry)) + 1
+                   - text.find("  set " + entry));
+      dealii::ParameterHandler prm;
+      ViscosityLaw::declare_parameters(prm);
+      prm.parse_input_from_string(text);
+      try
+        {
+          ViscosityLaw::parse(prm, 590.);
           ADD_FAILURE() << "no error without " << entry;
         }
       catch (const vitrum::InputError &e)
