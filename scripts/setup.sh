@@ -9,6 +9,7 @@ VITRUM_CORES="$(env -u OMP_NUM_THREADS nproc)"
 
 VITRUM_PACKAGES=(libdeal.ii-dev cmake g++ make googletest libgtest-dev
                  openmpi-bin python3-numpy python3-matplotlib python3-scipy
+                 python3-h5py python3-meshio
                  libopenblas0-pthread libmumps-dev libmetis-dev)
 
 vitrum_install_packages() {

@@ -25,7 +25,7 @@ namespace vitrum
         , output_prm(output_prm)
         , checkpoint_prm(checkpoint_prm)
         , pcout(std::cout, Utilities::MPI::this_mpi_process(comm) == 0)
-        , fields(output_prm.directory, "fields", comm)
+        , fields(output_prm.directory, "fields", comm, output_prm.format)
         , clock(time_prm.end_time)
     {
     }
@@ -80,7 +80,10 @@ namespace vitrum
           step = static_cast<unsigned int>(state.get_double("step"));
           if (state.has("last dt"))
             last_dt = state.get_double("last dt");
-          fields.deserialize(state.get_string("field records"));
+          fields.deserialize(state.get_string("field records"),
+                             state.has("xdmf records")
+                               ? state.get_string("xdmf records")
+                               : "");
           load_entries(state);
           open_tables(true);
         }
@@ -204,6 +207,9 @@ namespace vitrum
       state.set("step", double(step));
       state.set("last dt", last_dt);
       state.set("field records", fields.serialize());
+      const std::string xdmf = fields.serialize_xdmf();
+      if (!xdmf.empty())
+        state.set("xdmf records", xdmf);
       save_entries(state);
       write_checkpoint_data(state);
     }

@@ -9,8 +9,10 @@ until it finishes. Then its time series and its final fields must equal
 those of an uninterrupted run: every column but wall_time_s to 1e-12
 relative, the fields (written in single precision) to one float32 unit in
 the last place. Resuming must never fail, and no kill may lose more than the
-step being taken. Usage:
+step being taken. With --format hdf5 the fields are written as .h5 files
+listed in fields.xdmf, which must then equal the uninterrupted run's. Usage:
     kill_resume.py --vitrum build/vitrum --source <repo> [--kills 20] [--seed 15]
+                   [--format vtu|hdf5]
 """
 import argparse
 import base64
@@ -47,7 +49,7 @@ def write_case(directory):
     with open(os.path.join(ARGS.source, "tests/regression/spinodal_small.prm")) as f:
         text = f.read()
     text += (f"\nsubsection Output\n set Directory = {directory}/out\n set Output times = 5, 15\n"
-             " set Progress every = 0\nend\n"
+             f" set Progress every = 0\n set Format = {ARGS.format}\nend\n"
              "subsection Time stepping\n set End time = 20\n set Maximum number of steps = 0\nend\n"
              "subsection Checkpointing\n set Every = 1\nend\n")
     path = os.path.join(directory, "case.prm")
@@ -113,9 +115,23 @@ def vtu_arrays(path):
     return arrays
 
 
+def final_h5_fields(out):
+    """The last .h5 snapshot of fields.xdmf as {point: (c, mu)}."""
+    import h5py
+    with open(os.path.join(out, "fields.xdmf")) as f:
+        last = re.findall(r'([^\s>]+\.h5):/nodes', f.read())[-1]
+    values = {}
+    with h5py.File(os.path.join(out, last), "r") as f:
+        for x, c, mu in zip(f["nodes"][()], f["c_nondim"][()].ravel(), f["mu_nondim"][()].ravel()):
+            values[tuple(x)] = (c, mu)
+    return last, values
+
+
 def final_fields(out):
     """The last field output as {point: (c, mu)}: cells are written in the
     order of the mesh a run loaded, so points are matched by position."""
+    if ARGS.format == "hdf5":
+        return final_h5_fields(out)
     with open(os.path.join(out, "fields.pvd")) as f:
         last = re.findall(r'file="([^"]+)"', f.read())[-1]
     pieces = sorted(n for n in os.listdir(out) if n.startswith(last.replace(".pvtu", ".")) and n.endswith(".vtu"))
@@ -137,6 +153,10 @@ def compare(reference, result):
         for k in ra:
             if k != "wall_time_s":
                 worst = max(worst, abs(ra[k] - rb[k]) / max(abs(ra[k]), 1e-300) if ra[k] else abs(rb[k]))
+    if ARGS.format == "hdf5":
+        with open(os.path.join(reference, "fields.xdmf")) as fx, \
+                open(os.path.join(result, "fields.xdmf")) as fy:
+            assert fx.read() == fy.read(), "fields.xdmf differs from the uninterrupted run's"
     name_a, fa = final_fields(reference)
     name_b, fb = final_fields(result)
     assert name_a == name_b, f"final fields {name_b} instead of {name_a}"
@@ -154,6 +174,7 @@ def main():
     parser.add_argument("--source", required=True)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--format", choices=("vtu", "hdf5"), default="vtu")
     ARGS = parser.parse_args()
     rng = random.Random(ARGS.seed)
     tmp = tempfile.mkdtemp(prefix="vitrum_kill_resume_")

@@ -335,6 +335,8 @@ BAD_INPUTS = {
                           "subsection Laminate\n set Interface roughness = 0.5\nend\n",
                           ["Interface roughness", "Dimension = 1"]),
     "dimension 4": ("set Dimension = 4\n", ["Dimension", "4"]),
+    "field format": ("subsection Output\n set Format = xml\nend\n",
+                     ["Format", "xml", "vtu|hdf5|auto"]),
 }
 
 
@@ -1942,6 +1944,211 @@ def check_column_units(tmp):
 
 
 CHECKS["column-units"] = check_column_units
+
+
+# --- field file formats -------------------------------------------------
+
+def pvd_series(out):
+    """[(time, .pvtu name)] of fields.pvd."""
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(out, "fields.pvd")).getroot()
+    return [(float(d.get("timestep")), d.get("file")) for d in root.iter("DataSet")]
+
+
+def vtu_snapshot(out, pvtu):
+    """The pieces of a .pvtu read with meshio: {float32 point: [value tuples]}
+    (a point is written once per cell that has it), the field names, the
+    number of cells and the (time, cycle) pairs stored in the pieces (VTK
+    field data TIME, CYCLE)."""
+    import meshio
+    import numpy as np
+    import xml.etree.ElementTree as ET
+    pieces = [p.get("Source") for p in ET.parse(os.path.join(out, pvtu)).getroot().iter("Piece")]
+    assert pieces, f"{pvtu} lists no pieces"
+    names, points, cells, times = None, {}, 0, set()
+    for piece in pieces:
+        mesh = meshio.read(os.path.join(out, piece))
+        if names is None:
+            names = sorted(mesh.point_data)
+        assert sorted(mesh.point_data) == names, f"{piece}: other fields"
+        cells += sum(len(block.data) for block in mesh.cells)
+        times.add(tuple(float(np.ravel(mesh.field_data[k])[0]) if k in mesh.field_data else None
+                        for k in ("TIME", "CYCLE")))
+        xyz = np.zeros((len(mesh.points), 3), dtype=np.float32)
+        xyz[:, :mesh.points.shape[1]] = mesh.points
+        values = np.column_stack([np.ravel(mesh.point_data[n]).astype(float) for n in names])
+        for x, v in zip(map(tuple, xyz), values):
+            points.setdefault(x, []).append(v)
+    return names, points, cells, times
+
+
+def xdmf_series(out):
+    """[(time, {name: (h5 file, dataset, dimensions)})] of fields.xdmf,
+    which must be well-formed XML."""
+    import xml.etree.ElementTree as ET
+    root = ET.parse(os.path.join(out, "fields.xdmf")).getroot()
+    series = []
+    for grid in root.iter("Grid"):
+        if grid.get("GridType") == "Collection":
+            continue
+        items = {}
+        for element in list(grid.iter("Topology")) + list(grid.iter("Geometry")) \
+                + list(grid.iter("Attribute")):
+            item = element.find("DataItem")
+            name = element.get("Name", element.tag)
+            h5, dataset = item.text.strip().split(":")
+            items[name] = (h5, dataset.lstrip("/"), [int(n) for n in item.get("Dimensions").split()])
+        series.append((float(grid.find("Time").get("Value")), items))
+    return series
+
+
+def h5_snapshot(out, items):
+    """One .h5 snapshot through the XDMF entry's DataItems (each must exist
+    with the stated dimensions): the field names, {float32 point: [value
+    tuples]} and the number of cells."""
+    import h5py
+    import numpy as np
+    files = {h5 for h5, _, _ in items.values()}
+    assert len(files) == 1, f"one snapshot in several files: {files}"
+    with h5py.File(os.path.join(out, files.pop()), "r") as f:
+        data = {}
+        for name, (_, dataset, dims) in items.items():
+            assert dataset in f, f"{dataset} is not in the .h5 file"
+            array = f[dataset][()]
+            assert int(np.prod(array.shape)) == int(np.prod(dims)), \
+                f"{dataset}: {array.shape} against Dimensions {dims}"
+            data[name] = array
+    names = sorted(n for n in data if n not in ("Topology", "Geometry"))
+    nodes = data["Geometry"]
+    xyz = np.zeros((len(nodes), 3), dtype=np.float32)
+    xyz[:, :nodes.shape[1]] = nodes
+    values = np.column_stack([np.ravel(data[n]).astype(float) for n in names])
+    points = {}
+    for x, v in zip(map(tuple, xyz), values):
+        points.setdefault(x, []).append(v)
+    return names, points, len(data["Topology"])
+
+
+def field_difference(vtu_points, h5_points):
+    """Largest relative difference between each .h5 point's values and the
+    closest of the .vtu values at its coordinates (a point shared by ranks
+    is in both files once per rank); every .vtu point must be in the .h5."""
+    import numpy as np
+    missing = vtu_points.keys() - h5_points.keys()
+    assert not missing, f"{len(missing)} points of the .vtu are not in the .h5, e.g. {next(iter(missing))}"
+    extra = h5_points.keys() - vtu_points.keys()
+    assert not extra, f"{len(extra)} points of the .h5 are not in the .vtu"
+    worst = 0.0
+    for x, h5_values in h5_points.items():
+        candidates = np.array(vtu_points[x])
+        for v in h5_values:
+            closest = np.min(np.max(abs(candidates - v) / np.maximum(abs(candidates), np.maximum(abs(v), 1e-300)),
+                                    axis=1))
+            worst = max(worst, float(closest))
+    return worst
+
+
+def compare_formats(vtu_out, h5_out, label):
+    """Every field of every snapshot of Format = hdf5 equals that of Format
+    = vtu; returns the largest relative difference."""
+    pvd = pvd_series(vtu_out)
+    xdmf = xdmf_series(h5_out)
+    assert len(pvd) == len(xdmf) >= 2, f"{label}: {len(pvd)} .pvtu and {len(xdmf)} XDMF snapshots"
+    # fields.pvd holds 12 digits, fields.xdmf 17, the .vtu files 6 (as
+    # deal.II writes VTK field data; it leaves out CYCLE = 0).
+    assert all(abs(a - b) <= 1e-11 * max(abs(a), 1) for (a, _), (b, _) in zip(pvd, xdmf)), \
+        f"{label}: times {[t for t, _ in xdmf]} in fields.xdmf, {[t for t, _ in pvd]} in fields.pvd"
+    worst = 0.0
+    for cycle, ((_, pvtu), (time, items)) in enumerate(zip(pvd, xdmf)):
+        names, vtu_points, vtu_cells, stored = vtu_snapshot(vtu_out, pvtu)
+        assert len(stored) == 1, f"{label}: the pieces of {pvtu} store {stored}"
+        vtu_time, vtu_cycle = stored.pop()
+        assert vtu_time is not None and abs(vtu_time - time) <= 5e-6 * abs(time) \
+            and vtu_cycle == (cycle or None), \
+            f"{label}: {pvtu} stores TIME {vtu_time}, CYCLE {vtu_cycle}; fields.xdmf {time}, {cycle}"
+        h5_names, h5_points, h5_cells = h5_snapshot(h5_out, items)
+        assert h5_names == names, f"{label}: fields {h5_names} in the .h5, {names} in the .vtu"
+        assert h5_cells == vtu_cells, f"{label}: {h5_cells} cells in the .h5, {vtu_cells} in the .vtu"
+        difference = field_difference(vtu_points, h5_points)
+        print(f"{label}, t = {time:g}: {len(h5_points)} points, {h5_cells} cells, fields {names}: "
+              f"largest relative difference {difference:.1e}")
+        worst = max(worst, difference)
+    return worst
+
+
+def check_field_formats(tmp):
+    """Output/Format = hdf5 writes the fields of Format = vtu: a 2D
+    Cahn-Hilliard run on 2 ranks in both formats, every field at every
+    snapshot equal (points matched by coordinates) to 1e-12 relative, the
+    same times in fields.xdmf as in fields.pvd and in the .vtu files, every
+    DataItem of the .xdmf in its .h5; the same for a small 3D run. A
+    perturbed field and a shifted time are caught. Format = auto writes vtu
+    here; a finished hdf5 run resumed at its end rewrites the same
+    fields.xdmf from its checkpoint."""
+    import h5py
+    import numpy as np
+    cases = {
+        "2D": "subsection Time stepping\n set Maximum number of steps = 12\nend\n"
+              "subsection Output\n set Output every = 4\nend\n"
+              "subsection Checkpointing\n set Every = 6\nend\n",
+        "3D": "set Dimension = 3\nsubsection Mesh\n set Domain size = 32, 32, 32\n"
+              " set Coarse cells = 6, 6, 6\nend\n"
+              "subsection Time stepping\n set Maximum number of steps = 4\nend\n"
+              "subsection Output\n set Output every = 2\nend\n",
+    }
+    worst = 0.0
+    for label, extra in cases.items():
+        outs = {}
+        for fmt in ("vtu", "hdf5"):
+            d = os.path.join(tmp, label, fmt)
+            os.makedirs(d)
+            small_case(d, extra + f"subsection Output\n set Format = {fmt}\nend\n")
+            outs[fmt] = os.path.join(d, "out")
+        files = {fmt: sorted(os.listdir(out)) for fmt, out in outs.items()}
+        assert "fields.xdmf" not in files["vtu"] and "fields.pvd" not in files["hdf5"]
+        assert not any(f.endswith(".vtu") for f in files["hdf5"]), files["hdf5"]
+        assert len([f for f in files["hdf5"] if f.endswith(".h5")]) == len(pvd_series(outs["vtu"]))
+        worst = max(worst, compare_formats(outs["vtu"], outs["hdf5"], label))
+    print(f"largest relative difference of a field, hdf5 against vtu: {worst:.1e}")
+    assert worst <= 1e-12
+
+    # The comparison fails on a field changed by 1e-9 and on a time moved.
+    out = os.path.join(tmp, "2D", "hdf5", "out")
+    _, items = xdmf_series(out)[1]
+    h5, dataset, _ = items["c_nondim"]
+    with h5py.File(os.path.join(out, h5), "r+") as f:
+        f[dataset][0] = np.ravel(f[dataset][()])[0] * (1 + 1e-9)
+    perturbed = compare_formats(os.path.join(tmp, "2D", "vtu", "out"), out, "2D, perturbed")
+    print(f"with c changed by 1e-9 at one point: largest relative difference {perturbed:.1e}")
+    assert perturbed > 1e-12, "a changed field went unnoticed"
+    with open(os.path.join(out, "fields.xdmf")) as f:
+        text = f.read()
+    time1 = xdmf_series(out)[1][0]
+    with open(os.path.join(out, "fields.xdmf"), "w") as f:
+        f.write(text.replace(f'<Time Value="{time1!r}"', f'<Time Value="{time1 * (1 + 1e-10)!r}"', 1))
+    try:
+        compare_formats(os.path.join(tmp, "2D", "vtu", "out"), out, "2D, moved time")
+        raise RuntimeError("a moved time went unnoticed")
+    except AssertionError as e:
+        print(f"with a time moved: {e}")
+
+    # Format = auto on 2 ranks in 2D: vtu.
+    d = os.path.join(tmp, "auto")
+    os.makedirs(d)
+    small_case(d, cases["2D"])
+    assert os.path.exists(os.path.join(d, "out", "fields.pvd"))
+    assert not os.path.exists(os.path.join(d, "out", "fields.xdmf"))
+
+    # A resume at the end (nothing left to do) writes fields.xdmf anew from
+    # the checkpoint: the same file.
+    os.remove(os.path.join(out, "fields.xdmf"))
+    run(2, "--resume", os.path.join(tmp, "2D", "hdf5", "case.prm"))
+    with open(os.path.join(out, "fields.xdmf")) as f:
+        assert f.read() == text, "fields.xdmf rewritten from the checkpoint differs"
+    print("fields.xdmf rewritten from the checkpoint: identical")
+
+
+CHECKS["field-formats"] = check_field_formats
 
 
 def main():
