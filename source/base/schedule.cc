@@ -14,18 +14,6 @@ namespace vitrum::base
 {
   namespace
   {
-    /// A time unit users may write, with its length in seconds.
-    struct TimeUnit
-    {
-      const char *symbol;
-      double      seconds;
-    };
-
-    constexpr TimeUnit time_units[]
-      = {{"s", 1.}, {"sec", 1.}, {"min", 60.}, {"h", 3600.}, {"hour", 3600.}};
-
-    const char *const allowed_time_units = "s, sec, min, h, hour";
-
     const char *const start_forms
       = "\"<value> <unit>\", \"start <value> <unit>\" or "
         "\"start at <value> <unit>\"";
@@ -330,12 +318,12 @@ namespace vitrum::base
     double
     SegmentParser::seconds_per(const std::string &time_unit) const
     {
-      const std::string lower = to_lower(time_unit);
-      for (const TimeUnit &candidate : time_units)
-        if (lower == candidate.symbol)
-          return candidate.seconds;
-      fail("unknown time unit " + quoted(time_unit)
-           + "; allowed: " + allowed_time_units);
+      const Quantity              time  = Quantity::time();
+      const Quantity::Unit *const found = time.find_unit(time_unit);
+      if (found == nullptr)
+        fail("unknown time unit " + quoted(time_unit)
+             + "; allowed: " + time.allowed_units());
+      return found->scale;
     }
 
 
@@ -415,67 +403,6 @@ namespace vitrum::base
       return format(si_value) + " " + quantity.si_unit;
     }
   } // namespace
-
-
-  Quantity
-  Quantity::temperature()
-  {
-    return {"temperature",
-            "K",
-            {{"K", 1., 0.}, {"C", 1., 273.15}, {"degC", 1., 273.15}},
-            true};
-  }
-
-
-  Quantity
-  Quantity::pressure()
-  {
-    return {
-      "pressure",
-      "Pa",
-      {{"Pa", 1., 0.}, {"kPa", 1e3, 0.}, {"MPa", 1e6, 0.}, {"GPa", 1e9, 0.}},
-      false};
-  }
-
-
-  const Quantity::Unit *
-  Quantity::find_unit(const std::string &symbol) const
-  {
-    for (const Unit &unit : units)
-      if (unit.symbol == symbol)
-        return &unit;
-    return nullptr;
-  }
-
-
-  std::string
-  Quantity::allowed_units() const
-  {
-    std::string list;
-    for (const Unit &unit : units)
-      list += (list.empty() ? "" : ", ") + unit.symbol;
-    return list;
-  }
-
-
-  double
-  Quantity::to_si(const double value, const std::string &unit) const
-  {
-    const double si = difference_to_si(value, unit);
-    return si + find_unit(unit)->offset;
-  }
-
-
-  double
-  Quantity::difference_to_si(const double       difference,
-                             const std::string &unit) const
-  {
-    const Unit *const found = find_unit(unit);
-    if (found == nullptr)
-      throw InputError("Unknown " + name + " unit " + quoted(unit)
-                       + "; allowed: " + allowed_units());
-    return difference * found->scale;
-  }
 
 
   Schedule::Schedule(const Quantity      &quantity,

@@ -8,6 +8,7 @@
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/mesh.h>
 
@@ -46,8 +47,9 @@ namespace vitrum
       prm.declare_entry(
         "Wall time limit",
         "0",
-        Patterns::Double(0),
-        "Wall seconds after which the run writes a checkpoint and stops "
+        base::QuantityPattern(base::seconds(), 0),
+        "Wall time (s, or with a unit: '23.5 h') after which the run writes a "
+        "checkpoint and stops "
         "with exit code 0, to be continued with --resume (0: no limit). "
         "It stops before the next step would cross the limit (twice the "
         "last step's wall time ahead). SIGTERM and SIGUSR1 do the same "
@@ -62,7 +64,10 @@ namespace vitrum
       prm.enter_subsection("Checkpointing");
       every           = prm.get_integer("Every");
       resume          = prm.get_bool("Resume");
-      wall_time_limit = prm.get_double("Wall time limit");
+      wall_time_limit = base::get_quantity(prm,
+                                           "Wall time limit",
+                                           base::seconds(),
+                                           "Checkpointing/");
       prm.leave_subsection();
     }
 

@@ -18,6 +18,7 @@
 #include <deal.II/numerics/solution_transfer.h>
 
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/mesh.h>
 
 #include <algorithm>
@@ -34,12 +35,14 @@ namespace vitrum
     MeshParameters::declare_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Mesh");
-      prm.declare_entry("Domain size",
-                        "200, 200, 200",
-                        Patterns::List(Patterns::Double(0), 1, 3),
-                        "Edge lengths of the box [x, y, z], in the model's "
-                        "length unit; only the first Dimension entries are "
-                        "used.");
+      prm.declare_entry(
+        "Domain size",
+        "200, 200, 200",
+        Patterns::List(base::QuantityPattern(base::nanometres(), 0), 1, 3),
+        "Edge lengths of the box [x, y, z], in the model's "
+        "length unit (nm for physical models, or with a "
+        "unit: '0.2 um, 200 nm'); only the first Dimension "
+        "entries are used.");
       prm.declare_entry("Coarse cells",
                         "50, 50, 50",
                         Patterns::List(Patterns::Integer(1), 1, 3),
@@ -111,7 +114,8 @@ namespace vitrum
       coarse_cells.clear();
       for (int d = 0; d < dim; ++d)
         {
-          domain_size.push_back(Utilities::string_to_double(sizes[d]));
+          domain_size.push_back(
+            base::parse_in(sizes[d], base::nanometres(), "Mesh/Domain size"));
           coarse_cells.push_back(Utilities::string_to_int(cells[d]));
           if (!(domain_size.back() > 0))
             throw InputError("Mesh/Domain size: every entry must be > 0");

@@ -2,6 +2,7 @@
 
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/output.h>
 
 #include <boost/archive/text_iarchive.hpp>
@@ -36,9 +37,11 @@ namespace vitrum
                         "missing.");
       prm.declare_entry("Output times",
                         "",
-                        Patterns::List(Patterns::Double(0)),
+                        Patterns::List(
+                          base::QuantityPattern(base::seconds(), 0)),
                         "Simulated times at which fields are written; the "
-                        "time stepper lands on them exactly.");
+                        "time stepper lands on them exactly [model time "
+                        "units; s or with a unit, e.g. '30 min, 1 h'].");
       prm.declare_entry("Output every",
                         "0",
                         Patterns::Integer(0),
@@ -69,11 +72,10 @@ namespace vitrum
       prm.enter_subsection("Output");
       directory = prm.get("Directory");
       output_times.clear();
-      for (const auto &t :
-           Utilities::split_string_list(prm.get("Output times")))
-        output_times.push_back(Utilities::string_to_double(t));
-      output_every                  = prm.get_integer("Output every");
-      progress_every                = prm.get_integer("Progress every");
+      output_times
+        = base::get_quantities(prm, "Output times", base::seconds(), "Output/");
+      output_every   = prm.get_integer("Output every");
+      progress_every = prm.get_integer("Progress every");
       const std::string format_name = prm.get("Format");
       prm.leave_subsection();
       if (format_name == "vtu")

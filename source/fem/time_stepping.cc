@@ -1,4 +1,5 @@
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/checkpoint.h>
 #include <vitrum/fem/time_stepping.h>
 
@@ -140,25 +141,31 @@ namespace vitrum
       using dealii::Patterns::Double;
       using dealii::Patterns::Integer;
       prm.enter_subsection("Time stepping");
+      // Times are seconds for the physical models; Cahn-Hilliard is
+      // dimensionless and refuses units (CahnHilliard checks).
+      const base::QuantityPattern time(base::seconds(), 0);
       prm.declare_entry("End time",
                         "1",
-                        Double(0),
+                        time,
                         "Simulated time at which the run stops [model time "
-                        "units; s for physical models].");
+                        "units; s for physical models, or with a unit: "
+                        "'1 h', '30 min', '2 d'].");
       prm.declare_entry("Initial time step",
                         "1e-3",
-                        Double(0),
+                        time,
                         "First step size; later steps adapt to the error "
-                        "tolerance.");
+                        "tolerance [model time units; s or with a unit].");
       prm.declare_entry("Minimum time step",
                         "1e-10",
-                        Double(0),
+                        time,
                         "The run stops with an error if the step has to "
-                        "shrink below this.");
+                        "shrink below this [model time units; s or with a "
+                        "unit].");
       prm.declare_entry("Maximum time step",
                         "1e300",
-                        Double(0),
-                        "Upper bound on the adaptive step size.");
+                        time,
+                        "Upper bound on the adaptive step size [model time "
+                        "units; s or with a unit].");
       prm.declare_entry(
         "Error tolerance",
         "1e-3",
@@ -204,10 +211,16 @@ namespace vitrum
     TimeSteppingParameters::parse_parameters(dealii::ParameterHandler &prm)
     {
       prm.enter_subsection("Time stepping");
-      end_time               = prm.get_double("End time");
-      initial_time_step      = prm.get_double("Initial time step");
-      minimum_time_step      = prm.get_double("Minimum time step");
-      maximum_time_step      = prm.get_double("Maximum time step");
+      const auto time = [&](const std::string &entry) {
+        return base::get_quantity(prm,
+                                  entry,
+                                  base::seconds(),
+                                  "Time stepping/");
+      };
+      end_time               = time("End time");
+      initial_time_step      = time("Initial time step");
+      minimum_time_step      = time("Minimum time step");
+      maximum_time_step      = time("Maximum time step");
       tolerance              = prm.get_double("Error tolerance");
       maximum_growth         = prm.get_double("Maximum growth factor");
       order                  = prm.get_integer("Order");

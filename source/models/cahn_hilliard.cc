@@ -18,6 +18,7 @@
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/models/cahn_hilliard.h>
 
 #include <cmath>
@@ -98,6 +99,23 @@ namespace vitrum
     void
     CahnHilliardParameters::parse_parameters(ParameterHandler &prm)
     {
+      // The benchmark has no units: "1 h" or "200 nm" would be taken as
+      // seconds or nanometres, which mean nothing here.
+      const std::string reason = "Model = cahn hilliard is dimensionless";
+      prm.enter_subsection("Time stepping");
+      for (const char *entry : {"End time",
+                                "Initial time step",
+                                "Minimum time step",
+                                "Maximum time step"})
+        base::require_plain_numbers(prm, entry, "Time stepping/", reason);
+      prm.leave_subsection();
+      prm.enter_subsection("Output");
+      base::require_plain_numbers(prm, "Output times", "Output/", reason);
+      prm.leave_subsection();
+      prm.enter_subsection("Mesh");
+      base::require_plain_numbers(prm, "Domain size", "Mesh/", reason);
+      prm.leave_subsection();
+
       prm.enter_subsection("Cahn-Hilliard");
       well.rho              = prm.get_double("rho");
       well.c_alpha          = prm.get_double("c alpha");

@@ -3,6 +3,7 @@
 #include <vitrum/base/csv_writer.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/output.h>
 #include <vitrum/models/crystallization.h>
 
@@ -71,8 +72,9 @@ namespace vitrum
                         P::FileName(),
                         "Kinetics material file (nucleation, growth, "
                         "transport, DSC enthalpy; names its thermodynamic "
-                        "file). Relative paths: working directory, then the "
-                        "vitrum source tree.");
+                        "file). Relative paths: working directory, then "
+                        "vitrum's data folder (share/vitrum of an "
+                        "installation, the source tree of a build).");
       prm.declare_entry("Glass composition",
                         "Ti: 21.9, Zr: 22.0, Nb: 20.6, Hf: 22.5, Cr: 3.0, "
                         "Co: 2.5, Ni: 7.5",
@@ -104,9 +106,10 @@ namespace vitrum
                         "bulk glass.");
       prm.declare_entry("Film thickness",
                         "10",
-                        P::Double(1e-3),
+                        base::QuantityPattern(base::nanometres(), 1e-3),
                         "Dimension = 2 only (growth of discs in a film): "
-                        "nuclei per area = volume rate times this (nm).");
+                        "nuclei per area = volume rate times this (nm, or "
+                        "with a unit).");
       prm.declare_entry("Transformed fraction for Tx",
                         "0.01",
                         P::Double(1e-6, 0.5),
@@ -114,9 +117,11 @@ namespace vitrum
                         "CHT curves and the threshold Tx.");
       prm.declare_entry("Maximum temperature step",
                         "0.5",
-                        P::Double(1e-3, 50),
-                        "Largest temperature change (K) in one step of a "
-                        "ramp or scan.");
+                        base::QuantityPattern(base::kelvin_difference(),
+                                              1e-3,
+                                              50),
+                        "Largest temperature change (K, or with a unit) in "
+                        "one step of a ramp or scan.");
       prm.declare_entry("Maximum fraction step",
                         "0.01",
                         P::Double(1e-5, 0.5),
@@ -134,17 +139,19 @@ namespace vitrum
                         "added to the scans if missing.");
       prm.declare_entry("DSC start temperature",
                         "300",
-                        P::Double(1),
-                        "Scans start here (K) from the state the schedule "
-                        "left.");
+                        base::QuantityPattern(base::kelvin(), 1),
+                        "Scans start here (K, or with a unit: '25 C') from "
+                        "the state the schedule left.");
       prm.declare_entry("DSC end temperature",
                         "1500",
-                        P::Double(1),
-                        "Scans stop here (K) if X has not reached 0.9999.");
+                        base::QuantityPattern(base::kelvin(), 1),
+                        "Scans stop here (K, or with a unit) if X has not "
+                        "reached 0.9999.");
       prm.declare_entry("TTT temperatures",
                         "500, 1000, 51",
                         P::Anything(),
-                        "'T_min, T_max, points' (K) of the isothermal TTT "
+                        "'T_min, T_max, points' (temperatures in K, or with a "
+                        "unit: '200 C, 700 C, 51') of the isothermal TTT "
                         "diagram.");
       prm.declare_entry("CHT heating rates",
                         "0.001, 1000, 25",
@@ -159,27 +166,52 @@ namespace vitrum
     CrystallizationParameters::parse_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Crystallization");
-      kinetics_file        = prm.get("Kinetics file");
-      composition_text     = prm.get("Glass composition");
-      history_directory    = prm.get("Composition history");
-      interface_density    = prm.get_double("Interface area per volume") * 1e9;
-      film_thickness       = prm.get_double("Film thickness") * 1e-9;
+      kinetics_file     = prm.get("Kinetics file");
+      composition_text  = prm.get("Glass composition");
+      history_directory = prm.get("Composition history");
+      interface_density = prm.get_double("Interface area per volume") * 1e9;
+      film_thickness    = base::get_quantity(prm,
+                                          "Film thickness",
+                                          base::nanometres(),
+                                          "Crystallization/")
+                       * 1e-9;
       threshold            = prm.get_double("Transformed fraction for Tx");
-      max_temperature_step = prm.get_double("Maximum temperature step");
+      max_temperature_step = base::get_quantity(prm,
+                                                "Maximum temperature step",
+                                                base::kelvin_difference(),
+                                                "Crystallization/");
       max_fraction_step    = prm.get_double("Maximum fraction step");
       dsc_rates            = parse_rates(prm.get("DSC heating rates"));
       report_rate          = prm.get_double("Report heating rate") / 60;
-      dsc_start            = prm.get_double("DSC start temperature");
-      dsc_end              = prm.get_double("DSC end temperature");
-      const auto triple    = [&](const std::string &entry) {
+      dsc_start            = base::get_quantity(prm,
+                                     "DSC start temperature",
+                                     base::kelvin(),
+                                     "Crystallization/");
+      dsc_end              = base::get_quantity(prm,
+                                   "DSC end temperature",
+                                   base::kelvin(),
+                                   "Crystallization/");
+      // min and max of the TTT diagram are temperatures, of the CHT
+      // diagram plain rates (K/s).
+      const auto triple = [&](const std::string &entry, const bool kelvin) {
         const auto parts = dealii::Utilities::split_string_list(prm.get(entry));
+        const auto bound = [&](const std::string &text) {
+          return kelvin ? base::parse_in(text,
+                                         base::kelvin(),
+                                         "Crystallization/" + entry)
+                        : dealii::Utilities::string_to_double(text);
+        };
         try
           {
             if (parts.size() == 3)
-              return std::make_tuple(
-                dealii::Utilities::string_to_double(parts[0]),
-                dealii::Utilities::string_to_double(parts[1]),
-                dealii::Utilities::string_to_int(parts[2]));
+              return std::make_tuple(bound(parts[0]),
+                                     bound(parts[1]),
+                                     dealii::Utilities::string_to_int(
+                                       parts[2]));
+          }
+        catch (const InputError &)
+          {
+            throw;
           }
         catch (...)
           {
@@ -188,12 +220,12 @@ namespace vitrum
                          + "' is not 'min, max, points'");
       };
       int n;
-      std::tie(ttt_min, ttt_max, n) = triple("TTT temperatures");
+      std::tie(ttt_min, ttt_max, n) = triple("TTT temperatures", true);
       if (!(ttt_min > 0 && ttt_max > ttt_min && n >= 2))
         throw InputError("Crystallization/TTT temperatures: need 0 < T_min < "
                          "T_max and at least 2 points");
       ttt_points                    = n;
-      std::tie(cht_min, cht_max, n) = triple("CHT heating rates");
+      std::tie(cht_min, cht_max, n) = triple("CHT heating rates", false);
       if (!(cht_min > 0 && cht_max > cht_min && n >= 2))
         throw InputError("Crystallization/CHT heating rates: need 0 < min < "
                          "max and at least 2 points");

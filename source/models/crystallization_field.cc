@@ -18,6 +18,7 @@
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/fem/newton.h>
 #include <vitrum/models/crystallization_field.h>
 #include <vitrum/thermo/solution_phase.h>
@@ -80,8 +81,9 @@ namespace vitrum
                         "Q_U of U(T), kJ/mol.");
       prm.declare_entry("Reference temperature",
                         "700",
-                        Patterns::Double(1),
-                        "T_ref of the two Arrhenius laws, K.");
+                        base::QuantityPattern(base::kelvin(), 1),
+                        "T_ref of the two Arrhenius laws, K (or with a "
+                        "unit: '427 C').");
       prm.leave_subsection();
     }
 
@@ -94,7 +96,11 @@ namespace vitrum
       nucleation_energy = 1e3 * prm.get_double("Nucleation activation energy");
       growth_rate       = prm.get_double("Growth rate");
       growth_energy     = 1e3 * prm.get_double("Growth activation energy");
-      reference_temperature = prm.get_double("Reference temperature");
+      reference_temperature
+        = base::get_quantity(prm,
+                             "Reference temperature",
+                             base::kelvin(),
+                             "Crystallization field/Rates/");
       prm.leave_subsection();
     }
 
@@ -103,12 +109,13 @@ namespace vitrum
     declare_crystallization_field_parameters(ParameterHandler &prm)
     {
       prm.enter_subsection("Crystallization field");
-      prm.declare_entry("Interface width",
-                        "1",
-                        Patterns::Double(0),
-                        "Width l of the crystal/glass interface profile "
-                        "1/(1 + exp(s/l)), nm. The mesh must resolve it "
-                        "(h <= l near crystals).");
+      prm.declare_entry(
+        "Interface width",
+        "1",
+        base::QuantityPattern(base::nanometres(), 0),
+        "Width l of the crystal/glass interface profile "
+        "1/(1 + exp(s/l)), nm (or with a unit). The mesh must resolve it "
+        "(h <= l near crystals).");
       prm.declare_entry("Relaxation ratio",
                         "0.8",
                         Patterns::Double(0.05, 0.99),
@@ -129,8 +136,9 @@ namespace vitrum
       prm.declare_entry(
         "Nucleus radius",
         "0",
-        Patterns::Double(0),
-        "Radius of a nucleus when it is placed on the mesh, nm. Curvature-free "
+        base::QuantityPattern(base::nanometres(), 0),
+        "Radius of a nucleus when it is placed on the mesh, nm (or with a "
+        "unit). Curvature-free "
         "growth: 0 = 3 l, at least 2 l (smaller ones are not resolved). "
         "Otherwise: 0 = 2.1 times the phase-field critical radius (d-1) l/r, "
         "where the head start of a placed nucleus and the curvature slow-down "
@@ -206,9 +214,15 @@ namespace vitrum
       prm.leave_subsection();
 
       prm.enter_subsection("Crystallization field");
-      front.width    = prm.get_double("Interface width");
+      const auto length = [&](const std::string &entry) {
+        return base::get_quantity(prm,
+                                  entry,
+                                  base::nanometres(),
+                                  "Crystallization field/");
+      };
+      front.width    = length("Interface width");
       front.ratio    = prm.get_double("Relaxation ratio");
-      nucleus_radius = prm.get_double("Nucleus radius");
+      nucleus_radius = length("Nucleus radius");
       curvature_free = prm.get_bool("Curvature-free growth");
       courant        = prm.get_double("Courant number");
       seed           = prm.get_integer("Random seed");
@@ -265,7 +279,10 @@ namespace vitrum
       prm.enter_subsection("Crystallization");
       const std::string kinetics_file = prm.get("Kinetics file");
       const std::string composition   = prm.get("Glass composition");
-      film_thickness                  = prm.get_double("Film thickness");
+      film_thickness                  = base::get_quantity(prm,
+                                          "Film thickness",
+                                          base::nanometres(),
+                                          "Crystallization/");
       prm.leave_subsection();
 
       if (from_kinetics_file)

@@ -2,6 +2,7 @@
 #include <deal.II/lac/vector.h>
 
 #include <vitrum/base/exceptions.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/models/laminate.h>
 #include <vitrum/thermo/phase_field.h>
 #include <vitrum/thermo/solution_phase.h>
@@ -65,12 +66,14 @@ namespace vitrum
                         "last axis (periodic stack).");
       prm.declare_entry("Crystal thickness",
                         "18",
-                        Patterns::Double(0.1, 1e4),
-                        "Thickness of each crystal layer as deposited (nm).");
+                        base::QuantityPattern(base::nanometres(), 0.1, 1e4),
+                        "Thickness of each crystal layer as deposited (nm, "
+                        "or with a unit).");
       prm.declare_entry("Glass thickness",
                         "12",
-                        Patterns::Double(0.1, 1e4),
-                        "Thickness of each glass layer as deposited (nm).");
+                        base::QuantityPattern(base::nanometres(), 0.1, 1e4),
+                        "Thickness of each glass layer as deposited (nm, or "
+                        "with a unit).");
       prm.declare_entry("Crystal composition",
                         "Cr: 36, Co: 33, Ni: 31",
                         Patterns::Anything(),
@@ -93,9 +96,10 @@ namespace vitrum
                         "independent fraction at every node (at.%).");
       prm.declare_entry("Interface roughness",
                         "0",
-                        Patterns::Double(0, 100),
+                        base::QuantityPattern(base::nanometres(), 0, 100),
                         "Amplitude of a lateral sine wave of random phase "
-                        "on each interface (nm); 0 gives flat interfaces.");
+                        "on each interface (nm, or with a unit); 0 gives flat "
+                        "interfaces.");
       prm.declare_entry("Perturbation amplitude",
                         "0",
                         Patterns::Double(0, 50),
@@ -121,9 +125,12 @@ namespace vitrum
                                          const thermo::Material &material)
     {
       prm.enter_subsection("Laminate");
-      bilayers                    = prm.get_integer("Bilayers");
-      deposited_crystal_thickness = prm.get_double("Crystal thickness");
-      deposited_glass_thickness   = prm.get_double("Glass thickness");
+      bilayers          = prm.get_integer("Bilayers");
+      const auto length = [&](const std::string &entry) {
+        return base::get_quantity(prm, entry, base::nanometres(), "Laminate/");
+      };
+      deposited_crystal_thickness = length("Crystal thickness");
+      deposited_glass_thickness   = length("Glass thickness");
       crystal_composition
         = thermo::parse_composition(prm.get("Crystal composition"),
                                     "Laminate/Crystal composition",
@@ -134,7 +141,7 @@ namespace vitrum
                                     material);
       minimum_fraction       = prm.get_double("Minimum fraction") / 100;
       composition_noise      = prm.get_double("Composition noise") / 100;
-      roughness              = prm.get_double("Interface roughness");
+      roughness              = length("Interface roughness");
       seed                   = prm.get_integer("Random seed");
       perturbation_amplitude = prm.get_double("Perturbation amplitude") / 100;
       perturbation_waves     = prm.get_integer("Perturbation waves");

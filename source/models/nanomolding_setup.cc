@@ -2,6 +2,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/models/nanomolding_setup.h>
 
 #include <algorithm>
@@ -35,11 +36,13 @@ namespace vitrum
                         Patterns::FileName(),
                         "Viscosity, interface diffusion and capillarity of "
                         "the alloy. A relative path is looked up in the "
-                        "working directory, then in the vitrum source tree.");
+                        "working directory, then in vitrum's data folder "
+                        "(share/vitrum of an installation, the source tree of "
+                        "a build).");
       prm.declare_entry("Pore diameter",
                         "60",
-                        Patterns::Double(0.1, 1e6),
-                        "Pore diameter d (nm).");
+                        base::QuantityPattern(base::nanometres(), 0.1, 1e6),
+                        "Pore diameter d (nm, or with a unit: '0.1 um').");
       prm.declare_entry("Pressure",
                         "1.25 GPa",
                         Patterns::Anything(),
@@ -48,8 +51,9 @@ namespace vitrum
                         "hold 36000 s'. Units Pa, kPa, MPa, GPa.");
       prm.declare_entry("Pore depth",
                         "0",
-                        Patterns::Double(0, 1e9),
-                        "Depth H of the pore (nm): the filling stops when the "
+                        base::QuantityPattern(base::nanometres(), 0, 1e9),
+                        "Depth H of the pore (nm, or with a unit: '2 um'): the "
+                        "filling stops when the "
                         "front reaches the bottom; 0 = a pore deeper than the "
                         "wire will grow.");
       prm.declare_entry("Initial length",
@@ -171,9 +175,11 @@ namespace vitrum
                         "area per volume 4/d.");
       prm.declare_entry("Maximum temperature step",
                         "1",
-                        Patterns::Double(1e-3, 100),
-                        "Largest temperature change (K) of one JMAK step on "
-                        "temperature ramps.");
+                        base::QuantityPattern(base::kelvin_difference(),
+                                              1e-3,
+                                              100),
+                        "Largest temperature change (K, or with a unit) of "
+                        "one JMAK step on temperature ramps.");
       prm.leave_subsection();
       prm.leave_subsection();
     }
@@ -183,12 +189,19 @@ namespace vitrum
     NanomoldingParameters::parse_parameters(ParameterHandler &h, const int dim)
     {
       h.enter_subsection("Nanomolding");
-      study               = h.get("Study");
-      material_file       = base::resolve_data_path(h.get("Material file"));
-      diameter            = h.get_double("Pore diameter") * 1e-9;
+      study             = h.get("Study");
+      material_file     = base::resolve_data_path(h.get("Material file"));
+      const auto length = [&](const std::string &entry) {
+        return 1e-9
+               * base::get_quantity(h,
+                                    entry,
+                                    base::nanometres(),
+                                    "Nanomolding/");
+      };
+      diameter            = length("Pore diameter");
       pressure            = h.get("Pressure");
       initial_length      = h.get_double("Initial length");
-      pore_depth          = h.get_double("Pore depth") * 1e-9;
+      pore_depth          = length("Pore depth");
       length_increment    = h.get_double("Length increment");
       viscous_flow        = h.get_bool("Viscous flow");
       interface_diffusion = h.get_bool("Interface diffusion");
@@ -219,7 +232,10 @@ namespace vitrum
                                     : base::resolve_data_path(kinetics_file);
       crystallization_threshold = h.get_double("Threshold");
       wall_nucleation           = h.get_bool("Wall nucleation");
-      max_temperature_step      = h.get_double("Maximum temperature step");
+      max_temperature_step      = base::get_quantity(h,
+                                                "Maximum temperature step",
+                                                base::kelvin_difference(),
+                                                "Nanomolding/Crystallization/");
       h.leave_subsection();
       h.leave_subsection();
       if (finest_level < coarsest_level)

@@ -18,6 +18,7 @@
 #include <vitrum/base/collective.h>
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
 #include <vitrum/models/partitioning.h>
 #include <vitrum/thermo/phase_field.h>
 
@@ -124,11 +125,13 @@ namespace vitrum
                         Patterns::FileName(),
                         "Thermodynamic and mobility data (format in the "
                         "README). A relative path is looked up in the working "
-                        "directory, then in the vitrum source tree.");
+                        "directory, then in vitrum's data folder (share/vitrum "
+                        "of an installation, the source tree of a build).");
       prm.declare_entry("Profile resolution",
                         "0.25",
-                        Patterns::Double(0.01, 100),
-                        "Bin width (nm) of the laterally averaged profiles "
+                        base::QuantityPattern(base::nanometres(), 0.01, 100),
+                        "Bin width (nm, or with a unit) of the laterally "
+                        "averaged profiles "
                         "x_i(z) written with every field output.");
       prm.leave_subsection();
       LaminateParameters::declare_parameters(prm);
@@ -165,7 +168,10 @@ namespace vitrum
       this->set_finite_element(FE_Q<dim>(1), 2 * n_independent + 1);
       laminate.parse_parameters(prm, material);
       prm.enter_subsection("Partitioning");
-      profile_resolution = prm.get_double("Profile resolution");
+      profile_resolution = base::get_quantity(prm,
+                                              "Profile resolution",
+                                              base::nanometres(),
+                                              "Partitioning/");
       prm.leave_subsection();
       prm.enter_subsection("Temperature");
       temperature = base::Schedule::parse(prm.get("Schedule"),

@@ -1681,6 +1681,13 @@ def robust_cases(tmp):
          in_section("Nanomolding", {"Study": "stokes", "Mesh file": garbage}) + "set Dimension = 3\n",
          "Mesh file", "garbage.msh")
     case("negative pressure", molding, in_section("Nanomolding", {"Pressure": "-1 GPa"}), "Pressure")
+    # Quantities with units.
+    case("End time in parsecs", laminate, in_section("Time stepping", {"End time": "1 parsec"}),
+         "Time stepping/End time: '1 parsec' is not a time", "s, sec, min, h, hour, d")
+    case("pore diameter in miles", molding, in_section("Nanomolding", {"Pore diameter": "2 miles"}),
+         "Nanomolding/Pore diameter: '2 miles' is not a length", "nm")
+    case("unit in a dimensionless model", spinodal, in_section("Time stepping", {"End time": "1 h"}),
+         "Time stepping/End time", "dimensionless")
     no_kink = molding_file(tmp, "no_kink.prm", lambda t: t.replace("Relaxation time at Tg = 76 ",
                                                                     "Relaxation time at Tg = 0 "))
     case("at the VFT temperature", molding,
@@ -2151,12 +2158,155 @@ def check_field_formats(tmp):
 CHECKS["field-formats"] = check_field_formats
 
 
+def check_units(tmp):
+    """Times and lengths with units give the run of the plain numbers in the
+    entries' units, to the last digit: End time = 1 h against 3600, Output
+    times = 20 min against 1200, Crystal thickness = 9 nm against 9
+    (partitioning, 1D, 623 K)."""
+    def without_wall_time(directory, name):
+        with open(os.path.join(directory, "out", name)) as f:
+            rows = list(csv.reader(f))
+        keep = [i for i, c in enumerate(rows[0]) if "wall" not in c]
+        return [[row[i] for i in keep] for row in rows]
+
+    runs = {}
+    for label, end, output, thickness in (("plain", "3600", "1200", "9"),
+                                          ("units", "1 h", "20 min", "9 nm")):
+        sub = os.path.join(tmp, label)
+        os.makedirs(sub)
+        partitioning_case(sub, "laminate_1d",
+                          in_section("Time stepping", {"End time": end, "Maximum number of steps": 0,
+                                                       "Error tolerance": 3e-3})
+                          + in_section("Output", {"Output times": output})
+                          + in_section("Laminate", {"Crystal thickness": thickness}))
+        runs[label] = [without_wall_time(sub, n) for n in ("time_series.csv", "phases.csv")]
+    series = runs["plain"][0]
+    print(f"{len(series) - 1} steps to t = {series[-1][1]} s; output at 1200 s: "
+          f"{any(row[1] == '1200' for row in series[1:])}")
+    assert float(series[-1][1]) == 3600, "the run did not end at 3600 s"
+    assert runs["plain"] == runs["units"], "units changed the run"
+
+
+CHECKS["units"] = check_units
+
+
+def check_slurm_script(tmp):
+    """scripts/slurm/vitrum.sbatch as plain bash in a dry SLURM environment
+    (SLURM_NTASKS=2, srun, sbatch and scontrol replaced by the stand-ins of
+    tests/slurm): SIGUSR1 to the script (what --signal=B:USR1@300 sends)
+    makes vitrum checkpoint and stop, and the script submits the next part
+    with --dependency=afterany; a second call resumes and ends the run, the
+    time series continuing without a gap or a repeated step. Without SLURM
+    variables it runs with mpirun -np 2."""
+    import signal
+    import time
+    script = os.path.join(ARGS.source, "scripts/slurm/vitrum.sbatch")
+    shims = os.path.join(ARGS.source, "tests/slurm")
+    log = os.path.join(tmp, "shim.log")
+    prm = write_prm(tmp, os.path.join(ARGS.source, "tests/regression/spinodal_small.prm"),
+                    f"subsection Output\n set Directory = {tmp}/out\nend\n"
+                    + in_section("Time stepping", {"End time": 200, "Maximum number of steps": 0}))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+    env.update(VITRUM=ARGS.vitrum, SLURM_SHIM_LOG=log, OMPI_MCA_rmaps_base_oversubscribe="1")
+    slurm = dict(env, PATH=shims + os.pathsep + env["PATH"], SLURM_NTASKS="2",
+                 SLURM_JOB_ID="4242", VITRUM_CHAIN="1")
+    series = os.path.join(tmp, "out", "time_series.csv")
+
+    first = subprocess.Popen(["bash", script, prm], env=slurm, cwd=tmp, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline and first.poll() is None:
+        if os.path.exists(series) and len(open(series).readlines()) > 6:
+            break
+        time.sleep(0.1)
+    first.send_signal(signal.SIGUSR1)
+    out1 = first.communicate(timeout=300)[0]
+    print(out1[-1500:])
+    with open(log) as f:
+        calls = f.read()
+    print(calls)
+    assert first.returncode == 0, f"first part exited {first.returncode}"
+    assert "SIGUSR1 received: stopped at t" in out1, "vitrum did not stop with a checkpoint"
+    assert "srun -n 2 " in calls and "--resume" not in calls.splitlines()[0]
+    assert "--dependency=afterany:4242" in calls, "no next part submitted"
+    stopped = read_csv(os.path.join(tmp, "out"))
+
+    second = subprocess.run(["bash", script, prm], env=slurm, cwd=tmp, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    print(second.stdout[-800:])
+    assert second.returncode == 0 and "resuming from checkpoint" in second.stdout
+    assert "run complete" in second.stdout
+    rows = read_csv(os.path.join(tmp, "out"))
+    steps = [int(r["step"]) for r in rows]
+    print(f"stopped after step {int(stopped[-1]['step'])} at t = {stopped[-1]['time']:g}; "
+          f"resumed to step {steps[-1]} at t = {rows[-1]['time']:g}")
+    assert steps == list(range(len(rows))), "steps repeated or missing after the resume"
+    assert abs(rows[-1]["time"] - 200) < 1e-9 and len(rows) > len(stopped)
+
+    # No SLURM at all: mpirun -np 2, and a finished run stays finished.
+    third = subprocess.run(["bash", script, prm], env=env, cwd=tmp, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
+    print(third.stdout[-500:])
+    assert third.returncode == 0 and "mpirun -np 2" in third.stdout
+    assert "run complete" in third.stdout
+
+
+CHECKS["slurm-script"] = check_slurm_script
+
+
+def check_install(tmp):
+    """cmake --install into a temporary prefix: the installed vitrum runs
+    --version and a --dry-run of an installed example from a folder outside
+    the source and build trees, its material files found through the
+    installed share/vitrum; the postprocess scripts and the documentation
+    are there too."""
+    build = os.path.dirname(os.path.abspath(ARGS.vitrum))
+    prefix = os.path.join(tmp, "prefix")
+    cmake = ARGS.cmake or shutil.which("cmake")
+    result = subprocess.run([cmake, "--install", build, "--prefix", prefix],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for rel in ("bin/vitrum", "share/vitrum/postprocess/plot_time_series.py",
+                "share/vitrum/parameter_files/default.prm",
+                "share/vitrum/parameter_files/materials/CrCoNi-TiZrNbHf.prm",
+                "share/vitrum/meshes/pore_array_3d.msh",
+                "share/vitrum/slurm/vitrum.sbatch", "share/doc/vitrum/README.md"):
+        assert os.path.exists(os.path.join(prefix, rel)), f"not installed: {rel}"
+    vitrum = os.path.join(prefix, "bin", "vitrum")
+    elsewhere = os.path.join(tmp, "elsewhere")
+    os.makedirs(elsewhere)
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    version = subprocess.run([vitrum, "--version"], cwd=elsewhere, capture_output=True,
+                             text=True, env=env)
+    print(version.stdout.strip())
+    assert version.returncode == 0 and version.stdout.startswith("vitrum ")
+    shared = os.path.join(prefix, "share", "vitrum")
+    for example in ("parameter_files/default.prm",
+                    "parameter_files/crystallization/TiZrNbHf-glass.prm",
+                    "parameter_files/nanomolding/ni_bmg_pore_60nm.prm"):
+        dry = subprocess.run([vitrum, "--dry-run", os.path.join(shared, example)], cwd=elsewhere,
+                             capture_output=True, text=True, env=env)
+        print(dry.stdout.strip(), dry.stderr.strip())
+        assert dry.returncode == 0 and "is valid" in dry.stdout, example
+    # No path of the source tree is compiled in as a string of its own (the
+    # data folder is found from the executable's location at run time).
+    with open(vitrum, "rb") as f:
+        binary = f.read()
+    for folder in (ARGS.source, os.path.realpath(ARGS.source)):
+        assert b"\0" + folder.encode() + b"\0" not in binary, \
+            "the installed vitrum names the source tree"
+
+
+CHECKS["install"] = check_install
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("check", choices=CHECKS)
     parser.add_argument("--vitrum", required=True)
     parser.add_argument("--source", required=True)
+    parser.add_argument("--cmake", help="cmake executable (check install)")
     ARGS = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix=f"vitrum_{ARGS.check}_")
     try:

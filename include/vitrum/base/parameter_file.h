@@ -32,11 +32,23 @@ namespace vitrum
                      const std::string        &kind);
 
     /**
+     * The folders that hold vitrum's shipped data (parameter_files/,
+     * meshes/, postprocess/), searched in this order: $VITRUM_DATA_DIR if
+     * set; <folder of the executable>/../share/vitrum (an installation,
+     * bin/vitrum); <folder of the executable>/share/vitrum (a build tree,
+     * where CMake links it to the source tree). Found at run time from
+     * the executable's location, so an installation can be moved and
+     * nothing of the source tree is compiled in. Only existing folders.
+     */
+    std::vector<std::string>
+    data_directories();
+
+    /**
      * Where a data file named in a parameter file (a material file, say)
      * is: the name itself if absolute or found from the working directory,
-     * else the same relative path inside the vitrum source tree (so shipped
-     * files are found from anywhere); else the name unchanged, for the
-     * reader to report as missing.
+     * else the same relative path inside the first of data_directories()
+     * that has it (so shipped files are found from anywhere); else the name
+     * unchanged, for the reader to report as missing.
      */
     std::string
     resolve_data_path(const std::string &name);

@@ -1,77 +1,13 @@
 #ifndef vitrum_base_schedule_h
 #define vitrum_base_schedule_h
 
+#include <vitrum/base/quantity.h>
+
 #include <string>
 #include <vector>
 
 namespace vitrum::base
 {
-  /**
-   * A physical quantity a schedule is written in: its SI base unit and the
-   * units users may write.
-   *
-   * The units are data rather than code so that one parser serves
-   * temperature, pressure and whatever comes next, and so that an error
-   * message can list exactly the units that are accepted.
-   */
-  struct Quantity
-  {
-    /**
-     * One unit users may write. A value converts as
-     * si = value * scale + offset; a difference or a rate only uses the
-     * scale, because an offset (273.15 for degrees Celsius) cancels out of
-     * a difference.
-     */
-    struct Unit
-    {
-      std::string symbol;
-      double      scale;
-      double      offset;
-    };
-
-    /// Used in error messages, e.g. "temperature".
-    std::string name;
-
-    /// The unit everything is stored in, e.g. "K" or "Pa".
-    std::string si_unit;
-
-    /// The units users may write. Symbols are matched case-sensitively,
-    /// because "mPa" and "MPa" differ by nine orders of magnitude.
-    std::vector<Unit> units;
-
-    /// True if only values > 0 (in SI) make physical sense, as for an
-    /// absolute temperature. Catches "-5 K" and "-300 C" at input time
-    /// instead of as a NaN deep inside a material law.
-    bool positive_only = false;
-
-    /// Temperature in K; users may write K, C or degC.
-    static Quantity
-    temperature();
-
-    /// Pressure in Pa; users may write Pa, kPa, MPa or GPa.
-    static Quantity
-    pressure();
-
-    /// The unit with the given symbol, or nullptr if there is none.
-    const Unit *
-    find_unit(const std::string &symbol) const;
-
-    /// The accepted symbols as a comma-separated list, for error messages.
-    std::string
-    allowed_units() const;
-
-    /// Convert a value (with offset) to SI. Throws InputError naming the
-    /// allowed units if @p unit is unknown.
-    double
-    to_si(double value, const std::string &unit) const;
-
-    /// Convert a difference (scale only, no offset) to SI. Throws InputError
-    /// naming the allowed units if @p unit is unknown.
-    double
-    difference_to_si(double difference, const std::string &unit) const;
-  };
-
-
   /**
    * A piecewise-linear value(t) made of holds and ramps: what a furnace or a
    * press does.
@@ -91,7 +27,8 @@ namespace vitrum::base
      * case-insensitive, an empty trailing segment is allowed:
      * - first segment: "<value> <unit>", "start <value> <unit>" or
      *   "start at <value> <unit>"; alone it gives a constant schedule;
-     * - "hold <duration> <time unit>" with time units s, sec, min, h, hour;
+     * - "hold <duration> <time unit>" with the time units of
+     *   Quantity::time() (s, sec, min, h, hour, d, day);
      * - "ramp <rate> <unit>/<time unit> to <value> <unit>", the rate being a
      *   magnitude in the direction of the target (a negative rate is
      *   accepted only for a decreasing ramp);

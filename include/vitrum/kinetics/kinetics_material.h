@@ -43,7 +43,8 @@ namespace vitrum
     {
     public:
       /// Read a kinetics file; relative file names inside it are looked up
-      /// next to it, in the working directory and in the source tree.
+      /// next to it, in the working directory and in vitrum's data
+      /// folder (base::data_directories()).
       /// Throws InputError naming the file and entry.
       static KineticsMaterial
       read(const std::string &filename);
@@ -91,9 +92,9 @@ namespace vitrum
       std::vector<std::string> solution_competitors; ///< their names
       /// The solution competitors' phases (same order as their names).
       std::vector<thermo::SolutionPhase> competitor_phases;
-      std::vector<Compound>    compounds;
-      double                   melting_enthalpy     = 0; ///< J/mol
-      double                   liquidus_temperature = 0; ///< K
+      std::vector<Compound>              compounds;
+      double                             melting_enthalpy     = 0; ///< J/mol
+      double                             liquidus_temperature = 0; ///< K
       /// Thompson-Spaepen with composition: T_l and dH_f as tables over a
       /// composition variable (empty tables: the constants above).
       CompositionRatio composition_variable;
