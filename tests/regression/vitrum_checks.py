@@ -2238,10 +2238,10 @@ def check_slurm_script(tmp):
     assert "run complete" in second.stdout
     rows = read_csv(os.path.join(tmp, "out"))
     steps = [int(r["step"]) for r in rows]
-    print(f"stopped after step {int(stopped[-1]['step'])} at t = {stopped[-1]['time']:g}; "
-          f"resumed to step {steps[-1]} at t = {rows[-1]['time']:g}")
+    print(f"stopped after step {int(stopped[-1]['step'])} at t = {stopped[-1]['time_nondim']:g}; "
+          f"resumed to step {steps[-1]} at t = {rows[-1]['time_nondim']:g}")
     assert steps == list(range(len(rows))), "steps repeated or missing after the resume"
-    assert abs(rows[-1]["time"] - 200) < 1e-9 and len(rows) > len(stopped)
+    assert abs(rows[-1]['time_nondim'] - 200) < 1e-9 and len(rows) > len(stopped)
 
     # No SLURM at all: mpirun -np 2, and a finished run stays finished.
     third = subprocess.run(["bash", script, prm], env=env, cwd=tmp, text=True,
