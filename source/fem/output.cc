@@ -74,8 +74,8 @@ namespace vitrum
       output_times.clear();
       output_times
         = base::get_quantities(prm, "Output times", base::seconds(), "Output/");
-      output_every   = prm.get_integer("Output every");
-      progress_every = prm.get_integer("Progress every");
+      output_every                  = prm.get_integer("Output every");
+      progress_every                = prm.get_integer("Progress every");
       const std::string format_name = prm.get("Format");
       prm.leave_subsection();
       if (format_name == "vtu")
