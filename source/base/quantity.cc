@@ -2,6 +2,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/quantity.h>
+#include <vitrum/base/text.h>
 
 #include <algorithm>
 #include <cctype>
@@ -13,35 +14,6 @@ namespace vitrum::base
 {
   namespace
   {
-    std::string
-    trim(const std::string &text)
-    {
-      const auto is_space = [](const char c) {
-        return std::isspace(static_cast<unsigned char>(c)) != 0;
-      };
-      const auto begin = std::find_if_not(text.begin(), text.end(), is_space);
-      const auto end   = std::find_if_not(text.rbegin(), text.rend(), is_space);
-      return begin < end.base() ? std::string(begin, end.base()) : "";
-    }
-
-
-    std::string
-    to_lower(std::string text)
-    {
-      for (char &c : text)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return text;
-    }
-
-
-    /// A number for messages, with up to 6 significant digits.
-    std::string
-    format(const double x)
-    {
-      std::ostringstream stream;
-      stream << x;
-      return stream.str();
-    }
 
 
     /**
@@ -87,11 +59,11 @@ namespace vitrum::base
       if (lower == -none && upper == none)
         return "";
       if (upper == none)
-        return " >= " + format(lower) + " " + unit;
+        return " >= " + format_number(lower) + " " + unit;
       if (lower == -none)
-        return " <= " + format(upper) + " " + unit;
-      return " from " + format(lower) + " " + unit + " to " + format(upper)
-             + " " + unit;
+        return " <= " + format_number(upper) + " " + unit;
+      return " from " + format_number(lower) + " " + unit + " to "
+             + format_number(upper) + " " + unit;
     }
 
 

@@ -1,5 +1,6 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/schedule.h>
+#include <vitrum/base/text.h>
 
 #include <algorithm>
 #include <cctype>
@@ -31,33 +32,12 @@ namespace vitrum::base
 
 
     std::string
-    to_lower(std::string text)
-    {
-      for (char &c : text)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return text;
-    }
-
-
-    std::string
     capitalized(std::string text)
     {
       if (!text.empty())
         text[0] = static_cast<char>(
           std::toupper(static_cast<unsigned char>(text[0])));
       return text;
-    }
-
-
-    std::string
-    trim(const std::string &text)
-    {
-      const auto is_space = [](const char c) {
-        return std::isspace(static_cast<unsigned char>(c)) != 0;
-      };
-      const auto begin = std::find_if_not(text.begin(), text.end(), is_space);
-      const auto end   = std::find_if_not(text.rbegin(), text.rend(), is_space);
-      return begin < end.base() ? std::string(begin, end.base()) : "";
     }
 
 
@@ -88,16 +68,6 @@ namespace vitrum::base
       while (stream >> word)
         words.push_back(word);
       return words;
-    }
-
-
-    /// A number for messages, with up to 6 significant digits.
-    std::string
-    format(const double x)
-    {
-      std::ostringstream stream;
-      stream << x;
-      return stream.str();
     }
 
 
@@ -400,7 +370,7 @@ namespace vitrum::base
     std::string
     SegmentParser::in_si(const double si_value) const
     {
-      return format(si_value) + " " + quantity.si_unit;
+      return format_number(si_value) + " " + quantity.si_unit;
     }
   } // namespace
 
@@ -449,11 +419,12 @@ namespace vitrum::base
   Schedule::constant(const double si_value, const Quantity &quantity)
   {
     if (!std::isfinite(si_value) || (quantity.positive_only && !(si_value > 0)))
-      throw InputError(capitalized(quantity.name) + " schedule: constant value "
-                       + quoted(format(si_value) + " " + quantity.si_unit)
-                       + " is not allowed; allowed: a finite value"
-                       + (quantity.positive_only ? " > 0 " + quantity.si_unit
-                                                 : std::string()));
+      throw InputError(
+        capitalized(quantity.name) + " schedule: constant value "
+        + quoted(format_number(si_value) + " " + quantity.si_unit)
+        + " is not allowed; allowed: a finite value"
+        + (quantity.positive_only ? " > 0 " + quantity.si_unit
+                                  : std::string()));
     return Schedule(quantity, si_value, {});
   }
 
@@ -527,18 +498,19 @@ namespace vitrum::base
     const std::string  unit = " " + quantity.si_unit;
     std::ostringstream out;
     out << (segments.empty() ? "constant " : "start ") << quantity.name << ": "
-        << format(start_value) << unit;
+        << format_number(start_value) << unit;
     for (const Segment &s : segments)
       {
         out << "\n"
-            << format(s.start_time) << " s to " << format(s.end_time) << " s: ";
+            << format_number(s.start_time) << " s to "
+            << format_number(s.end_time) << " s: ";
         if (s.start_value == s.end_value)
-          out << "hold at " << format(s.start_value) << unit;
+          out << "hold at " << format_number(s.start_value) << unit;
         else
-          out << "ramp from " << format(s.start_value) << unit << " to "
-              << format(s.end_value) << unit << " at "
-              << format((s.end_value - s.start_value)
-                        / (s.end_time - s.start_time))
+          out << "ramp from " << format_number(s.start_value) << unit << " to "
+              << format_number(s.end_value) << unit << " at "
+              << format_number((s.end_value - s.start_value)
+                               / (s.end_time - s.start_time))
               << unit << "/s";
       }
     return out.str();

@@ -3,6 +3,7 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/base/required_entry.h>
+#include <vitrum/base/text.h>
 #include <vitrum/kinetics/growth.h>
 #include <vitrum/kinetics/kinetics_material.h>
 #include <vitrum/kinetics/nucleation.h>
@@ -23,6 +24,7 @@ namespace vitrum
     {
       using dealii::ParameterHandler;
       namespace P = dealii::Patterns;
+      using base::trim;
 
       constexpr double avogadro = 6.02214076e23;
 
@@ -208,13 +210,6 @@ namespace vitrum
         return base::resolve_data_path(name);
       }
 
-      std::string
-      trim(const std::string &s)
-      {
-        const auto b = s.find_first_not_of(" \t");
-        const auto e = s.find_last_not_of(" \t");
-        return b == std::string::npos ? "" : s.substr(b, e - b + 1);
-      }
 
       std::vector<std::string>
       split(const std::string &s, const char c)

@@ -3,6 +3,7 @@
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
+#include <vitrum/base/text.h>
 #include <vitrum/thermo/material.h>
 #include <vitrum/thermo/tdb.h>
 
@@ -26,20 +27,11 @@ namespace vitrum
     {
       using dealii::ParameterHandler;
       namespace Patterns = dealii::Patterns;
+      using base::trim;
 
       // ------------------------------------------------------------------
       // Parsing of the composite values ("a, b", "D0, Q", Redlich–Kister).
       // ------------------------------------------------------------------
-
-      std::string
-      trim(const std::string &s)
-      {
-        const auto first = s.find_first_not_of(" \t\r\n");
-        if (first == std::string::npos)
-          return "";
-        const auto last = s.find_last_not_of(" \t\r\n");
-        return s.substr(first, last - first + 1);
-      }
 
 
       std::vector<std::string>
@@ -576,8 +568,8 @@ namespace vitrum
       /// in the material's order; "" -> empty.
       std::vector<double>
       read_element_volumes(const std::string &text,
-                            const std::string &filename,
-                            const Material    &m)
+                           const std::string &filename,
+                           const Material    &m)
       {
         if (trim(text).empty())
           return {};
@@ -853,34 +845,36 @@ namespace vitrum
                         section,
                         entry,
                         "is not set: a database needs the names of its "
-                        "crystal and glass phases");
+                                  "crystal and glass phases");
           return upper_case({value})[0];
         };
-        m.crystal_phase_name = name("Crystal phase");
-        m.glass_phase_name   = name("Glass phase");
-        m.glass_transition_temperature
-          = required_number(prm, filename, section, "Glass transition "
-                                                    "temperature");
-        namespace fs       = std::filesystem;
-        const fs::path tdb = fs::path(tdb_file).is_absolute() ?
-                               fs::path(tdb_file) :
-                               fs::path(filename).parent_path() / tdb_file;
+        m.crystal_phase_name           = name("Crystal phase");
+        m.glass_phase_name             = name("Glass phase");
+        m.glass_transition_temperature = required_number(prm,
+                                                         filename,
+                                                         section,
+                                                         "Glass transition "
+                                                         "temperature");
+        namespace fs                   = std::filesystem;
+        const fs::path tdb             = fs::path(tdb_file).is_absolute()
+                                           ? fs::path(tdb_file)
+                                           : fs::path(filename).parent_path() / tdb_file;
         try
           {
-            m.database = std::make_shared<const TdbDatabase>(
-              read_tdb(tdb.string()));
+            m.database
+              = std::make_shared<const TdbDatabase>(read_tdb(tdb.string()));
             const auto elements = upper_case(m.elements);
-            m.crystal =
-              substitutional_phase(*m.database, m.crystal_phase_name, elements);
-            m.glass = glass_phase(*m.database,
+            m.crystal           = substitutional_phase(*m.database,
+                                             m.crystal_phase_name,
+                                             elements);
+            m.glass             = glass_phase(*m.database,
                                   m.glass_phase_name,
                                   elements,
                                   m.glass_transition_temperature);
           }
         catch (const InputError &e)
           {
-            throw InputError(filename + ": " + section + "/File: "
-                             + e.what());
+            throw InputError(filename + ": " + section + "/File: " + e.what());
           }
       }
 
@@ -1015,10 +1009,10 @@ namespace vitrum
       parse(prm, filename, false, m.elements);
 
       const unsigned int K = m.n_components();
-      const auto number = [&](const std::string &section,
-                              const std::string &entry) {
-        return required_number(prm, filename, section, entry);
-      };
+      const auto         number
+        = [&](const std::string &section, const std::string &entry) {
+            return required_number(prm, filename, section, entry);
+          };
       m.molar_volume    = number("", "Molar volume") * 1e-6;
       m.gradient_energy = number("", "Gradient energy");
       m.element_molar_volumes
