@@ -151,6 +151,40 @@ TEST(Viscosity, KinkTemperatureIsNotAnInput)
     }
 }
 
+namespace
+{
+  /// `text` without its line `set <entry> = ...`.
+  std::string
+  without_entry(std::string text, const std::string &entry)
+  {
+    const auto line = text.find("  set " + entry);
+    text.erase(line, text.find('\n', line) + 1 - line);
+    return text;
+  }
+
+  /// Reading `text` without `entry` must fail and name the entry.
+  void
+  expect_named_when_missing(const std::string &text,
+                            const std::string &entry,
+                            const double       glass_transition)
+  {
+    dealii::ParameterHandler prm;
+    ViscosityLaw::declare_parameters(prm);
+    prm.parse_input_from_string(without_entry(text, entry));
+    try
+      {
+        ViscosityLaw::parse(prm, glass_transition);
+        ADD_FAILURE() << "no error without " << entry;
+      }
+    catch (const vitrum::InputError &e)
+      {
+        EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
+                  std::string::npos)
+          << e.what();
+      }
+  }
+} // namespace
+
 TEST(Viscosity, MissingEntryIsNamed)
 {
   // Material data has no defaults: without a relaxation time (no kink) the
@@ -171,26 +205,7 @@ TEST(Viscosity, MissingEntryIsNamed)
                                   "VFT strength D",
                                   "VFT temperature",
                                   "Relaxation time at Tg"})
-    {
-      std::string text = full;
-      text.erase(text.find("  set " + entry),
-                 text.find('\n', text.find("  set " + entry)) + 1
-                   - text.find("  set " + entry));
-      dealii::ParameterHandler prm;
-      ViscosityLaw::declare_parameters(prm);
-      prm.parse_input_from_string(text);
-      try
-        {
-          ViscosityLaw::parse(prm);
-          ADD_FAILURE() << "no error without " << entry;
-        }
-      catch (const vitrum::InputError &e)
-        {
-          EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
-                    std::string::npos)
-            << e.what();
-        }
-    }
+    expect_named_when_missing(full, entry, 0.);
   // with a relaxation time, the glass branch needs its entries
   const std::string glass = "subsection Viscosity\n"
                             "  set Eta infinity = 1e-5\n"
@@ -202,26 +217,7 @@ TEST(Viscosity, MissingEntryIsNamed)
                             "end\n";
   for (const std::string entry :
        {"Experiment time", "Arrhenius activation energy"})
-    {
-      std::string text = glass;
-      text.erase(text.find("  set " + entry),
-                 text.find('\n', text.find("  set " + entry)) + 1
-                   - text.find("  set " + entry));
-      dealii::ParameterHandler prm;
-      ViscosityLaw::declare_parameters(prm);
-      prm.parse_input_from_string(text);
-      try
-        {
-          ViscosityLaw::parse(prm, 590.);
-          ADD_FAILURE() << "no error without " << entry;
-        }
-      catch (const vitrum::InputError &e)
-        {
-          EXPECT_NE(std::string(e.what()).find(entry + " is not set"),
-                    std::string::npos)
-            << e.what();
-        }
-    }
+    expect_named_when_missing(glass, entry, 590.);
 }
 
 TEST(ShearThinning, NewtonianLimitAndHandComputed)
