@@ -603,7 +603,7 @@ namespace vitrum
     std::string
     CahnHilliard<dim>::result_files() const
     {
-      return "fields.pvd (ParaView), time_series.csv, checkpoint/";
+      return this->fields.index_file() + ", time_series.csv, checkpoint/";
     }
 
 

@@ -1062,8 +1062,8 @@ namespace vitrum
     std::string
     CrystallizationField<dim>::result_files() const
     {
-      return "time_series.csv, nuclei.csv, layers.csv, fields.pvd, "
-             "checkpoint/";
+      return "time_series.csv, nuclei.csv, layers.csv, "
+             + this->fields.index_file() + ", checkpoint/";
     }
 
 

@@ -986,8 +986,8 @@ namespace vitrum
     std::string
     Partitioning<dim>::result_files() const
     {
-      return "phases.csv, profiles/, time_series.csv, fields.pvd (ParaView), "
-             "checkpoint/";
+      return "phases.csv, profiles/, time_series.csv, "
+             + this->fields.index_file() + ", checkpoint/";
     }
 
 

@@ -120,6 +120,17 @@ namespace vitrum
       OutputParameters::FieldFormat
       format_for(unsigned int dim, unsigned int n_ranks) const;
 
+      /// The file that lists the snapshots, for the run's summary:
+      /// "fields.xdmf (ParaView: XDMF reader)" once a snapshot went to HDF5,
+      /// "fields.pvd (ParaView)" otherwise.
+      std::string
+      index_file() const
+      {
+        return xdmf_entries.empty()
+                 ? basename + ".pvd (ParaView)"
+                 : basename + ".xdmf (ParaView: XDMF reader)";
+      }
+
       /// Whether the last snapshot is of time t (a resumed run that is
       /// already at its end writes no second one).
       bool
