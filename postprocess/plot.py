@@ -23,7 +23,6 @@ exits non-zero if any plot fails (the test suite runs it on every shipped
 example).
 """
 import argparse
-import csv
 import os
 import runpy
 import sys
@@ -36,45 +35,20 @@ sys.path.insert(0, HERE)
 import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from crystallization_tables import read_table  # noqa: E402
+import plot_nanomolding as pn  # noqa: E402
 
 
 def read_prm(directory):
     """The `set` entries of DIR/parameters.prm as {"Sub/Key": value} ({} if none)."""
     path = os.path.join(directory, "parameters.prm")
-    values, section = {}, []
-    if not os.path.exists(path):
-        return values
-    with open(path) as f:
-        for line in f:
-            line = line.split("#")[0].strip()
-            words = line.split()
-            if not words:
-                continue
-            if words[0] == "subsection":
-                section.append(" ".join(words[1:]))
-            elif words[0] == "end":
-                section.pop()
-            elif words[0] == "set" and "=" in line:
-                key, value = line[3:].split("=", 1)
-                values["/".join(section + [key.strip()])] = value.strip()
-    return values
+    return pn.read_prm_entries(path) if os.path.exists(path) else {}
 
 
 def read_csv(path):
-    """{column: [float]} of a CSV file ('nan', 'inf' allowed)."""
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
-    if not rows:
-        return {}
-    return {k: [float(r[k]) for r in rows] for k in rows[0]}
-
-
-def column(table, *names):
-    """The first of `names` the table has (outputs before and after units)."""
-    for name in names:
-        if name in table:
-            return table[name]
-    raise KeyError(f"none of {names} in columns {list(table)}")
+    """{column: [float]} of a CSV file ({} when it has no rows)."""
+    table = read_table(os.path.dirname(path), os.path.basename(path))
+    return {k: list(v) for k, v in table.items()} if any(len(v) for v in table.values()) else {}
 
 
 def run_script(name, *argv):
@@ -143,10 +117,9 @@ def plot_layers(directory):
     layers = read_csv(os.path.join(directory, "layers.csv"))
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.5, 6.5))
     if layers:
-        t = column(layers, "time_s", "time")
-        for key in sorted(k for k in layers if k.endswith("amorphous_fraction")
-                          or k.startswith("amorphous_")):
-            number = key.replace("layer_", "").replace("amorphous_", "").split("_")[0]
+        t = layers["time_s"]
+        for key in sorted(k for k in layers if k.endswith("_amorphous_fraction")):
+            number = key.split("_")[1]
             top.plot(t, layers[key], label="glass layer " + number)
         top.set_xscale("symlog", linthresh=max(t[-1] * 1e-3, 1e-9) if t[-1] > 0 else 1)
         top.legend(fontsize=8)
@@ -158,7 +131,7 @@ def plot_layers(directory):
     nuclei_path = os.path.join(directory, "nuclei.csv")
     nuclei = read_csv(nuclei_path) if os.path.exists(nuclei_path) else {}
     if nuclei:
-        x, y = column(nuclei, "x_nm"), column(nuclei, "y_nm")
+        x, y = nuclei["x_nm"], nuclei["y_nm"]
         site = nuclei.get("site", [0] * len(x))
         for s, label in ((0, "in the glass"), (1, "at an interface")):
             pick = [i for i, v in enumerate(site) if int(v) == s]
@@ -176,9 +149,9 @@ def plot_layers(directory):
 def plot_mms(directory):
     table = read_csv(os.path.join(directory, "mms_convergence.csv"))
     fig, ax = plt.subplots(figsize=(5.5, 4.5))
-    h = column(table, "h_nondim", "h")
+    h = table["h_nondim"]
     for key, label, order in (("velocity_L2", "velocity, L2", 3), ("pressure_L2", "pressure, L2", 2)):
-        e = column(table, key + "_nondim", key)
+        e = table[key + "_nondim"]
         ax.loglog(h, e, "o-", label=label)
         ax.loglog(h, [e[-1] * (v / h[-1]) ** order for v in h], "k:", lw=1)
     ax.set_xlabel("h (mesh size)")
@@ -191,10 +164,10 @@ def plot_mms(directory):
 def plot_stokes_run(directory, prm):
     table = read_csv(os.path.join(directory, "stokes_run.csv"))
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    labels = [k for k in table if k not in ("flux", "flux_m3_per_s")]
+    labels = [k for k in table if k != "flux_m3_per_s"]
     ax.barh(labels, [table[k][-1] for k in labels])
     ax.set_xscale("log")
-    flux = column(table, "flux_m3_per_s", "flux")[-1]
+    flux = table["flux_m3_per_s"][-1]
     ax.set_title(f"one Stokes solve: flux {flux:.3g} m^3/s at "
                  f"{prm.get('Nanomolding/Pressure', '?')}, {prm.get('Temperature/Schedule', '?')}",
                  fontsize=9)
@@ -220,7 +193,6 @@ def model_of(directory, prm):
 
 
 def nanomolding_plots(directory, prm):
-    import plot_nanomolding as pn
     d_nm = float(prm.get("Nanomolding/Pore diameter", "nan").split()[0])
     yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm))
     wire = os.path.join(directory, "wire_composition.csv")
@@ -271,10 +243,8 @@ def plots(directory):
     elif model == "nanomolding stokes":
         yield lambda: plot_stokes_run(directory, prm)
     elif model == "nanomolding sweep":
-        import plot_nanomolding as pn
         yield lambda: print(pn.plot_length_vs_diameter(os.path.join(directory, "sweep.csv")))
     elif model == "nanomolding map":
-        import plot_nanomolding as pn
         yield lambda: print(pn.plot_mechanism_map(os.path.join(directory, "mechanism_map.csv")))
 
 
