@@ -125,6 +125,23 @@ namespace vitrum
 
     template <int dim>
     void
+    ImplicitModel<dim>::recount_time_error_unknowns()
+    {
+      n_error_unknowns = std::max(1.0, time_error_mask.l1_norm());
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::reobserve_current_state()
+    {
+      free_energy = observe(states[0], time);
+      keep_observation();
+    }
+
+
+    template <int dim>
+    void
     ImplicitModel<dim>::add_cell_contribution(
       const FullMatrix<double>                   &cell_matrix,
       const dealii::Vector<double>               &cell_residual,
@@ -245,7 +262,7 @@ namespace vitrum
       time_error_mask.reinit(owned_dofs, comm);
       after_setup_dofs();
       // (A sum of ones: exact.)
-      n_error_unknowns = std::max(1.0, time_error_mask.l1_norm());
+      recount_time_error_unknowns();
     }
 
 

@@ -198,7 +198,7 @@ namespace vitrum
           std::vector<GridTools::PeriodicFacePair<
             typename Triangulation<dim>::cell_iterator>>
             pairs;
-          for (int d = 0; d < dim; ++d)
+          for (int d = 0; d < prm.n_periodic_axes(dim); ++d)
             GridTools::collect_periodic_faces(tria, 2 * d, 2 * d + 1, d, pairs);
           tria.add_periodicity(pairs);
         }
@@ -306,9 +306,8 @@ namespace vitrum
                           AffineConstraints<double> &constraints)
     {
       DoFTools::make_hanging_node_constraints(dof_handler, constraints);
-      if (prm.periodic)
-        for (int d = 0; d < dim; ++d)
-          DoFTools::make_periodicity_constraints(dof_handler,
+      for (int d = 0; d < prm.n_periodic_axes(dim); ++d)
+        DoFTools::make_periodicity_constraints(dof_handler,
                                                  2 * d,
                                                  2 * d + 1,
                                                  d,

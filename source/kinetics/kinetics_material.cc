@@ -519,6 +519,11 @@ namespace vitrum
                                "'Thermodynamic material file'");
           m.thermo = std::make_shared<const thermo::Material>(
             thermo::Material::read(find_file(thermo_file, filename)));
+          if (!m.thermo->has_crystal)
+            throw InputError(filename + ": Driving force/Thermodynamic "
+                             "material file '" + thermo_file
+                             + "' describes a glass only (Phases = glass); "
+                               "the driving force needs the crystal too");
           m.elements = m.thermo->elements;
           if (m.molar_volume == 0)
             m.molar_volume = m.thermo->molar_volume;

@@ -149,6 +149,11 @@ namespace vitrum
         prm.leave_subsection();
         thermo::Material material
           = thermo::Material::read(base::resolve_data_path(file));
+        if (!material.has_crystal)
+          throw InputError("Partitioning/Material file: '" + file
+                           + "' describes a glass only (Phases = glass); "
+                             "the partitioning model needs the crystal "
+                             "and the interface too");
         if (material.n_components() < 2)
           throw InputError("Partitioning/Material file: '" + file
                            + "' lists fewer than two elements");

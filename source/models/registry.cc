@@ -8,6 +8,7 @@
 #include <vitrum/models/cahn_hilliard.h>
 #include <vitrum/models/crystallization.h>
 #include <vitrum/models/crystallization_field.h>
+#include <vitrum/models/deposition.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/nanomolding.h>
 #include <vitrum/models/nanomolding_studies.h>
@@ -27,7 +28,7 @@ namespace vitrum
           throw InputError("Dimension = " + std::to_string(dim)
                            + ": Model = " + model
                            + " runs in Dimension = 2 or 3 (only Model = "
-                             "partitioning also runs in 1D)");
+                             "partitioning and deposition also run in 1D)");
       }
 
 
@@ -79,6 +80,17 @@ namespace vitrum
           return std::make_unique<Partitioning<1>>(prm, comm);
         return create_in_2d_or_3d<Partitioning>(prm, comm, dim);
       }
+
+      std::unique_ptr<Model>
+      create_deposition(dealii::ParameterHandler &prm,
+                        MPI_Comm                  comm,
+                        const int                 dim)
+      {
+        if (dim == 1)
+          return std::make_unique<Deposition<1>>(prm, comm);
+        return create_in_2d_or_3d<Deposition>(prm, comm, dim);
+      }
+
 
       void
       declare_all_crystallization_parameters(dealii::ParameterHandler &prm)
@@ -134,7 +146,14 @@ namespace vitrum
             "Stokes flow (Taylor-Hood, axisymmetric or 3D) with a moving "
             "front, interface diffusion along the wall, wire composition",
             &declare_nanomolding_parameters,
-            &create_nanomolding}};
+            &create_nanomolding},
+           {"deposition",
+            "phase separation in a growing amorphous film (multi-component "
+            "Cahn-Hilliard with a fast surface layer and surface energies "
+            "on a film that grows by a deposition schedule): self-assembled "
+            "nanolayers, intermixing of deposited laminates",
+            &declare_deposition_parameters,
+            &create_deposition}};
       return models;
     }
 
@@ -177,7 +196,7 @@ namespace vitrum
                         "2",
                         dealii::Patterns::Integer(1, 3),
                         "Space dimension of the run: 2 or 3 for every "
-                        "model, 1 also for partitioning (a laminate along "
+                        "model, 1 also for partitioning and deposition (along "
                         "x).");
       prm.enter_subsection("Temperature");
       prm.declare_entry(

@@ -27,6 +27,7 @@ namespace vitrum
     {
       using dealii::ParameterHandler;
       namespace Patterns = dealii::Patterns;
+      using base::format_number;
       using base::trim;
 
       // ------------------------------------------------------------------
@@ -518,6 +519,14 @@ namespace vitrum
           "component: the model solves for the others and uses diffusion "
           "potentials against it, so it should be present in every phase. "
           "Pairs in the subsections below are named 'A-B' in this order.");
+        prm.declare_entry(
+          "Phases",
+          "crystal, glass",
+          Patterns::Selection("crystal, glass|glass"),
+          "The phases the file describes: 'crystal, glass' (every model), "
+          "or 'glass' for a glass-only system (Model = deposition): then "
+          "the subsections Crystal and Interface are not read and must not "
+          "be set.");
       }
 
 
@@ -566,17 +575,28 @@ namespace vitrum
 
       /// "Co: 6.67, Ni: 6.59, ..." (cm^3/mol, every element once) -> m^3/mol
       /// in the material's order; "" -> empty.
+      double
+      required_number(ParameterHandler  &prm,
+                      const std::string &filename,
+                      const std::string &section,
+                      const std::string &name);
+
+
       std::vector<double>
-      read_element_volumes(const std::string &text,
-                           const std::string &filename,
-                           const Material    &m)
+      read_element_values(const std::string &text,
+                          const std::string &filename,
+                          const std::string &section,
+                          const std::string &entry,
+                          const Material    &m,
+                          const double       lower,
+                          const double       upper,
+                          const std::string &unit)
       {
-        if (trim(text).empty())
-          return {};
         const auto fail = [&](const std::string &what) {
-          entry_error(filename, "", "Element molar volumes", what);
+          entry_error(filename, section, entry, what);
         };
-        std::vector<double> v(m.n_components(), -1);
+        std::vector<double> v(m.n_components(), 0.0);
+        std::vector<bool>   given(m.n_components(), false);
         for (const auto &item : dealii::Utilities::split_string_list(text, ','))
           {
             const auto parts = dealii::Utilities::split_string_list(item, ':');
@@ -584,23 +604,73 @@ namespace vitrum
             const double value
               = parts.size() == 2 ? std::strtod(parts[1].c_str(), &end) : -1;
             if (parts.size() != 2 || end == parts[1].c_str() || *end != '\0'
-                || !(value > 1 && value <= 50))
-              fail("'" + item
-                   + "' is not 'Element: V' with 1 < V <= 50 cm^3/mol");
+                || !(value > lower && value <= upper))
+              fail("'" + item + "' is not 'Element: value' with "
+                   + format_number(lower) + " < value <= "
+                   + format_number(upper) + " " + unit);
             const auto it
               = std::find(m.elements.begin(), m.elements.end(), parts[0]);
             if (it == m.elements.end())
               fail("element '" + parts[0] + "' is not in Elements");
-            double &slot = v[it - m.elements.begin()];
-            if (slot > 0)
+            const auto index = it - m.elements.begin();
+            if (given[index])
               fail("element '" + parts[0] + "' is given twice");
-            slot = value * 1e-6;
+            given[index] = true;
+            v[index]     = value;
           }
         for (unsigned int i = 0; i < v.size(); ++i)
-          if (v[i] < 0)
-            fail("no value for " + m.elements[i]
-                 + ": give every element or none");
+          if (!given[i])
+            fail("no value for " + m.elements[i] + ": give every element");
         return v;
+      }
+
+
+      std::vector<double>
+      read_element_volumes(const std::string &text,
+                           const std::string &filename,
+                           const Material    &m)
+      {
+        if (trim(text).empty())
+          return {};
+        std::vector<double> v = read_element_values(
+          text, filename, "", "Element molar volumes", m, 1, 50, "cm^3/mol");
+        for (double &value : v)
+          value *= 1e-6;
+        return v;
+      }
+
+
+      /**
+       * The optional subsection Surface: the free surface of the glass
+       * (Model = deposition). Not set at all: absent; partly set: an error
+       * naming the missing entry.
+       */
+      Material::Surface
+      read_surface(ParameterHandler  &prm,
+                   const std::string &filename,
+                   const Material    &m)
+      {
+        Material::Surface surface;
+        prm.enter_subsection("Surface");
+        const std::string energy = trim(prm.get("Energy"));
+        const bool        any    = !energy.empty()
+                         || !trim(prm.get("Diffusivity")).empty()
+                         || !trim(prm.get("Layer thickness")).empty();
+        if (any)
+          {
+            if (energy.empty())
+              entry_error(filename, "Surface", "Energy", "is not set");
+            surface.given  = true;
+            surface.energy = read_element_values(
+              energy, filename, "Surface", "Energy", m, -10, 10, "J/m^2");
+            surface.diffusivity
+              = required_number(prm, filename, "Surface", "Diffusivity");
+            surface.layer_thickness
+              = required_number(prm, filename, "Surface", "Layer thickness")
+                * 1e-9;
+          }
+        prm.leave_subsection();
+        return surface;
       }
 
 
@@ -650,6 +720,26 @@ namespace vitrum
                           number_pattern(0, false, max_Q_kJ, "kJ/mol"),
                           "Activation energy Q of the interface mobility in "
                           "kJ/mol. Required.");
+        prm.leave_subsection();
+
+        prm.enter_subsection("Surface");
+        prm.declare_entry("Energy",
+                          "",
+                          Patterns::Anything(),
+                          "Surface energy of the glass per element, "
+                          "'Element: J/m^2, ...' for every element: gamma(x) "
+                          "= sum_i gamma_i x_i on a free surface. Optional "
+                          "(Model = deposition needs the subsection).");
+        prm.declare_entry("Diffusivity",
+                          "",
+                          number_pattern(0, true, 1e-3, "m^2/s"),
+                          "Diffusivity D_s of every element in the mobile "
+                          "surface layer, in m^2/s.");
+        prm.declare_entry("Layer thickness",
+                          "",
+                          number_pattern(0, true, 100, "nm"),
+                          "Thickness delta_s of the mobile surface layer in "
+                          "nm.");
         prm.leave_subsection();
 
         prm.enter_subsection("Thermodynamic database");
@@ -814,6 +904,75 @@ namespace vitrum
       }
 
 
+      /// Every entry of `section` (recursively) that the file set.
+      std::vector<std::string>
+      entries_set(ParameterHandler  &prm,
+                  const std::string &section,
+                  const std::vector<std::string> &names)
+      {
+        std::vector<std::string> set;
+        for (const std::string &name : names)
+          if (!trim(prm.get(name)).empty())
+            set.push_back(section + "/" + name);
+        return set;
+      }
+
+
+      /**
+       * A glass-only file (Phases = glass): the glass's interactions (from
+       * the mixing enthalpies and Glass/Interaction) and diffusion. The
+       * crystal and the interface do not exist; a file that sets any of
+       * their entries is refused, so that no number is silently ignored.
+       */
+      Material
+      read_glass_only(ParameterHandler &prm, const std::string &filename,
+                      Material m)
+      {
+        const unsigned int       K = m.n_components();
+        std::vector<std::string> stray;
+        prm.enter_subsection("Interface");
+        for (const auto &e : entries_set(prm,
+                                         "Interface",
+                                         {"Energy",
+                                          "Width",
+                                          "Mobility prefactor",
+                                          "Mobility activation energy"}))
+          stray.push_back(e);
+        prm.leave_subsection();
+        prm.enter_subsection("Crystal");
+        prm.enter_subsection("Lattice stability");
+        for (const auto &e :
+             entries_set(prm, "Crystal/Lattice stability", m.elements))
+          stray.push_back(e);
+        prm.leave_subsection();
+        prm.enter_subsection("Diffusion");
+        for (const auto &e : entries_set(prm, "Crystal/Diffusion", m.elements))
+          stray.push_back(e);
+        prm.leave_subsection();
+        prm.leave_subsection();
+        if (!stray.empty())
+          throw InputError(filename + ": Phases = glass, but " + stray[0]
+                           + " is set; a glass-only file has no crystal or "
+                             "interface entries (remove them, or set Phases "
+                             "= crystal, glass)");
+
+        std::vector<std::string> mixing;
+        prm.enter_subsection("Mixing enthalpy");
+        for (unsigned int i = 0; i < K; ++i)
+          for (unsigned int j = i + 1; j < K; ++j)
+            mixing.push_back(trim(prm.get(pair_name(m.elements, i, j))));
+        prm.leave_subsection();
+        prm.enter_subsection("Glass");
+        m.glass = SolutionPhase(
+          std::vector<double>(K, 0.),
+          std::vector<double>(K, 0.),
+          read_interactions(prm, filename, m.elements, mixing, "Glass"));
+        m.glass_diffusion = read_diffusion(prm, filename, m.elements, "Glass");
+        prm.leave_subsection();
+        return m;
+      }
+
+
       /// TDB names are upper case: "Co" -> "CO".
       std::vector<std::string>
       upper_case(const std::vector<std::string> &names)
@@ -972,7 +1131,8 @@ namespace vitrum
         ParameterHandler prm;
         declare_header(prm);
         parse(prm, filename, true, {});
-        m.name = trim(prm.get("Name"));
+        m.name      = trim(prm.get("Name"));
+        m.has_crystal = prm.get("Phases") != "glass";
         for (const std::string &e : split(trim(prm.get("Elements")), ','))
           if (!e.empty())
             m.elements.push_back(e);
@@ -1017,6 +1177,10 @@ namespace vitrum
       m.gradient_energy = number("", "Gradient energy");
       m.element_molar_volumes
         = read_element_volumes(prm.get("Element molar volumes"), filename, m);
+      m.surface = read_surface(prm, filename, m);
+
+      if (!m.has_crystal)
+        return read_glass_only(prm, filename, m);
 
       prm.enter_subsection("Interface");
       m.interface_energy      = number("Interface", "Energy");

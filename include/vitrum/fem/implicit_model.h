@@ -175,6 +175,14 @@ namespace vitrum
       /// A ghosted copy.
       Vector
       ghosted(const Vector &v) const;
+      /// After the model changed time_error_mask between steps (a growing
+      /// domain): the time error counts the unknowns of the new mask.
+      void
+      recount_time_error_unknowns();
+      /// After the model changed its states between steps (material
+      /// added): observe the current state again.
+      void
+      reobserve_current_state();
       /// Add one cell's contribution to the residual (and, with_matrix, to
       /// the Jacobian), applying the constraints.
       void

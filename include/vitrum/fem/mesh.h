@@ -30,6 +30,9 @@ namespace vitrum
       std::vector<double>       domain_size{200, 200, 200};
       std::vector<unsigned int> coarse_cells{50, 50, 50};
       bool                      periodic           = true;
+      /// Set by a model (not an entry): whether Periodic applies along the
+      /// last axis too. A growing film is periodic laterally only.
+      bool periodic_along_last_axis = true;
       unsigned int              polynomial_degree  = 1;
       unsigned int              minimum_level      = 0;
       unsigned int              maximum_level      = 2;
@@ -42,6 +45,15 @@ namespace vitrum
       declare_parameters(dealii::ParameterHandler &prm);
       void
       parse_parameters(dealii::ParameterHandler &prm, int dim);
+
+      /// The axes along which the box is periodic.
+      int
+      n_periodic_axes(int dim) const
+      {
+        if (!periodic)
+          return 0;
+        return periodic_along_last_axis ? dim : dim - 1;
+      }
 
       /// Volume (area, length) of the box's first `dim` edges.
       double

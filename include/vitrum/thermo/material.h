@@ -27,6 +27,9 @@ namespace vitrum
     {
       std::string              name;
       std::vector<std::string> elements;
+      /// False for a glass-only file (`Phases = glass`): the crystal, the
+      /// interface and the crystal's diffusion are absent.
+      bool has_crystal = true;
 
       /// Molar volume, same for all elements and phases (m^3/mol): the
       /// volume per mole of sites the model's densities refer to.
@@ -63,6 +66,15 @@ namespace vitrum
       std::string                        glass_phase_name;
       double                             glass_transition_temperature = 0;
 
+      /// The free surface of the glass (subsection Surface, optional).
+      struct Surface
+      {
+        bool                given = false;
+        std::vector<double> energy;              ///< gamma_i, J/m^2, K
+        double              diffusivity     = 0; ///< D_s, m^2/s
+        double              layer_thickness = 0; ///< delta_s, m
+      };
+      Surface surface;
       /// Tracer diffusion of each element in each phase.
       std::vector<Arrhenius> crystal_diffusion;
       std::vector<Arrhenius> glass_diffusion;

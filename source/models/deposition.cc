@@ -1,0 +1,1223 @@
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/utilities.h>
+
+#include <deal.II/dofs/dof_tools.h>
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/mapping_q1.h>
+
+#include <deal.II/numerics/data_postprocessor.h>
+#include <deal.II/numerics/vector_tools.h>
+
+#include <vitrum/base/collective.h>
+#include <vitrum/base/exceptions.h>
+#include <vitrum/base/parameter_file.h>
+#include <vitrum/base/quantity.h>
+#include <vitrum/base/text.h>
+#include <vitrum/models/deposition.h>
+#include <vitrum/thermo/solution_phase.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace vitrum
+{
+  namespace models
+  {
+    using namespace dealii;
+
+    namespace
+    {
+      /// Scale of the diffusion-potential unknowns (J/mol), as in the
+      /// partitioning model: all unknowns of order one.
+      constexpr double energy_scale = 1e4;
+      /// m -> nm and m^2 -> nm^2: lengths are in nm inside the model.
+      constexpr double nm_per_m   = 1e9;
+      constexpr double nm2_per_m2 = 1e18;
+
+
+      /// Snapshot fields: every element's mole fraction in at.% and the
+      /// diffusion potentials in J/mol.
+      template <int dim>
+      class FilmFields : public DataPostprocessor<dim>
+      {
+      public:
+        explicit FilmFields(const std::vector<std::string> &elements)
+            : elements(elements)
+        {
+        }
+
+        void
+        evaluate_vector_field(
+          const DataPostprocessorInputs::Vector<dim> &inputs,
+          std::vector<dealii::Vector<double>>        &computed) const override
+        {
+          const unsigned int n = elements.size() - 1;
+          for (unsigned int q = 0; q < inputs.solution_values.size(); ++q)
+            {
+              const dealii::Vector<double> &u    = inputs.solution_values[q];
+              double                        rest = 1;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  computed[q][a] = 100 * u[a];
+                  rest -= u[a];
+                }
+              computed[q][n] = 100 * rest;
+              for (unsigned int a = 0; a < n; ++a)
+                computed[q][n + 1 + a] = energy_scale * u[n + a];
+            }
+        }
+
+        std::vector<std::string>
+        get_names() const override
+        {
+          std::vector<std::string> names;
+          for (const auto &e : elements)
+            names.push_back("x_" + e + "_at%");
+          for (unsigned int a = 0; a + 1 < elements.size(); ++a)
+            names.push_back("w_" + elements[a] + "_J_per_mol");
+          return names;
+        }
+
+        std::vector<DataComponentInterpretation::DataComponentInterpretation>
+        get_data_component_interpretation() const override
+        {
+          return std::vector<
+            DataComponentInterpretation::DataComponentInterpretation>(
+            2 * elements.size() - 1,
+            DataComponentInterpretation::component_is_scalar);
+        }
+
+        UpdateFlags
+        get_needed_update_flags() const override
+        {
+          return update_values;
+        }
+
+      private:
+        std::vector<std::string> elements;
+      };
+
+
+      thermo::Material
+      read_glass_material(ParameterHandler &prm)
+      {
+        prm.enter_subsection("Deposition");
+        const std::string file = prm.get("Material file");
+        prm.leave_subsection();
+        thermo::Material material
+          = thermo::Material::read(base::resolve_data_path(file));
+        if (material.n_components() < 2)
+          throw InputError("Deposition/Material file: '" + file
+                           + "' lists fewer than two elements");
+        return material;
+      }
+
+
+    } // namespace
+
+
+    void
+    declare_deposition_parameters(ParameterHandler &prm)
+    {
+      prm.enter_subsection("Deposition");
+      prm.declare_entry("Material file",
+                        "parameter_files/materials/ZrCuO-glass.prm",
+                        Patterns::FileName(),
+                        "Thermodynamic and mobility data of the glass "
+                        "(format in the README; a glass-only file, Phases = "
+                        "glass, or a crystal/glass one whose glass is used). "
+                        "A relative path is looked up in the working "
+                        "directory, then in vitrum's data folder.");
+      prm.declare_entry("Layers",
+                        "",
+                        Patterns::Anything(),
+                        "What arrives, from the substrate up: '<thickness> "
+                        "at <rate> with <composition>' separated by ';', "
+                        "e.g. '500 nm at 1.2 nm/s with Cu: 48.5, Zr: 48.5, "
+                        "O: 3'. Rates in nm/s (plain number), nm/min, nm/h. "
+                        "Required.");
+      prm.declare_entry("Layer thickness",
+                        "0.25",
+                        base::QuantityPattern(base::nanometres(), 0.01, 10),
+                        "Thickness (nm, or with a unit) of one layer of "
+                        "cells: the film grows by one layer at a time. "
+                        "NUMERICAL; about one atomic layer (0.25 nm) or "
+                        "less. Every stretch of Layers must be a whole "
+                        "number of layers.");
+      prm.leave_subsection();
+    }
+
+
+    template <int dim>
+    Deposition<dim>::Deposition(ParameterHandler &prm, MPI_Comm comm)
+        : Base(prm, comm, "deposition")
+        , material(read_glass_material(prm))
+        , n_independent(material.n_components() - 1)
+        , temperature(
+            base::Schedule::constant(300, base::Quantity::temperature()))
+    {
+      this->set_finite_element(FE_Q<dim>(1), 2 * n_independent);
+      prm.enter_subsection("Deposition");
+      const std::string where = "Deposition/";
+      schedule                = DepositionSchedule::parse(prm.get("Layers"),
+                                           where + "Layers",
+                                           material);
+      layer_thickness
+        = base::get_quantity(prm, "Layer thickness", base::nanometres(), where);
+      if (!material.surface.given)
+        throw InputError(where + "Material file: '" + material.name
+                         + "' has no subsection Surface (Energy, "
+                           "Diffusivity, Layer thickness), which the "
+                           "deposition model needs");
+      surface_thickness   = material.surface.layer_thickness * nm_per_m;
+      surface_diffusivity = material.surface.diffusivity;
+      surface_energy      = material.surface.energy;
+      prm.leave_subsection();
+      prm.enter_subsection("Temperature");
+      temperature = base::Schedule::parse(prm.get("Schedule"),
+                                          base::Quantity::temperature());
+      prm.leave_subsection();
+
+      // The mesh: uniform layers along the growth axis, periodic laterally.
+      double bottom = 0;
+      for (const auto &s : schedule.segments)
+        {
+          const double layers = s.thickness / layer_thickness;
+          if (std::abs(layers - std::round(layers)) > 1e-6 * layers)
+            throw InputError(where + "Layers: the stretch from "
+                             + base::format_number(bottom) + " nm is "
+                             + base::format_number(s.thickness)
+                             + " nm thick, not a whole number of Layer "
+                               "thickness = "
+                             + base::format_number(layer_thickness) + " nm");
+          total_layers += static_cast<unsigned int>(std::round(layers));
+          bottom += s.thickness;
+        }
+      if (total_layers < 2)
+        throw InputError(where + "Layers: the film must be at least two "
+                                 "layers (Layer thickness) thick");
+      if (mesh_prm.polynomial_degree != 1)
+        throw InputError("Mesh/Polynomial degree: the deposition model uses "
+                         "linear elements (1)");
+      if (mesh_prm.minimum_level != 0 || mesh_prm.maximum_level != 0)
+        throw InputError("Mesh/Minimum and Maximum refinement level must be "
+                         "0 for Model = deposition: the film grows by whole "
+                         "layers of a uniform mesh (set Deposition/Layer "
+                         "thickness instead)");
+      if (dim > 1 && !mesh_prm.periodic)
+        throw InputError("Mesh/Periodic must be true for Model = deposition "
+                         "(the film is periodic laterally)");
+      mesh_prm.domain_size[dim - 1]  = schedule.total_thickness();
+      mesh_prm.coarse_cells[dim - 1] = total_layers;
+      mesh_prm.periodic_along_last_axis = false;
+      mesh_prm.adapt_every              = 0;
+      mesh_prm.initial_adaptation       = 0;
+    }
+
+
+    template <int dim>
+    std::string
+    Deposition<dim>::title() const
+    {
+      return "deposition, " + material.name + ", " + std::to_string(dim)
+             + "D, " + base::format_number(schedule.total_thickness())
+             + " nm film";
+    }
+
+
+    template <int dim>
+    std::string
+    Deposition<dim>::details() const
+    {
+      return "Temperature: " + temperature.describe() + "\n"
+             + "Deposition: " + schedule.describe(material.elements) + "\n"
+             + "Surface layer " + base::format_number(surface_thickness)
+             + " nm, D_s = " + base::format_number(surface_diffusivity)
+             + " m^2/s; layers of "
+             + base::format_number(layer_thickness) + " nm\n";
+    }
+
+
+    template <int dim>
+    std::vector<fem::Table>
+    Deposition<dim>::tables() const
+    {
+      std::vector<std::string> columns = {"step",
+                                          "time_s",
+                                          "dt_s",
+                                          "T_K",
+                                          "film_thickness_nm",
+                                          "free_energy_J_per_mol"};
+      for (const auto &c : Base::solver_columns())
+        columns.push_back(c);
+      for (const auto &e : material.elements)
+        columns.push_back("mean_" + e + "_at%");
+      columns.push_back("mass_balance_error_fraction");
+
+      std::vector<std::string> layer_columns = {"step",
+                                                "time_s",
+                                                "film_thickness_nm",
+                                                "window_bottom_nm",
+                                                "window_top_nm"};
+      for (const auto &e : material.elements)
+        layer_columns.push_back("period_" + e + "_nm");
+      for (const auto &e : material.elements)
+        layer_columns.push_back("contrast_" + e + "_at%");
+      layer_columns.push_back("correlation_length_nm");
+      return {{"time_series.csv", columns}, {"layers.csv", layer_columns}};
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::lateral_area() const
+    {
+      double area = 1;
+      for (int d = 0; d + 1 < dim; ++d)
+        area *= mesh_prm.domain_size[d];
+      return area;
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::after_setup_dofs()
+    {
+      std::vector<double> unit(fe->n_components(), 0.0);
+      for (unsigned int a = 0; a < n_independent; ++a)
+        unit[a] = 1;
+      fraction_mask.reinit(owned_dofs, comm);
+      VectorTools::interpolate(dof_handler,
+                               Functions::ConstantFunction<dim>(unit),
+                               fraction_mask);
+      component_masks.resize(n_independent);
+      for (unsigned int a = 0; a < n_independent; ++a)
+        {
+          std::vector<double> only(fe->n_components(), 0.0);
+          only[a] = 1;
+          component_masks[a].reinit(owned_dofs, comm);
+          VectorTools::interpolate(dof_handler,
+                                   Functions::ConstantFunction<dim>(only),
+                                   component_masks[a]);
+        }
+      update_film_mask();
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::update_film_mask()
+    {
+      // The fractions of the film's nodes: nodes above the surface are not
+      // unknowns of the physics and must not dilute the time error.
+      std::map<types::global_dof_index, Point<dim>> points;
+      DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                           dof_handler,
+                                           points);
+      const double top = film_height() + 1e-6 * layer_thickness;
+      Vector      &mask = this->time_error_mask;
+      mask              = 0;
+      for (const auto &[dof, point] : points)
+        if (owned_dofs.is_element(dof) && fraction_mask(dof) > 0.5
+            && point[dim - 1] <= top)
+          mask(dof) = 1;
+      mask.compress(VectorOperation::insert);
+      this->recount_time_error_unknowns();
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::initial_state(Vector &state) const
+    {
+      // Every node holds the composition that arrives at its height (the
+      // film's nodes now, the others until the surface reaches them) and
+      // the potentials of that composition.
+      const unsigned int K = material.n_components(), n = n_independent;
+      const double       T = temperature.value(0);
+      std::map<types::global_dof_index, Point<dim>> points;
+      DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                           dof_handler,
+                                           points);
+      std::vector<double> g(K), w(n);
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+          cell->get_dof_indices(dofs);
+          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
+               ++v)
+            {
+              const double z = cell->vertex(v)[dim - 1];
+              // A node on a border takes the stretch below it, whose layer
+              // it closes.
+              const auto &x = schedule.composition_at_height(
+                std::max(0.0, z - 0.5 * layer_thickness));
+              material.glass.gradient(x.data(), T, g.data());
+              thermo::diffusion_potentials(g.data(), K, w.data());
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  const auto xa = dofs[fe->component_to_system_index(a, v)];
+                  const auto wa
+                    = dofs[fe->component_to_system_index(n + a, v)];
+                  if (owned_dofs.is_element(xa))
+                    state(xa) = x[a];
+                  if (owned_dofs.is_element(wa))
+                    state(wa) = w[a] / energy_scale;
+                }
+            }
+        }
+      state.compress(VectorOperation::insert);
+    }
+
+
+    template <int dim>
+    std::vector<unsigned int>
+    Deposition<dim>::refinement_components() const
+    {
+      std::vector<unsigned int> components;
+      for (unsigned int a = 0; a < n_independent; ++a)
+        components.push_back(a);
+      return components;
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::start_new_run()
+    {
+      active_layers = 1;
+      deposited.assign(material.n_components(), 0.0);
+      const auto &first = schedule.composition_at_height(0);
+      for (unsigned int k = 0; k < deposited.size(); ++k)
+        deposited[k] = first[k] * layer_thickness * lateral_area();
+      Base::start_new_run();
+    }
+
+
+    template <int dim>
+    unsigned int
+    Deposition<dim>::layers_arrived_by(const double t) const
+    {
+      unsigned int layers = 1;
+      while (layers < total_layers
+             && schedule.time_at_height(layers * layer_thickness)
+                  <= t * (1 + 1e-12) + 1e-12)
+        ++layers;
+      return layers;
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    Deposition<dim>::extra_target_times() const
+    {
+      std::vector<double> times = temperature.breakpoints();
+      for (unsigned int k = 1; k < total_layers; ++k)
+        times.push_back(schedule.time_at_height(k * layer_thickness));
+      return times;
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::after_step()
+    {
+      Base::after_step();
+      const unsigned int arrived = layers_arrived_by(time);
+      if (arrived == active_layers)
+        return;
+      while (active_layers < arrived)
+        add_layer();
+      update_film_mask();
+      this->reobserve_current_state();
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::add_layer()
+    {
+      const unsigned int K = material.n_components(), n = n_independent;
+      const double       h = film_height();
+      const auto &x_new    = schedule.composition_at_height(h);
+      const unsigned int above = 1u << (dim - 1); // vertex v + above: on top
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+      for (auto &state : states)
+        {
+          const Vector old = this->ghosted(state);
+          for (const auto &cell : dof_handler.active_cell_iterators())
+            {
+              if (cell->is_artificial()
+                  || std::abs(cell->center()[dim - 1]
+                              - (h + 0.5 * layer_thickness))
+                       > 0.25 * layer_thickness)
+                continue;
+              cell->get_dof_indices(dofs);
+              for (unsigned int v = 0; v < above; ++v)
+                for (unsigned int c = 0; c < 2 * n; ++c)
+                  {
+                    const auto bottom
+                      = dofs[fe->component_to_system_index(c, v)];
+                    const auto top
+                      = dofs[fe->component_to_system_index(c, v + above)];
+                    if (owned_dofs.is_element(top))
+                      state(top) = old(bottom);
+                    if (c < n && owned_dofs.is_element(bottom))
+                      state(bottom) = x_new[c];
+                  }
+            }
+          state.compress(VectorOperation::insert);
+          constraints.distribute(state);
+        }
+      for (unsigned int k = 0; k < K; ++k)
+        deposited[k] += x_new[k] * layer_thickness * lateral_area();
+      ++active_layers;
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::assemble(const Vector &iterate,
+                              const Vector &history_term,
+                              const double  a0,
+                              const double  dt,
+                              const double  t,
+                              const bool    with_matrix)
+    {
+      TimerOutput::Scope scope(*timer, "assembly");
+      const double       T = temperature.value(t);
+      if (with_matrix)
+        this->jacobian = 0;
+      this->residual = 0;
+
+      const unsigned int K = material.n_components(), n = n_independent;
+      const double       Vm         = material.molar_volume;
+      const double       flux_scale = dt * nm2_per_m2 * energy_scale;
+      const double       kappa_x = Vm * material.gradient_energy * nm2_per_m2;
+      // Surface term of w_a: V_m (gamma_a - gamma_K) / E0, in nm.
+      std::vector<double> surface_term(n);
+      for (unsigned int a = 0; a < n; ++a)
+        surface_term[a] = Vm * nm_per_m * (surface_energy[a] - surface_energy[n])
+                          / energy_scale;
+      const std::vector<double> M_bulk = material.glass_mobilities(T);
+      const std::vector<double> M_surface(
+        K,
+        surface_diffusivity / (thermo::gas_constant * T));
+
+      const Vector state = this->ghosted(iterate);
+      // Vertex quadrature, as in the partitioning model: a lumped mass
+      // matrix (exact conservation of each layer's arrival) and the
+      // thermodynamics at the nodes.
+      const QGaussLobatto<dim>     quadrature(2);
+      const QGauss<dim - 1>        face_quadrature(2);
+      FEValues<dim>                fe_values(*fe,
+                              quadrature,
+                              update_values | update_gradients
+                                | update_JxW_values);
+      FEFaceValues<dim> fe_face(*fe, face_quadrature, update_values
+                                                         | update_JxW_values);
+      const unsigned int n_q = quadrature.size(),
+                         n_dofs = fe->n_dofs_per_cell(),
+                         n_c    = fe->n_components();
+
+      std::vector<dealii::Vector<double>> values(n_q,
+                                                 dealii::Vector<double>(n_c));
+      std::vector<dealii::Vector<double>> history(n_q,
+                                                  dealii::Vector<double>(n_c));
+      std::vector<std::vector<Tensor<1, dim>>> gradients(
+        n_q,
+        std::vector<Tensor<1, dim>>(n_c));
+      std::vector<unsigned int> component(n_dofs), node(n_dofs);
+      for (unsigned int i = 0; i < n_dofs; ++i)
+        {
+          component[i] = fe->system_to_component_index(i).first;
+          node[i]      = fe->system_to_component_index(i).second;
+        }
+
+      std::vector<double>         x(K), g(K), H(K * K), dG(n), Hr(n * n);
+      std::vector<double>         L(n * n), dL_dx(n * n * n);
+      std::vector<Tensor<1, dim>> flux(n), dflux_dx(n * n);
+      FullMatrix<double>          cell_matrix(n_dofs, n_dofs);
+      dealii::Vector<double>      cell_rhs(n_dofs);
+      std::vector<types::global_dof_index> dof_indices(n_dofs);
+      const double top    = film_height();
+      const double node_h = top + 1e-6 * layer_thickness;
+
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          fe_values.reinit(cell);
+          fe_values.get_function_values(state, values);
+          fe_values.get_function_values(history_term, history);
+          cell_matrix = 0;
+          cell_rhs    = 0;
+          cell->get_dof_indices(dof_indices);
+
+          if (!in_film(cell))
+            {
+              // Nodes above the surface keep what is to arrive (dx/dt = 0,
+              // w = 0); nodes of the surface belong to the film's cells.
+              for (unsigned int q = 0; q < n_q; ++q)
+                for (unsigned int i = 0; i < n_dofs; ++i)
+                  {
+                    const double v = fe_values.shape_value(i, q);
+                    if (v == 0 || cell->vertex(node[i])[dim - 1] <= node_h)
+                      continue;
+                    const unsigned int ci = component[i];
+                    const double JxW = fe_values.JxW(q);
+                    const double r = ci < n ? a0 * values[q][ci] + history[q][ci]
+                                            : values[q][ci];
+                    cell_rhs(i) -= v * r * JxW;
+                    cell_matrix(i, i) += v * v * (ci < n ? a0 : 1.0) * JxW;
+                  }
+              this->add_cell_contribution(cell_matrix,
+                                          cell_rhs,
+                                          dof_indices,
+                                          with_matrix);
+              continue;
+            }
+
+          fe_values.get_function_gradients(state, gradients);
+          const bool in_surface_layer
+            = top - cell->center()[dim - 1] < surface_thickness;
+          const std::vector<double> &M = in_surface_layer ? M_surface : M_bulk;
+          for (unsigned int q = 0; q < n_q; ++q)
+            {
+              const double JxW = fe_values.JxW(q);
+              double       sum = 0;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  x[a] = values[q][a];
+                  sum += x[a];
+                }
+              x[n] = 1 - sum;
+              material.glass.gradient(x.data(), T, g.data());
+              thermo::diffusion_potentials(g.data(), K, dG.data());
+              material.glass.hessian(x.data(), T, H.data());
+              thermo::reduced_hessian(H.data(), K, Hr.data());
+              thermo::onsager_mobility(x.data(), M.data(), K, L.data());
+              thermo::onsager_mobility_derivative(x.data(),
+                                                  M.data(),
+                                                  K,
+                                                  dL_dx.data());
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  flux[a] = 0;
+                  for (unsigned int b = 0; b < n; ++b)
+                    flux[a] += flux_scale * L[a * n + b] * gradients[q][n + b];
+                  for (unsigned int m = 0; m < n; ++m)
+                    {
+                      Tensor<1, dim> d;
+                      for (unsigned int b = 0; b < n; ++b)
+                        d += dL_dx[(m * n + a) * n + b] * gradients[q][n + b];
+                      dflux_dx[a * n + m] = flux_scale * d;
+                    }
+                }
+
+              for (unsigned int i = 0; i < n_dofs; ++i)
+                {
+                  const unsigned int ci = component[i];
+                  const double       v  = fe_values.shape_value(i, q);
+                  const auto        &gv = fe_values.shape_grad(i, q);
+                  double             r;
+                  if (ci < n)
+                    r = v * (a0 * values[q][ci] + history[q][ci])
+                        + flux[ci] * gv;
+                  else
+                    {
+                      const unsigned int a = ci - n;
+                      r = v * (values[q][ci] - dG[a] / energy_scale)
+                          - kappa_x / energy_scale * (gradients[q][a] * gv);
+                    }
+                  cell_rhs(i) -= r * JxW;
+                  if (!with_matrix)
+                    continue;
+                  for (unsigned int j = 0; j < n_dofs; ++j)
+                    {
+                      const unsigned int cj = component[j];
+                      const double       u  = fe_values.shape_value(j, q);
+                      const auto        &gu = fe_values.shape_grad(j, q);
+                      double             value = 0;
+                      if (ci < n)
+                        {
+                          if (cj < n)
+                            value = (ci == cj ? a0 * v * u : 0.0)
+                                    + u * (dflux_dx[ci * n + cj] * gv);
+                          else
+                            value = flux_scale * L[ci * n + (cj - n)]
+                                    * (gu * gv);
+                        }
+                      else
+                        {
+                          const unsigned int a = ci - n;
+                          if (cj < n)
+                            value = -Hr[a * n + cj] / energy_scale * v * u
+                                    - (a == cj ? kappa_x / energy_scale
+                                                   * (gu * gv)
+                                               : 0.0);
+                          else
+                            value = (cj - n == a) ? v * u : 0.0;
+                        }
+                      cell_matrix(i, j) += value * JxW;
+                    }
+                }
+            }
+
+          // The free surface: the top face of a film cell at the height of
+          // the film.
+          const unsigned int top_face = 2 * (dim - 1) + 1;
+          if (std::abs(cell->face(top_face)->center()[dim - 1] - top)
+              < 1e-6 * layer_thickness)
+            {
+              fe_face.reinit(cell, top_face);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                for (unsigned int i = 0; i < n_dofs; ++i)
+                  if (component[i] >= n)
+                    cell_rhs(i) += surface_term[component[i] - n]
+                                   * fe_face.shape_value(i, q)
+                                   * fe_face.JxW(q);
+            }
+          this->add_cell_contribution(cell_matrix,
+                                      cell_rhs,
+                                      dof_indices,
+                                      with_matrix);
+        }
+      this->finish_assembly(with_matrix);
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::limit_update(const Vector &iterate,
+                                  Vector       &update,
+                                  double       *removed) const
+    {
+      // As in the partitioning model: node by node, no fraction loses more
+      // than 90 % of what it has in one update.
+      const Vector       x = this->ghosted(iterate);
+      const unsigned int n = n_independent;
+      double             smallest = 1, largest_removed = 0;
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          cell->get_dof_indices(dofs);
+          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
+               ++v)
+            {
+              if (!owned_dofs.is_element(
+                    dofs[fe->component_to_system_index(0, v)]))
+                continue;
+              double x_dependent = 1, dx_dependent = 0, alpha = 1;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  const auto   dof = dofs[fe->component_to_system_index(a, v)];
+                  const double xa = x(dof), da = update(dof);
+                  x_dependent -= xa;
+                  dx_dependent -= da;
+                  if (da < 0)
+                    alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
+                }
+              if (dx_dependent < 0)
+                alpha = std::min(alpha,
+                                 0.9 * std::max(x_dependent, 0.0)
+                                   / -dx_dependent);
+              if (alpha < 1)
+                for (unsigned int a = 0; a < n; ++a)
+                  {
+                    const auto dof = dofs[fe->component_to_system_index(a, v)];
+                    largest_removed
+                      = std::max(largest_removed,
+                                 (1 - alpha) * std::abs(update(dof)));
+                    update(dof) *= alpha;
+                  }
+              smallest = std::min(smallest, alpha);
+            }
+        }
+      update.compress(VectorOperation::insert);
+      constraints.distribute(update);
+      if (removed)
+        *removed = Utilities::MPI::max(largest_removed, comm);
+      return Utilities::MPI::min(smallest, comm);
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::restore_conserved(Vector &state) const
+    {
+      // A limited Newton update changes the amounts a little: put the
+      // difference back uniformly on the film's nodes of each fraction
+      // (the nodal weights of the film add up to its volume).
+      const Observables o = integrate(state, temperature.value(time));
+      for (unsigned int a = 0; a < n_independent; ++a)
+        {
+          Vector on_film = this->time_error_mask;
+          on_film.scale(component_masks[a]);
+          state.add((deposited[a] - o.amount[a]) / o.film_volume, on_film);
+        }
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::mass_balance_error(const unsigned int k) const
+    {
+      double total = 0;
+      for (const double d : deposited)
+        total += d;
+      return std::abs(current.amount[k] - deposited[k]) / total;
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::newton_change(const Vector &update) const
+    {
+      Vector change = update;
+      change.scale(fraction_mask);
+      return change.linfty_norm();
+    }
+
+
+    template <int dim>
+    typename Deposition<dim>::Observables
+    Deposition<dim>::integrate(const Vector &state, const double T) const
+    {
+      TimerOutput::Scope           scope(*timer, "integrals");
+      const Vector                 u = this->ghosted(state);
+      const unsigned int           K = material.n_components(), n = n_independent;
+      const QGaussLobatto<dim>     quadrature(2);
+      const QGauss<dim - 1>        face_quadrature(2);
+      FEValues<dim>                fe_values(*fe,
+                              quadrature,
+                              update_values | update_gradients
+                                | update_JxW_values);
+      FEFaceValues<dim> fe_face(*fe, face_quadrature, update_values
+                                                         | update_JxW_values);
+      const unsigned int n_q = quadrature.size(), n_c = fe->n_components();
+      std::vector<dealii::Vector<double>> values(n_q,
+                                                 dealii::Vector<double>(n_c));
+      std::vector<dealii::Vector<double>> face_values(
+        face_quadrature.size(),
+        dealii::Vector<double>(n_c));
+      std::vector<std::vector<Tensor<1, dim>>> gradients(
+        n_q,
+        std::vector<Tensor<1, dim>>(n_c));
+      const double Vm      = material.molar_volume;
+      const double kappa_x = Vm * material.gradient_energy * nm2_per_m2;
+      const double top     = film_height();
+      std::vector<double> x(K);
+
+      Observables o;
+      o.amount.assign(K, 0);
+      double energy = 0;
+      for (const auto &cell : fem::locally_owned_cells(dof_handler))
+        {
+          if (!in_film(cell))
+            continue;
+          fe_values.reinit(cell);
+          fe_values.get_function_values(u, values);
+          fe_values.get_function_gradients(u, gradients);
+          for (unsigned int q = 0; q < n_q; ++q)
+            {
+              const double JxW = fe_values.JxW(q);
+              double       sum = 0, gradient_terms = 0;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  x[a] = values[q][a];
+                  sum += x[a];
+                  gradient_terms
+                    += 0.5 * kappa_x * gradients[q][a].norm_square();
+                }
+              x[n] = 1 - sum;
+              energy +=
+                (material.glass.gibbs_energy(x.data(), T) + gradient_terms)
+                * JxW;
+              for (unsigned int k = 0; k < K; ++k)
+                o.amount[k] += x[k] * JxW;
+              o.film_volume += JxW;
+            }
+          const unsigned int top_face = 2 * (dim - 1) + 1;
+          if (std::abs(cell->face(top_face)->center()[dim - 1] - top)
+              < 1e-6 * layer_thickness)
+            {
+              fe_face.reinit(cell, top_face);
+              fe_face.get_function_values(u, face_values);
+              for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                {
+                  double gamma = 0, rest = 1;
+                  for (unsigned int a = 0; a < n; ++a)
+                    {
+                      gamma += surface_energy[a] * face_values[q][a];
+                      rest -= face_values[q][a];
+                    }
+                  gamma += surface_energy[n] * rest;
+                  energy += Vm * nm_per_m * gamma * fe_face.JxW(q);
+                }
+            }
+        }
+      o.film_volume = Utilities::MPI::sum(o.film_volume, comm);
+      o.free_energy = Utilities::MPI::sum(energy, comm) / o.film_volume;
+      Utilities::MPI::sum(o.amount, comm, o.amount);
+      return o;
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::observe(const Vector &state, const double t)
+    {
+      candidate = integrate(state, temperature.value(t));
+      return candidate.free_energy;
+    }
+
+
+    template <int dim>
+    double
+    Deposition<dim>::allowed_energy_rise(const double, const double) const
+    {
+      // Arriving material changes the energy of the film; between arrivals
+      // it relaxes, but a step cannot tell the two apart.
+      return std::numeric_limits<double>::infinity();
+    }
+
+
+    template <int dim>
+    std::vector<std::vector<double>>
+    Deposition<dim>::profile() const
+    {
+      // Laterally averaged over the film's independent nodes (periodic
+      // copies are constrained and left out).
+      const unsigned int K = material.n_components(), n = n_independent;
+      const unsigned int planes = active_layers + 1;
+      std::vector<double> sums(planes * K, 0.0), counts(planes, 0.0);
+      const Vector        u = this->ghosted(states[0]);
+      std::map<types::global_dof_index, Point<dim>> points;
+      DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
+                                           dof_handler,
+                                           points);
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+      std::vector<bool> seen(owned_dofs.n_elements(), false);
+      for (const auto &cell : fem::locally_owned_cells(dof_handler))
+        {
+          cell->get_dof_indices(dofs);
+          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
+               ++v)
+            {
+              const auto first = dofs[fe->component_to_system_index(0, v)];
+              if (!owned_dofs.is_element(first)
+                  || constraints.is_constrained(first))
+                continue;
+              const auto local = owned_dofs.index_within_set(first);
+              if (seen[local])
+                continue;
+              seen[local] = true;
+              const unsigned int plane = static_cast<unsigned int>(
+                std::round(cell->vertex(v)[dim - 1] / layer_thickness));
+              if (plane >= planes)
+                continue;
+              double rest = 1;
+              for (unsigned int a = 0; a < n; ++a)
+                {
+                  const double xa
+                    = u(dofs[fe->component_to_system_index(a, v)]);
+                  sums[plane * K + a] += xa;
+                  rest -= xa;
+                }
+              sums[plane * K + n] += rest;
+              counts[plane] += 1;
+            }
+        }
+      Utilities::MPI::sum(sums, comm, sums);
+      Utilities::MPI::sum(counts, comm, counts);
+      std::vector<std::vector<double>> result(planes, std::vector<double>(K));
+      for (unsigned int p = 0; p < planes; ++p)
+        for (unsigned int k = 0; k < K; ++k)
+          result[p][k] = sums[p * K + k] / std::max(counts[p], 1.0);
+      return result;
+    }
+
+
+    template <int dim>
+    std::vector<std::vector<double>>
+    Deposition<dim>::lateral_rows(const unsigned int a,
+                                  const unsigned int first,
+                                  const unsigned int last) const
+    {
+      if (dim == 1)
+        return {};
+      // (lateral index along axis 0, row key, value) of every independent
+      // node, gathered on all ranks.
+      const Vector        u  = this->ghosted(states[0]);
+      const unsigned int  nx = mesh_prm.coarse_cells[0];
+      const double        dx = mesh_prm.domain_size[0] / nx;
+      const unsigned int  ny = dim == 3 ? mesh_prm.coarse_cells[1] : 1;
+      const double        dy = dim == 3 ? mesh_prm.domain_size[1] / ny : 1;
+      std::vector<double> local;
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+      for (const auto &cell : fem::locally_owned_cells(dof_handler))
+        {
+          cell->get_dof_indices(dofs);
+          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
+               ++v)
+            {
+              const auto dof = dofs[fe->component_to_system_index(a, v)];
+              if (!owned_dofs.is_element(dof) || constraints.is_constrained(dof))
+                continue;
+              const Point<dim>  &p = cell->vertex(v);
+              const unsigned int plane
+                = static_cast<unsigned int>(std::round(p[dim - 1] / layer_thickness));
+              if (plane < first || plane >= last)
+                continue;
+              const unsigned int i = std::lround(p[0] / dx) % nx;
+              const unsigned int j = dim == 3 ? std::lround(p[1] / dy) % ny : 0;
+              local.insert(local.end(),
+                           {double(i), double((plane - first) * ny + j), u(dof)});
+            }
+        }
+      std::vector<std::vector<double>> rows((last - first) * ny,
+                                            std::vector<double>(nx, 0.0));
+      for (const auto &part : Utilities::MPI::all_gather(comm, local))
+        for (std::size_t k = 0; k + 2 < part.size(); k += 3)
+          rows[static_cast<std::size_t>(part[k + 1])]
+              [static_cast<std::size_t>(part[k])] = part[k + 2];
+      return rows;
+    }
+
+
+    template <int dim>
+    typename Deposition<dim>::Layering
+    Deposition<dim>::analyse(const std::vector<std::vector<double>> &planes) const
+    {
+      // The frozen part of the film: above the first quarter (the start of
+      // growth) and below twice the surface layer.
+      Layering           result;
+      const unsigned int K = material.n_components();
+      const unsigned int first = planes.size() / 4;
+      const unsigned int skip_top
+        = static_cast<unsigned int>(std::ceil(2 * surface_thickness / layer_thickness));
+      const unsigned int last
+        = planes.size() > skip_top + first ? planes.size() - skip_top : first;
+      result.window_bottom = first * layer_thickness;
+      result.window_top    = last * layer_thickness;
+      result.per_element.resize(K);
+      for (unsigned int k = 0; k < K; ++k)
+        {
+          std::vector<double> values;
+          for (unsigned int p = first; p < last; ++p)
+            values.push_back(100 * planes[p][k]);
+          result.per_element[k] = analyse_layers(values, layer_thickness);
+          if (result.per_element[k].contrast
+              > result.per_element[result.strongest].contrast)
+            result.strongest = k;
+        }
+      if (dim > 1 && result.strongest < n_independent && last > first)
+        result.correlation_length = correlation_length(
+          lateral_rows(result.strongest, first, last),
+          mesh_prm.domain_size[0] / mesh_prm.coarse_cells[0]);
+      return result;
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::write_profile(const std::string &file) const
+    {
+      const auto planes = profile();
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        base::guarded([&]() {
+          std::ofstream out(file);
+          out << "# time = " << time
+              << " s, temperature = " << temperature.value(time)
+              << " K, film thickness = " << film_height() << " nm\n"
+              << "z_nm";
+          for (const auto &e : material.elements)
+            out << ',' << e << "_at%";
+          out << '\n' << std::setprecision(10);
+          for (unsigned int p = 0; p < planes.size(); ++p)
+            {
+              out << p * layer_thickness;
+              for (const double x : planes[p])
+                out << ',' << 100 * x;
+              out << '\n';
+            }
+          out.close();
+          if (!out)
+            throw InputError("cannot write '" + file
+                             + "': check Output/Directory");
+        });
+      base::check_errors(comm);
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::write_rows()
+    {
+      const unsigned int K = material.n_components();
+      std::vector<double> row = {double(step),
+                                 time,
+                                 last_dt,
+                                 temperature.value(time),
+                                 film_height(),
+                                 current.free_energy};
+      for (const double v : this->solver_values())
+        row.push_back(v);
+      double worst = 0;
+      for (unsigned int k = 0; k < K; ++k)
+        {
+          row.push_back(100 * current.amount[k] / current.film_volume);
+          worst = std::max(worst, mass_balance_error(k));
+        }
+      row.push_back(worst);
+      this->table(0).add_row(row);
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::write_fields()
+    {
+      this->write_state_fields(FilmFields<dim>(material.elements));
+      const std::string folder = output_prm.directory + "/profiles";
+      if (Utilities::MPI::this_mpi_process(comm) == 0)
+        base::guarded(
+          [&]() { std::filesystem::create_directories(folder); });
+      base::check_errors(comm);
+      char name[64];
+      std::snprintf(name, sizeof(name), "/profile_%05u.csv", profiles_written);
+      write_profile(folder + name);
+      ++profiles_written;
+
+      const auto         layering = analyse(profile());
+      const unsigned int K        = material.n_components();
+      std::vector<double> row = {double(step),
+                                 time,
+                                 film_height(),
+                                 layering.window_bottom,
+                                 layering.window_top};
+      for (unsigned int k = 0; k < K; ++k)
+        row.push_back(layering.per_element[k].found
+                        ? layering.per_element[k].period
+                        : std::numeric_limits<double>::quiet_NaN());
+      for (unsigned int k = 0; k < K; ++k)
+        row.push_back(layering.per_element[k].contrast);
+      row.push_back(layering.correlation_length);
+      this->table(1).add_row(row);
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::finish()
+    {
+      write_profile(output_prm.directory + "/profile.csv");
+    }
+
+
+    template <int dim>
+    std::string
+    Deposition<dim>::progress_details() const
+    {
+      char text[96];
+      std::snprintf(text,
+                    sizeof(text),
+                    "T %6.1f K  film %8.3f nm  G %12.6e  ",
+                    temperature.value(time),
+                    film_height(),
+                    current.free_energy);
+      return text + this->solver_progress();
+    }
+
+
+    template <int dim>
+    std::string
+    Deposition<dim>::summary() const
+    {
+      const unsigned int K = material.n_components();
+      double             worst = 0;
+      for (unsigned int k = 0; k < K; ++k)
+        worst = std::max(worst, mass_balance_error(k));
+      const auto layering = analyse(profile());
+      const auto &s       = layering.per_element[layering.strongest];
+
+      std::ostringstream out;
+      out << "T = " << temperature.value(time) << " K; "
+          << this->statistics.summary() << "\n"
+          << "Film " << film_height() << " nm; mean composition (at.%):";
+      for (unsigned int k = 0; k < K; ++k)
+        out << ' ' << material.elements[k] << ' ' << std::fixed
+            << std::setprecision(2)
+            << 100 * current.amount[k] / current.film_volume;
+      out << std::defaultfloat << std::setprecision(4) << "\n";
+      if (s.found)
+        out << "Layering (" << layering.window_bottom << "-"
+            << layering.window_top << " nm): period " << s.period
+            << " nm, contrast " << s.contrast << " at.% "
+            << material.elements[layering.strongest] << "\n";
+      else
+        out << "Layering: no spectral peak in " << layering.window_bottom
+            << "-" << layering.window_top << " nm\n";
+      if (dim > 1)
+        out << "In-plane correlation length " << layering.correlation_length
+            << " nm\n";
+      out << "Largest mass balance error (film - deposited): " << worst
+          << "\n";
+      return out.str();
+    }
+
+
+    template <int dim>
+    std::string
+    Deposition<dim>::result_files() const
+    {
+      return "time_series.csv, layers.csv, profile.csv, profiles/, "
+             + this->fields.index_file() + ", checkpoint/";
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::save_physics(fem::CheckpointState &state) const
+    {
+      state.set("profiles written", double(profiles_written));
+      state.set("active layers", double(active_layers));
+      for (unsigned int k = 0; k < deposited.size(); ++k)
+        state.set("deposited " + std::to_string(k), deposited[k]);
+    }
+
+
+    template <int dim>
+    void
+    Deposition<dim>::load_physics(const fem::CheckpointState &state)
+    {
+      profiles_written
+        = static_cast<unsigned int>(state.get_double("profiles written"));
+      active_layers
+        = static_cast<unsigned int>(state.get_double("active layers"));
+      deposited.resize(material.n_components());
+      for (unsigned int k = 0; k < deposited.size(); ++k)
+        deposited[k] = state.get_double("deposited " + std::to_string(k));
+      update_film_mask();
+    }
+
+
+    template class Deposition<1>;
+    template class Deposition<2>;
+    template class Deposition<3>;
+  } // namespace models
+} // namespace vitrum
