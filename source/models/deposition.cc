@@ -16,6 +16,7 @@
 #include <vitrum/base/quantity.h>
 #include <vitrum/base/text.h>
 #include <vitrum/models/deposition.h>
+#include <vitrum/models/laminate.h>
 #include <vitrum/thermo/solution_phase.h>
 
 #include <algorithm>
@@ -25,7 +26,9 @@
 #include <fstream>
 #include <iomanip>
 #include <limits>
+#include <cstdint>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace vitrum
@@ -153,6 +156,25 @@ namespace vitrum
                         "NUMERICAL; about one atomic layer (0.25 nm) or "
                         "less. Every stretch of Layers must be a whole "
                         "number of layers.");
+      prm.declare_entry("Minimum fraction",
+                        "0.01",
+                        Patterns::Double(1e-8, 1),
+                        "Floor (at.%) for elements absent from a stretch of "
+                        "Layers: the entropy of mixing needs every fraction "
+                        "> 0.");
+      prm.declare_entry("Composition noise",
+                        "0",
+                        Patterns::Double(0, 5),
+                        "Amplitude (at.%) of a uniform random deviation of "
+                        "each arriving node's composition from the "
+                        "schedule's (the shot noise of the deposition, "
+                        "which seeds lateral structure in 2D and 3D); a "
+                        "function of the node's position and the seed, so "
+                        "that any number of ranks deposits the same film.");
+      prm.declare_entry("Random seed",
+                        "1",
+                        Patterns::Integer(0),
+                        "Seed of the composition noise.");
       prm.leave_subsection();
     }
 
@@ -173,6 +195,11 @@ namespace vitrum
                                            material);
       layer_thickness
         = base::get_quantity(prm, "Layer thickness", base::nanometres(), where);
+      const double floor = prm.get_double("Minimum fraction") / 100;
+      for (auto &segment : schedule.segments)
+        apply_composition_floor(segment.composition, floor);
+      composition_noise = prm.get_double("Composition noise") / 100;
+      noise_seed        = prm.get_integer("Random seed");
       if (!material.surface.given)
         throw InputError(where + "Material file: '" + material.name
                          + "' has no subsection Surface (Energy, "
@@ -358,11 +385,7 @@ namespace vitrum
           for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
                ++v)
             {
-              const double z = cell->vertex(v)[dim - 1];
-              // A node on a border takes the stretch below it, whose layer
-              // it closes.
-              const auto &x = schedule.composition_at_height(
-                std::max(0.0, z - 0.5 * layer_thickness));
+              const auto x = arriving_composition(cell->vertex(v));
               material.glass.gradient(x.data(), T, g.data());
               thermo::diffusion_potentials(g.data(), K, w.data());
               for (unsigned int a = 0; a < n; ++a)
@@ -382,6 +405,25 @@ namespace vitrum
 
 
     template <int dim>
+    std::vector<double>
+    Deposition<dim>::arriving_composition(const Point<dim> &p) const
+    {
+      std::vector<double> x = schedule.composition_at_height(p[dim - 1]);
+      if (composition_noise == 0)
+        return x;
+      // Noise from the node's position: the same on any partition.
+      for (unsigned int a = 0; a < n_independent; ++a)
+        {
+          const double e
+            = composition_noise * hashed_noise(p, a, noise_seed);
+          x[a] += e;
+          x[n_independent] -= e;
+        }
+      return x;
+    }
+
+
+    template <int dim>
     std::vector<unsigned int>
     Deposition<dim>::refinement_components() const
     {
@@ -397,11 +439,9 @@ namespace vitrum
     Deposition<dim>::start_new_run()
     {
       active_layers = 1;
-      deposited.assign(material.n_components(), 0.0);
-      const auto &first = schedule.composition_at_height(0);
-      for (unsigned int k = 0; k < deposited.size(); ++k)
-        deposited[k] = first[k] * layer_thickness * lateral_area();
       Base::start_new_run();
+      // The first layer is there at t = 0: what it holds was deposited.
+      deposited = current.amount;
     }
 
 
@@ -449,13 +489,18 @@ namespace vitrum
     Deposition<dim>::add_layer()
     {
       const unsigned int K = material.n_components(), n = n_independent;
-      const double       h = film_height();
-      const auto &x_new    = schedule.composition_at_height(h);
+      const double       h     = film_height();
       const unsigned int above = 1u << (dim - 1); // vertex v + above: on top
+      // Lateral area of one node (the lateral grid is uniform and periodic).
+      double node_area = 1;
+      for (int d = 0; d + 1 < dim; ++d)
+        node_area *= mesh_prm.domain_size[d] / mesh_prm.coarse_cells[d];
+      std::vector<double>                  arriving(K, 0.0);
       std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      for (auto &state : states)
+      for (unsigned int s = 0; s < states.size(); ++s)
         {
-          const Vector old = this->ghosted(state);
+          Vector      &state = states[s];
+          const Vector old   = this->ghosted(state);
           for (const auto &cell : dof_handler.active_cell_iterators())
             {
               if (cell->is_artificial()
@@ -465,23 +510,38 @@ namespace vitrum
                 continue;
               cell->get_dof_indices(dofs);
               for (unsigned int v = 0; v < above; ++v)
-                for (unsigned int c = 0; c < 2 * n; ++c)
-                  {
-                    const auto bottom
-                      = dofs[fe->component_to_system_index(c, v)];
-                    const auto top
-                      = dofs[fe->component_to_system_index(c, v + above)];
-                    if (owned_dofs.is_element(top))
-                      state(top) = old(bottom);
-                    if (c < n && owned_dofs.is_element(bottom))
-                      state(bottom) = x_new[c];
-                  }
+                {
+                  const auto x_new = arriving_composition(cell->vertex(v));
+                  for (unsigned int c = 0; c < 2 * n; ++c)
+                    {
+                      const auto bottom
+                        = dofs[fe->component_to_system_index(c, v)];
+                      const auto top
+                        = dofs[fe->component_to_system_index(c, v + above)];
+                      if (owned_dofs.is_element(top))
+                        state(top) = old(bottom);
+                      if (c < n && owned_dofs.is_element(bottom))
+                        state(bottom) = x_new[c];
+                    }
+                  // What arrives, counted once per independent node.
+                  const auto first = dofs[fe->component_to_system_index(0, v)];
+                  if (s == 0 && owned_dofs.is_element(first)
+                      && !constraints.is_constrained(first)
+                      && !counted.count(first))
+                    {
+                      counted.insert(first);
+                      for (unsigned int k = 0; k < K; ++k)
+                        arriving[k] += x_new[k];
+                    }
+                }
             }
           state.compress(VectorOperation::insert);
           constraints.distribute(state);
         }
+      counted.clear();
+      Utilities::MPI::sum(arriving, comm, arriving);
       for (unsigned int k = 0; k < K; ++k)
-        deposited[k] += x_new[k] * layer_thickness * lateral_area();
+        deposited[k] += arriving[k] * layer_thickness * node_area;
       ++active_layers;
     }
 
@@ -759,15 +819,51 @@ namespace vitrum
     void
     Deposition<dim>::restore_conserved(Vector &state) const
     {
-      // A limited Newton update changes the amounts a little: put the
-      // difference back uniformly on the film's nodes of each fraction
-      // (the nodal weights of the film add up to its volume).
-      const Observables o = integrate(state, temperature.value(time));
+      // A limited Newton update changes the amounts a little. As in the
+      // partitioning model, the difference is put back on the film's nodes
+      // in proportion to x_a x_K there, so that no fraction near zero is
+      // pushed below it.
+      const Vector x = this->ghosted(state);
+      Vector       weight(owned_dofs, comm);
+      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          if (!cell->is_locally_owned())
+            continue;
+          cell->get_dof_indices(dofs);
+          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
+               ++v)
+            {
+              double x_dependent = 1;
+              for (unsigned int a = 0; a < n_independent; ++a)
+                x_dependent -= x(dofs[fe->component_to_system_index(a, v)]);
+              for (unsigned int a = 0; a < n_independent; ++a)
+                {
+                  const auto dof = dofs[fe->component_to_system_index(a, v)];
+                  if (owned_dofs.is_element(dof))
+                    weight(dof) = std::max(x(dof), 0.0)
+                                  * std::max(x_dependent, 0.0)
+                                  * this->time_error_mask(dof);
+                }
+            }
+        }
+      weight.compress(VectorOperation::insert);
+      constraints.distribute(weight);
+      const double      T         = temperature.value(time);
+      const Observables o         = integrate(state, T);
+      const Observables available = integrate(weight, T);
       for (unsigned int a = 0; a < n_independent; ++a)
         {
-          Vector on_film = this->time_error_mask;
+          const double missing = deposited[a] - o.amount[a];
+          Vector       on_film = this->time_error_mask;
           on_film.scale(component_masks[a]);
-          state.add((deposited[a] - o.amount[a]) / o.film_volume, on_film);
+          if (available.amount[a] > 1e-12 * o.film_volume)
+            {
+              on_film.scale(weight);
+              state.add(missing / available.amount[a], on_film);
+            }
+          else
+            state.add(missing / o.film_volume, on_film);
         }
     }
 
@@ -1164,14 +1260,15 @@ namespace vitrum
             << std::setprecision(2)
             << 100 * current.amount[k] / current.film_volume;
       out << std::defaultfloat << std::setprecision(4) << "\n";
-      if (s.found)
+      if (s.found && s.contrast >= 0.5)
         out << "Layering (" << layering.window_bottom << "-"
             << layering.window_top << " nm): period " << s.period
             << " nm, contrast " << s.contrast << " at.% "
             << material.elements[layering.strongest] << "\n";
       else
-        out << "Layering: no spectral peak in " << layering.window_bottom
-            << "-" << layering.window_top << " nm\n";
+        out << "Layering: none in " << layering.window_bottom << "-"
+            << layering.window_top << " nm (largest contrast "
+            << s.contrast << " at.%, below 0.5)\n";
       if (dim > 1)
         out << "In-plane correlation length " << layering.correlation_length
             << " nm\n";

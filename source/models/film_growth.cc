@@ -27,6 +27,15 @@ namespace vitrum
         return {base::trim(text.substr(0, where)),
                 base::trim(text.substr(where + padded.size()))};
       }
+
+      /// A value converted to nm from SI carries round-off (18 nm becomes
+      /// 18.000000000000004): snap it to 1e-9 nm so that borders of
+      /// stretches fall on the layers they should.
+      double
+      snapped(const double nm)
+      {
+        return std::round(nm * 1e9) / 1e9;
+      }
     } // namespace
 
 
@@ -78,7 +87,7 @@ namespace vitrum
                                "with Cu: 48.5, Zr: 48.5, O: 3'");
           DepositionSegment segment;
           segment.thickness
-            = base::parse_length(thickness, "nm", entry) * 1e9;
+            = snapped(base::parse_length(thickness, "nm", entry) * 1e9);
           if (!(segment.thickness > 0))
             throw InputError(entry + ": the thickness '" + thickness
                              + "' must be > 0");

@@ -18,41 +18,42 @@ namespace vitrum
   {
     using namespace dealii;
 
-    namespace
+    void
+    apply_composition_floor(std::vector<double> &x, const double floor)
     {
-      /// Raise fractions below the floor to it and renormalize.
-      void
-      apply_floor(std::vector<double> &x, const double floor)
-      {
-        double sum = 0;
-        for (double &v : x)
-          {
-            v = std::max(v, floor);
-            sum += v;
-          }
-        for (double &v : x)
-          v /= sum;
-      }
+      double sum = 0;
+      for (double &v : x)
+        {
+          v = std::max(v, floor);
+          sum += v;
+        }
+      for (double &v : x)
+        v /= sum;
+    }
 
 
-      /// A number in [-1, 1] that depends only on a point, a component and
-      /// the seed: noise that does not change with the number of ranks.
-      template <int dim>
-      double
-      hashed_noise(const Point<dim> &p, const unsigned int c, const unsigned s)
-      {
-        std::uint64_t h = 1469598103934665603ULL ^ (s * 1099511628211ULL);
-        for (int d = 0; d < dim; ++d)
-          {
-            const auto k = static_cast<std::int64_t>(std::llround(p[d] * 1e6));
-            h = (h ^ static_cast<std::uint64_t>(k)) * 1099511628211ULL;
-            h ^= h >> 29;
-          }
-        h = (h ^ c) * 0x9E3779B97F4A7C15ULL;
-        h ^= h >> 32;
-        return 2.0 * double(h % 1000003ULL) / 1000002.0 - 1.0;
-      }
-    } // namespace
+    template <int dim>
+    double
+    hashed_noise(const Point<dim> &p, const unsigned int c, const unsigned s)
+    {
+      std::uint64_t h = 1469598103934665603ULL ^ (s * 1099511628211ULL);
+      for (int d = 0; d < dim; ++d)
+        {
+          const auto k = static_cast<std::int64_t>(std::llround(p[d] * 1e6));
+          h = (h ^ static_cast<std::uint64_t>(k)) * 1099511628211ULL;
+          h ^= h >> 29;
+        }
+      h = (h ^ c) * 0x9E3779B97F4A7C15ULL;
+      h ^= h >> 32;
+      return 2.0 * double(h % 1000003ULL) / 1000002.0 - 1.0;
+    }
+
+    template double
+    hashed_noise(const Point<1> &, unsigned int, unsigned int);
+    template double
+    hashed_noise(const Point<2> &, unsigned int, unsigned int);
+    template double
+    hashed_noise(const Point<3> &, unsigned int, unsigned int);
 
 
     void
@@ -147,8 +148,8 @@ namespace vitrum
       perturbation_waves     = prm.get_integer("Perturbation waves");
       prm.leave_subsection();
 
-      apply_floor(crystal_composition, minimum_fraction);
-      apply_floor(glass_composition, minimum_fraction);
+      apply_composition_floor(crystal_composition, minimum_fraction);
+      apply_composition_floor(glass_composition, minimum_fraction);
       // The mesh counts sites: a layer of small atoms holds more of them
       // per nm than one of large atoms. The layer thickness reported,
       // int phi V(x)/V_m, also counts the mixed fractions of the two

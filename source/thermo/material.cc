@@ -590,7 +590,8 @@ namespace vitrum
                           const Material    &m,
                           const double       lower,
                           const double       upper,
-                          const std::string &unit)
+                          const std::string &unit,
+                          const std::string &symbol)
       {
         const auto fail = [&](const std::string &what) {
           entry_error(filename, section, entry, what);
@@ -605,9 +606,9 @@ namespace vitrum
               = parts.size() == 2 ? std::strtod(parts[1].c_str(), &end) : -1;
             if (parts.size() != 2 || end == parts[1].c_str() || *end != '\0'
                 || !(value > lower && value <= upper))
-              fail("'" + item + "' is not 'Element: value' with "
-                   + format_number(lower) + " < value <= "
-                   + format_number(upper) + " " + unit);
+              fail("'" + item + "' is not 'Element: " + symbol + "' with "
+                   + format_number(lower) + " < " + symbol
+                   + " <= " + format_number(upper) + " " + unit);
             const auto it
               = std::find(m.elements.begin(), m.elements.end(), parts[0]);
             if (it == m.elements.end())
@@ -633,7 +634,7 @@ namespace vitrum
         if (trim(text).empty())
           return {};
         std::vector<double> v = read_element_values(
-          text, filename, "", "Element molar volumes", m, 1, 50, "cm^3/mol");
+          text, filename, "", "Element molar volumes", m, 1, 50, "cm^3/mol", "V");
         for (double &value : v)
           value *= 1e-6;
         return v;
@@ -662,7 +663,7 @@ namespace vitrum
               entry_error(filename, "Surface", "Energy", "is not set");
             surface.given  = true;
             surface.energy = read_element_values(
-              energy, filename, "Surface", "Energy", m, -10, 10, "J/m^2");
+              energy, filename, "Surface", "Energy", m, -10, 10, "J/m^2", "gamma");
             surface.diffusivity
               = required_number(prm, filename, "Surface", "Diffusivity");
             surface.layer_thickness

@@ -546,3 +546,73 @@ end
                        text + "set Element molar volumes = Co: 9, Cu: 6\n");
   EXPECT_NE(message.find("'Cu'"), std::string::npos) << message;
 }
+
+
+namespace
+{
+  /// The check case's binary glass (tests/regression/deposition).
+  const std::string glass_only = R"(set Phases = glass
+set Name = AB
+set Elements = A, B
+set Molar volume = 10
+set Gradient energy = 2e-10
+subsection Mixing enthalpy
+  set A-B = 3
+end
+subsection Glass
+  subsection Diffusion
+    set A = 1e-6, 300
+    set B = 1e-6, 300
+  end
+end
+subsection Surface
+  set Energy = A: 0.95, B: 1.0
+  set Diffusivity = 6.45e-19
+  set Layer thickness = 3
+end
+)";
+} // namespace
+
+
+TEST(Material, ReadsAGlassOnlyFileWithItsSurface)
+{
+  const Material m = Material::read(write_file("glass_only.prm", glass_only));
+  EXPECT_FALSE(m.has_crystal);
+  ASSERT_TRUE(m.surface.given);
+  EXPECT_DOUBLE_EQ(m.surface.energy[0], 0.95);
+  EXPECT_DOUBLE_EQ(m.surface.energy[1], 1.0);
+  EXPECT_DOUBLE_EQ(m.surface.diffusivity, 6.45e-19);
+  EXPECT_DOUBLE_EQ(m.surface.layer_thickness, 3e-9);
+  // L0 = 4 dH_mix: G(1/2) = RT ln(1/2) + L0 / 4.
+  const double x[2] = {0.5, 0.5};
+  EXPECT_NEAR(m.glass.gibbs_energy(x, 300),
+              gas_constant * 300 * std::log(0.5) + 3000,
+              1e-9);
+  ASSERT_EQ(m.glass_mobilities(300).size(), 2u);
+}
+
+
+TEST(Material, GlassOnlyFilesRefuseCrystalEntriesAndPartialSurfaces)
+{
+  EXPECT_TRUE(contains(read_error("glass_crystal.prm",
+                                  glass_only
+                                    + "subsection Crystal\n subsection "
+                                      "Lattice stability\n  set A = -10, "
+                                      "8.3\n end\nend\n"),
+                       "Crystal/Lattice stability/A"));
+  EXPECT_TRUE(contains(read_error("glass_interface.prm",
+                                  glass_only
+                                    + "subsection Interface\n set Energy = "
+                                      "0.1\nend\n"),
+                       "Interface/Energy"));
+  EXPECT_TRUE(contains(read_error("surface_partial.prm",
+                                  replaced(glass_only,
+                                           "  set Diffusivity = 6.45e-19\n",
+                                           "")),
+                       "Diffusivity"));
+  EXPECT_TRUE(contains(read_error("surface_element.prm",
+                                  replaced(glass_only,
+                                           "A: 0.95, B: 1.0",
+                                           "A: 0.95")),
+                       "no value for B"));
+}

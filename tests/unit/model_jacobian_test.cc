@@ -4,6 +4,7 @@
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/models/cahn_hilliard.h>
 #include <vitrum/models/crystallization_field.h>
+#include <vitrum/models/deposition.h>
 #include <vitrum/models/model.h>
 #include <vitrum/models/partitioning.h>
 
@@ -153,4 +154,32 @@ TEST(ModelJacobian, CrystallizationFieldWithCurvature)
               "  set Relaxation ratio = 0.8\n"
               "  set Curvature-free growth = false\n"),
             1e-6);
+}
+
+
+// A 2D growing film of the Zr-Cu-O glass (3 elements, the surface term and
+// the surface layer's own mobility in the residual) after its first layer:
+// perturbed, so that the fractions vary across the surface layer.
+TEST(ModelJacobian, DepositionOfAThreeElementGlass)
+{
+  dealii::ParameterHandler prm;
+  read(prm,
+       "set Model = deposition\n"
+       "set Dimension = 2\n"
+       "subsection Deposition\n"
+       "  set Material file = "
+         + materials
+         + "ZrCuO-glass.prm\n"
+           "  set Layers = 2 nm at 1.2 nm/s with Cu: 49, Zr: 49, O: 2\n"
+           "  set Layer thickness = 0.5 nm\n"
+           "end\n"
+           "subsection Mesh\n"
+           "  set Domain size = 2, 2\n"
+           "  set Coarse cells = 4, 4\n"
+           "  set Maximum refinement level = 0\n"
+           "end\n");
+  vitrum::models::Deposition<2> model(prm, MPI_COMM_WORLD);
+  const double error = model.jacobian_error(3, 1e-2, 0.1);
+  std::cout << "relative Jacobian error " << error << std::endl;
+  EXPECT_LT(error, 1e-6);
 }

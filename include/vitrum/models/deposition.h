@@ -9,6 +9,7 @@
 #include <vitrum/models/model.h>
 #include <vitrum/thermo/material.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -162,6 +163,10 @@ namespace vitrum
       {
         return cell->center()[dim - 1] < film_height();
       }
+      /// The composition that arrives at node p: the schedule's at its
+      /// height, plus the composition noise of the node.
+      std::vector<double>
+      arriving_composition(const dealii::Point<dim> &p) const;
       /// Layers whose arrival time has come by time t.
       unsigned int
       layers_arrived_by(double t) const;
@@ -210,6 +215,10 @@ namespace vitrum
       double              surface_thickness = 0;    ///< nm
       double              surface_diffusivity = 0;  ///< m^2/s
       std::vector<double> surface_energy;           ///< J/m^2, K entries
+      double              composition_noise = 0; ///< mole fraction
+      unsigned int        noise_seed        = 1;
+      /// Nodes of an arriving layer already counted (add_layer's scratch).
+      std::set<dealii::types::global_dof_index> counted;
       unsigned int        total_layers  = 0;
       unsigned int        active_layers = 1;
 

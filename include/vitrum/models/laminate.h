@@ -14,6 +14,19 @@ namespace vitrum
 {
   namespace models
   {
+    /// Raise fractions below `floor` to it and renormalize: the entropy
+    /// of mixing needs every element present.
+    void
+    apply_composition_floor(std::vector<double> &x, double floor);
+
+    /// A number in [-1, 1] that depends only on a point (to 1e-6 of its
+    /// unit), a component and the seed: noise that does not change with
+    /// the number of ranks.
+    template <int dim>
+    double
+    hashed_noise(const dealii::Point<dim> &p, unsigned int c, unsigned int seed);
+
+
     /**
      * A periodic stack of crystal/glass bilayers (subsection "Laminate"):
      * the initial state of a partitioning run. Layers are normal to the
