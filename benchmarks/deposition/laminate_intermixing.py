@@ -132,6 +132,15 @@ def main():
             break
 
     csv_path = os.path.join(args.out, "laminate_intermixing.csv")
+    if not rows:   # no prediction: the csv says so, one row per attempt
+        rows_out = [{"method": "none (run failed)", "tolerance": a["tolerance"],
+                     "exit_code": a["code"], "wall_time_s": round(a["wall"], 1),
+                     "last_log_line": a["tail"][-1][:200] if a["tail"] else "",
+                     **{f"{e}_measured_at%": MEASURED[e] for e in MEASURED}} for a in attempts]
+        with open(csv_path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(rows_out[0]))
+            w.writeheader()
+            w.writerows(rows_out)
     if rows:
         with open(csv_path, "w", newline="") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -164,7 +173,7 @@ def main():
            "section 'Laminate intermixing'."]
     with open(os.path.join(args.out, "laminate_intermixing.md"), "w") as f:
         f.write("\n".join(md) + "\n")
-    print(os.path.join(args.out, "laminate_intermixing.md") + (f", {csv_path}" if rows else ""))
+    print(os.path.join(args.out, "laminate_intermixing.md") + f", {csv_path}")
 
 
 if __name__ == "__main__":
