@@ -4,7 +4,8 @@
   /usr/bin/python3 postprocess/plot.py OUTPUT_DIRECTORY [--check]
 
 The folder's parameters.prm says which model wrote it (for the folders of
-benchmarks/nanomolding/study.py, their CSV files do); every figure that
+benchmarks/nanomolding/study.py and benchmarks/deposition/study.py, their
+CSV files do); every figure that
 model's outputs allow is written into the folder and its path printed:
 
   cahn hilliard            free_energy.png (F, dt, mass)
@@ -16,6 +17,8 @@ model's outputs allow is written into the folder and its path printed:
                mms         mms_convergence.png
                stokes      stokes_run.png
   study.py sweep / map     L_vs_d.png / dc_vs_T.png
+  deposition               free_energy.png, profile.png, layers.png
+  deposition study.py      study.png (benchmarks/deposition/study.py folder)
 
 A panel without data says why on the figure and in one line here. --check
 refuses to write a figure with an empty panel that does not say why, and
@@ -36,6 +39,7 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from crystallization_tables import read_table  # noqa: E402
+import plot_deposition as pd  # noqa: E402
 import plot_nanomolding as pn  # noqa: E402
 
 
@@ -188,6 +192,8 @@ def model_of(directory, prm):
         return "nanomolding sweep"
     if os.path.exists(os.path.join(directory, "mechanism_map.csv")):
         return "nanomolding map"
+    if os.path.exists(os.path.join(directory, "study.csv")):
+        return "deposition study"
     raise RuntimeError(f"{directory}: no parameters.prm and no study table: "
                        "not a vitrum output folder")
 
@@ -246,6 +252,15 @@ def plots(directory):
         yield lambda: print(pn.plot_length_vs_diameter(os.path.join(directory, "sweep.csv")))
     elif model == "nanomolding map":
         yield lambda: print(pn.plot_mechanism_map(os.path.join(directory, "mechanism_map.csv")))
+    elif model == "deposition":
+        if has("profile.csv"):
+            yield lambda: print(pd.plot_profile(directory, prm))
+        else:
+            print("  no profile.png: profile.csv is written when the run finishes")
+        if has("layers.csv"):
+            yield lambda: print(pd.plot_layers(directory, prm))
+    elif model == "deposition study":
+        yield lambda: print(pd.plot_study(directory))
 
 
 def main():
