@@ -308,10 +308,10 @@ namespace vitrum
       DoFTools::make_hanging_node_constraints(dof_handler, constraints);
       for (int d = 0; d < prm.n_periodic_axes(dim); ++d)
         DoFTools::make_periodicity_constraints(dof_handler,
-                                                 2 * d,
-                                                 2 * d + 1,
-                                                 d,
-                                                 constraints);
+                                               2 * d,
+                                               2 * d + 1,
+                                               d,
+                                               constraints);
     }
 
 

@@ -520,8 +520,10 @@ namespace vitrum
           m.thermo = std::make_shared<const thermo::Material>(
             thermo::Material::read(find_file(thermo_file, filename)));
           if (!m.thermo->has_crystal)
-            throw InputError(filename + ": Driving force/Thermodynamic "
-                             "material file '" + thermo_file
+            throw InputError(filename
+                             + ": Driving force/Thermodynamic "
+                               "material file '"
+                             + thermo_file
                              + "' describes a glass only (Phases = glass); "
                                "the driving force needs the crystal too");
           m.elements = m.thermo->elements;

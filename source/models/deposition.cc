@@ -15,18 +15,19 @@
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/base/quantity.h>
 #include <vitrum/base/text.h>
+#include <vitrum/models/composition_fields.h>
 #include <vitrum/models/deposition.h>
 #include <vitrum/models/laminate.h>
 #include <vitrum/thermo/solution_phase.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <limits>
-#include <cstdint>
 #include <map>
 #include <set>
 #include <sstream>
@@ -39,75 +40,9 @@ namespace vitrum
 
     namespace
     {
-      /// Scale of the diffusion-potential unknowns (J/mol), as in the
-      /// partitioning model: all unknowns of order one.
-      constexpr double energy_scale = 1e4;
       /// m -> nm and m^2 -> nm^2: lengths are in nm inside the model.
       constexpr double nm_per_m   = 1e9;
       constexpr double nm2_per_m2 = 1e18;
-
-
-      /// Snapshot fields: every element's mole fraction in at.% and the
-      /// diffusion potentials in J/mol.
-      template <int dim>
-      class FilmFields : public DataPostprocessor<dim>
-      {
-      public:
-        explicit FilmFields(const std::vector<std::string> &elements)
-            : elements(elements)
-        {
-        }
-
-        void
-        evaluate_vector_field(
-          const DataPostprocessorInputs::Vector<dim> &inputs,
-          std::vector<dealii::Vector<double>>        &computed) const override
-        {
-          const unsigned int n = elements.size() - 1;
-          for (unsigned int q = 0; q < inputs.solution_values.size(); ++q)
-            {
-              const dealii::Vector<double> &u    = inputs.solution_values[q];
-              double                        rest = 1;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  computed[q][a] = 100 * u[a];
-                  rest -= u[a];
-                }
-              computed[q][n] = 100 * rest;
-              for (unsigned int a = 0; a < n; ++a)
-                computed[q][n + 1 + a] = energy_scale * u[n + a];
-            }
-        }
-
-        std::vector<std::string>
-        get_names() const override
-        {
-          std::vector<std::string> names;
-          for (const auto &e : elements)
-            names.push_back("x_" + e + "_at%");
-          for (unsigned int a = 0; a + 1 < elements.size(); ++a)
-            names.push_back("w_" + elements[a] + "_J_per_mol");
-          return names;
-        }
-
-        std::vector<DataComponentInterpretation::DataComponentInterpretation>
-        get_data_component_interpretation() const override
-        {
-          return std::vector<
-            DataComponentInterpretation::DataComponentInterpretation>(
-            2 * elements.size() - 1,
-            DataComponentInterpretation::component_is_scalar);
-        }
-
-        UpdateFlags
-        get_needed_update_flags() const override
-        {
-          return update_values;
-        }
-
-      private:
-        std::vector<std::string> elements;
-      };
 
 
       thermo::Material
@@ -230,8 +165,9 @@ namespace vitrum
           bottom += s.thickness;
         }
       if (total_layers < 2)
-        throw InputError(where + "Layers: the film must be at least two "
-                                 "layers (Layer thickness) thick");
+        throw InputError(where
+                         + "Layers: the film must be at least two "
+                           "layers (Layer thickness) thick");
       if (mesh_prm.polynomial_degree != 1)
         throw InputError("Mesh/Polynomial degree: the deposition model uses "
                          "linear elements (1)");
@@ -243,8 +179,8 @@ namespace vitrum
       if (dim > 1 && !mesh_prm.periodic)
         throw InputError("Mesh/Periodic must be true for Model = deposition "
                          "(the film is periodic laterally)");
-      mesh_prm.domain_size[dim - 1]  = schedule.total_thickness();
-      mesh_prm.coarse_cells[dim - 1] = total_layers;
+      mesh_prm.domain_size[dim - 1]     = schedule.total_thickness();
+      mesh_prm.coarse_cells[dim - 1]    = total_layers;
       mesh_prm.periodic_along_last_axis = false;
       mesh_prm.adapt_every              = 0;
       mesh_prm.initial_adaptation       = 0;
@@ -255,9 +191,8 @@ namespace vitrum
     std::string
     Deposition<dim>::title() const
     {
-      return "deposition, " + material.name + ", " + std::to_string(dim)
-             + "D, " + base::format_number(schedule.total_thickness())
-             + " nm film";
+      return "deposition, " + material.name + ", " + std::to_string(dim) + "D, "
+             + base::format_number(schedule.total_thickness()) + " nm film";
     }
 
 
@@ -265,11 +200,10 @@ namespace vitrum
     std::string
     Deposition<dim>::details() const
     {
-      return "Temperature: " + temperature.describe() + "\n"
-             + "Deposition: " + schedule.describe(material.elements) + "\n"
-             + "Surface layer " + base::format_number(surface_thickness)
-             + " nm, D_s = " + base::format_number(surface_diffusivity)
-             + " m^2/s; layers of "
+      return "Temperature: " + temperature.describe() + "\n" + "Deposition: "
+             + schedule.describe(material.elements) + "\n" + "Surface layer "
+             + base::format_number(surface_thickness) + " nm, D_s = "
+             + base::format_number(surface_diffusivity) + " m^2/s; layers of "
              + base::format_number(layer_thickness) + " nm\n";
     }
 
@@ -350,7 +284,7 @@ namespace vitrum
       DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
                                            dof_handler,
                                            points);
-      const double top = film_height() + 1e-6 * layer_thickness;
+      const double top  = film_height() + 1e-6 * layer_thickness;
       Vector      &mask = this->time_error_mask;
       mask              = 0;
       for (const auto &[dof, point] : points)
@@ -391,8 +325,7 @@ namespace vitrum
               for (unsigned int a = 0; a < n; ++a)
                 {
                   const auto xa = dofs[fe->component_to_system_index(a, v)];
-                  const auto wa
-                    = dofs[fe->component_to_system_index(n + a, v)];
+                  const auto wa = dofs[fe->component_to_system_index(n + a, v)];
                   if (owned_dofs.is_element(xa))
                     state(xa) = x[a];
                   if (owned_dofs.is_element(wa))
@@ -414,8 +347,7 @@ namespace vitrum
       // Noise from the node's position: the same on any partition.
       for (unsigned int a = 0; a < n_independent; ++a)
         {
-          const double e
-            = composition_noise * hashed_noise(p, a, noise_seed);
+          const double e = composition_noise * hashed_noise(p, a, noise_seed);
           x[a] += e;
           x[n_independent] -= e;
         }
@@ -568,32 +500,34 @@ namespace vitrum
       // Surface term of w_a: V_m (gamma_a - gamma_K) / E0, in nm.
       std::vector<double> surface_term(n);
       for (unsigned int a = 0; a < n; ++a)
-        surface_term[a] = Vm * nm_per_m * (surface_energy[a] - surface_energy[n])
+        surface_term[a] = Vm * nm_per_m
+                          * (surface_energy[a] - surface_energy[n])
                           / energy_scale;
       const std::vector<double> M_bulk = material.glass_mobilities(T);
-      const std::vector<double> M_surface(
-        K,
-        surface_diffusivity / (thermo::gas_constant * T));
+      const std::vector<double> M_surface(K,
+                                          surface_diffusivity
+                                            / (thermo::gas_constant * T));
 
       const Vector state = this->ghosted(iterate);
       // Vertex quadrature, as in the partitioning model: a lumped mass
       // matrix (exact conservation of each layer's arrival) and the
       // thermodynamics at the nodes.
-      const QGaussLobatto<dim>     quadrature(2);
-      const QGauss<dim - 1>        face_quadrature(2);
-      FEValues<dim>                fe_values(*fe,
+      const QGaussLobatto<dim> quadrature(2);
+      const QGauss<dim - 1>    face_quadrature(2);
+      FEValues<dim>            fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_JxW_values);
-      FEFaceValues<dim> fe_face(*fe, face_quadrature, update_values
-                                                         | update_JxW_values);
-      const unsigned int n_q = quadrature.size(),
-                         n_dofs = fe->n_dofs_per_cell(),
-                         n_c    = fe->n_components();
+      FEFaceValues<dim>        fe_face(*fe,
+                                face_quadrature,
+                                update_values | update_JxW_values);
+      const unsigned int       n_q = quadrature.size(),
+                         n_dofs    = fe->n_dofs_per_cell(),
+                         n_c       = fe->n_components();
 
-      std::vector<dealii::Vector<double>> values(n_q,
+      std::vector<dealii::Vector<double>>      values(n_q,
                                                  dealii::Vector<double>(n_c));
-      std::vector<dealii::Vector<double>> history(n_q,
+      std::vector<dealii::Vector<double>>      history(n_q,
                                                   dealii::Vector<double>(n_c));
       std::vector<std::vector<Tensor<1, dim>>> gradients(
         n_q,
@@ -611,8 +545,8 @@ namespace vitrum
       FullMatrix<double>          cell_matrix(n_dofs, n_dofs);
       dealii::Vector<double>      cell_rhs(n_dofs);
       std::vector<types::global_dof_index> dof_indices(n_dofs);
-      const double top    = film_height();
-      const double node_h = top + 1e-6 * layer_thickness;
+      const double                         top = film_height();
+      const double node_h                      = top + 1e-6 * layer_thickness;
 
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -635,10 +569,11 @@ namespace vitrum
                     const double v = fe_values.shape_value(i, q);
                     if (v == 0 || cell->vertex(node[i])[dim - 1] <= node_h)
                       continue;
-                    const unsigned int ci = component[i];
-                    const double JxW = fe_values.JxW(q);
-                    const double r = ci < n ? a0 * values[q][ci] + history[q][ci]
-                                            : values[q][ci];
+                    const unsigned int ci  = component[i];
+                    const double       JxW = fe_values.JxW(q);
+                    const double       r   = ci < n
+                                               ? a0 * values[q][ci] + history[q][ci]
+                                               : values[q][ci];
                     cell_rhs(i) -= v * r * JxW;
                     cell_matrix(i, i) += v * v * (ci < n ? a0 : 1.0) * JxW;
                   }
@@ -706,9 +641,9 @@ namespace vitrum
                     continue;
                   for (unsigned int j = 0; j < n_dofs; ++j)
                     {
-                      const unsigned int cj = component[j];
-                      const double       u  = fe_values.shape_value(j, q);
-                      const auto        &gu = fe_values.shape_grad(j, q);
+                      const unsigned int cj    = component[j];
+                      const double       u     = fe_values.shape_value(j, q);
+                      const auto        &gu    = fe_values.shape_grad(j, q);
                       double             value = 0;
                       if (ci < n)
                         {
@@ -716,17 +651,17 @@ namespace vitrum
                             value = (ci == cj ? a0 * v * u : 0.0)
                                     + u * (dflux_dx[ci * n + cj] * gv);
                           else
-                            value = flux_scale * L[ci * n + (cj - n)]
-                                    * (gu * gv);
+                            value
+                              = flux_scale * L[ci * n + (cj - n)] * (gu * gv);
                         }
                       else
                         {
                           const unsigned int a = ci - n;
                           if (cj < n)
-                            value = -Hr[a * n + cj] / energy_scale * v * u
-                                    - (a == cj ? kappa_x / energy_scale
-                                                   * (gu * gv)
-                                               : 0.0);
+                            value
+                              = -Hr[a * n + cj] / energy_scale * v * u
+                                - (a == cj ? kappa_x / energy_scale * (gu * gv)
+                                           : 0.0);
                           else
                             value = (cj - n == a) ? v * u : 0.0;
                         }
@@ -737,17 +672,14 @@ namespace vitrum
 
           // The free surface: the top face of a film cell at the height of
           // the film.
-          const unsigned int top_face = 2 * (dim - 1) + 1;
-          if (std::abs(cell->face(top_face)->center()[dim - 1] - top)
-              < 1e-6 * layer_thickness)
+          if (at_surface(cell))
             {
-              fe_face.reinit(cell, top_face);
+              fe_face.reinit(cell, surface_face);
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
                 for (unsigned int i = 0; i < n_dofs; ++i)
                   if (component[i] >= n)
                     cell_rhs(i) += surface_term[component[i] - n]
-                                   * fe_face.shape_value(i, q)
-                                   * fe_face.JxW(q);
+                                   * fe_face.shape_value(i, q) * fe_face.JxW(q);
             }
           this->add_cell_contribution(cell_matrix,
                                       cell_rhs,
@@ -766,9 +698,10 @@ namespace vitrum
     {
       // As in the partitioning model: node by node, no fraction loses more
       // than 90 % of what it has in one update.
-      const Vector       x = this->ghosted(iterate);
-      const unsigned int n = n_independent;
-      double             smallest = 1, largest_removed = 0;
+      const Vector                         x        = this->ghosted(iterate);
+      const unsigned int                   n        = n_independent;
+      double                               smallest = 1, largest_removed = 0;
+      std::vector<double>                  xs(n), dxs(n);
       std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -781,20 +714,14 @@ namespace vitrum
               if (!owned_dofs.is_element(
                     dofs[fe->component_to_system_index(0, v)]))
                 continue;
-              double x_dependent = 1, dx_dependent = 0, alpha = 1;
               for (unsigned int a = 0; a < n; ++a)
                 {
-                  const auto   dof = dofs[fe->component_to_system_index(a, v)];
-                  const double xa = x(dof), da = update(dof);
-                  x_dependent -= xa;
-                  dx_dependent -= da;
-                  if (da < 0)
-                    alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
+                  const auto dof = dofs[fe->component_to_system_index(a, v)];
+                  xs[a]          = x(dof);
+                  dxs[a]         = update(dof);
                 }
-              if (dx_dependent < 0)
-                alpha = std::min(alpha,
-                                 0.9 * std::max(x_dependent, 0.0)
-                                   / -dx_dependent);
+              const double alpha
+                = thermo::fraction_step_factor(xs.data(), dxs.data(), n);
               if (alpha < 1)
                 for (unsigned int a = 0; a < n; ++a)
                   {
@@ -823,8 +750,8 @@ namespace vitrum
       // partitioning model, the difference is put back on the film's nodes
       // in proportion to x_a x_K there, so that no fraction near zero is
       // pushed below it.
-      const Vector x = this->ghosted(state);
-      Vector       weight(owned_dofs, comm);
+      const Vector                         x = this->ghosted(state);
+      Vector                               weight(owned_dofs, comm);
       std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
@@ -893,29 +820,29 @@ namespace vitrum
     typename Deposition<dim>::Observables
     Deposition<dim>::integrate(const Vector &state, const double T) const
     {
-      TimerOutput::Scope           scope(*timer, "integrals");
-      const Vector                 u = this->ghosted(state);
-      const unsigned int           K = material.n_components(), n = n_independent;
-      const QGaussLobatto<dim>     quadrature(2);
-      const QGauss<dim - 1>        face_quadrature(2);
-      FEValues<dim>                fe_values(*fe,
+      TimerOutput::Scope       scope(*timer, "integrals");
+      const Vector             u = this->ghosted(state);
+      const unsigned int       K = material.n_components(), n = n_independent;
+      const QGaussLobatto<dim> quadrature(2);
+      const QGauss<dim - 1>    face_quadrature(2);
+      FEValues<dim>            fe_values(*fe,
                               quadrature,
                               update_values | update_gradients
                                 | update_JxW_values);
-      FEFaceValues<dim> fe_face(*fe, face_quadrature, update_values
-                                                         | update_JxW_values);
+      FEFaceValues<dim>        fe_face(*fe,
+                                face_quadrature,
+                                update_values | update_JxW_values);
       const unsigned int n_q = quadrature.size(), n_c = fe->n_components();
       std::vector<dealii::Vector<double>> values(n_q,
                                                  dealii::Vector<double>(n_c));
-      std::vector<dealii::Vector<double>> face_values(
-        face_quadrature.size(),
-        dealii::Vector<double>(n_c));
+      std::vector<dealii::Vector<double>> face_values(face_quadrature.size(),
+                                                      dealii::Vector<double>(
+                                                        n_c));
       std::vector<std::vector<Tensor<1, dim>>> gradients(
         n_q,
         std::vector<Tensor<1, dim>>(n_c));
-      const double Vm      = material.molar_volume;
-      const double kappa_x = Vm * material.gradient_energy * nm2_per_m2;
-      const double top     = film_height();
+      const double        Vm      = material.molar_volume;
+      const double        kappa_x = Vm * material.gradient_energy * nm2_per_m2;
       std::vector<double> x(K);
 
       Observables o;
@@ -940,18 +867,16 @@ namespace vitrum
                     += 0.5 * kappa_x * gradients[q][a].norm_square();
                 }
               x[n] = 1 - sum;
-              energy +=
-                (material.glass.gibbs_energy(x.data(), T) + gradient_terms)
-                * JxW;
+              energy
+                += (material.glass.gibbs_energy(x.data(), T) + gradient_terms)
+                   * JxW;
               for (unsigned int k = 0; k < K; ++k)
                 o.amount[k] += x[k] * JxW;
               o.film_volume += JxW;
             }
-          const unsigned int top_face = 2 * (dim - 1) + 1;
-          if (std::abs(cell->face(top_face)->center()[dim - 1] - top)
-              < 1e-6 * layer_thickness)
+          if (at_surface(cell))
             {
-              fe_face.reinit(cell, top_face);
+              fe_face.reinit(cell, surface_face);
               fe_face.get_function_values(u, face_values);
               for (unsigned int q = 0; q < face_quadrature.size(); ++q)
                 {
@@ -989,301 +914,6 @@ namespace vitrum
       // Arriving material changes the energy of the film; between arrivals
       // it relaxes, but a step cannot tell the two apart.
       return std::numeric_limits<double>::infinity();
-    }
-
-
-    template <int dim>
-    std::vector<std::vector<double>>
-    Deposition<dim>::profile() const
-    {
-      // Laterally averaged over the film's independent nodes (periodic
-      // copies are constrained and left out).
-      const unsigned int K = material.n_components(), n = n_independent;
-      const unsigned int planes = active_layers + 1;
-      std::vector<double> sums(planes * K, 0.0), counts(planes, 0.0);
-      const Vector        u = this->ghosted(states[0]);
-      std::map<types::global_dof_index, Point<dim>> points;
-      DoFTools::map_dofs_to_support_points(MappingQ1<dim>(),
-                                           dof_handler,
-                                           points);
-      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      std::vector<bool> seen(owned_dofs.n_elements(), false);
-      for (const auto &cell : fem::locally_owned_cells(dof_handler))
-        {
-          cell->get_dof_indices(dofs);
-          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
-               ++v)
-            {
-              const auto first = dofs[fe->component_to_system_index(0, v)];
-              if (!owned_dofs.is_element(first)
-                  || constraints.is_constrained(first))
-                continue;
-              const auto local = owned_dofs.index_within_set(first);
-              if (seen[local])
-                continue;
-              seen[local] = true;
-              const unsigned int plane = static_cast<unsigned int>(
-                std::round(cell->vertex(v)[dim - 1] / layer_thickness));
-              if (plane >= planes)
-                continue;
-              double rest = 1;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  const double xa
-                    = u(dofs[fe->component_to_system_index(a, v)]);
-                  sums[plane * K + a] += xa;
-                  rest -= xa;
-                }
-              sums[plane * K + n] += rest;
-              counts[plane] += 1;
-            }
-        }
-      Utilities::MPI::sum(sums, comm, sums);
-      Utilities::MPI::sum(counts, comm, counts);
-      std::vector<std::vector<double>> result(planes, std::vector<double>(K));
-      for (unsigned int p = 0; p < planes; ++p)
-        for (unsigned int k = 0; k < K; ++k)
-          result[p][k] = sums[p * K + k] / std::max(counts[p], 1.0);
-      return result;
-    }
-
-
-    template <int dim>
-    std::vector<std::vector<double>>
-    Deposition<dim>::lateral_rows(const unsigned int a,
-                                  const unsigned int first,
-                                  const unsigned int last) const
-    {
-      if (dim == 1)
-        return {};
-      // (lateral index along axis 0, row key, value) of every independent
-      // node, gathered on all ranks.
-      const Vector        u  = this->ghosted(states[0]);
-      const unsigned int  nx = mesh_prm.coarse_cells[0];
-      const double        dx = mesh_prm.domain_size[0] / nx;
-      const unsigned int  ny = dim == 3 ? mesh_prm.coarse_cells[1] : 1;
-      const double        dy = dim == 3 ? mesh_prm.domain_size[1] / ny : 1;
-      std::vector<double> local;
-      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      for (const auto &cell : fem::locally_owned_cells(dof_handler))
-        {
-          cell->get_dof_indices(dofs);
-          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
-               ++v)
-            {
-              const auto dof = dofs[fe->component_to_system_index(a, v)];
-              if (!owned_dofs.is_element(dof) || constraints.is_constrained(dof))
-                continue;
-              const Point<dim>  &p = cell->vertex(v);
-              const unsigned int plane
-                = static_cast<unsigned int>(std::round(p[dim - 1] / layer_thickness));
-              if (plane < first || plane >= last)
-                continue;
-              const unsigned int i = std::lround(p[0] / dx) % nx;
-              const unsigned int j = dim == 3 ? std::lround(p[1] / dy) % ny : 0;
-              local.insert(local.end(),
-                           {double(i), double((plane - first) * ny + j), u(dof)});
-            }
-        }
-      std::vector<std::vector<double>> rows((last - first) * ny,
-                                            std::vector<double>(nx, 0.0));
-      for (const auto &part : Utilities::MPI::all_gather(comm, local))
-        for (std::size_t k = 0; k + 2 < part.size(); k += 3)
-          rows[static_cast<std::size_t>(part[k + 1])]
-              [static_cast<std::size_t>(part[k])] = part[k + 2];
-      return rows;
-    }
-
-
-    template <int dim>
-    typename Deposition<dim>::Layering
-    Deposition<dim>::analyse(const std::vector<std::vector<double>> &planes) const
-    {
-      // The frozen part of the film: above the first quarter (the start of
-      // growth) and below twice the surface layer.
-      Layering           result;
-      const unsigned int K = material.n_components();
-      const unsigned int first = planes.size() / 4;
-      const unsigned int skip_top
-        = static_cast<unsigned int>(std::ceil(2 * surface_thickness / layer_thickness));
-      const unsigned int last
-        = planes.size() > skip_top + first ? planes.size() - skip_top : first;
-      result.window_bottom = first * layer_thickness;
-      result.window_top    = last * layer_thickness;
-      result.per_element.resize(K);
-      for (unsigned int k = 0; k < K; ++k)
-        {
-          std::vector<double> values;
-          for (unsigned int p = first; p < last; ++p)
-            values.push_back(100 * planes[p][k]);
-          result.per_element[k] = analyse_layers(values, layer_thickness);
-          if (result.per_element[k].contrast
-              > result.per_element[result.strongest].contrast)
-            result.strongest = k;
-        }
-      if (dim > 1 && result.strongest < n_independent && last > first)
-        result.correlation_length = correlation_length(
-          lateral_rows(result.strongest, first, last),
-          mesh_prm.domain_size[0] / mesh_prm.coarse_cells[0]);
-      return result;
-    }
-
-
-    template <int dim>
-    void
-    Deposition<dim>::write_profile(const std::string &file) const
-    {
-      const auto planes = profile();
-      if (Utilities::MPI::this_mpi_process(comm) == 0)
-        base::guarded([&]() {
-          std::ofstream out(file);
-          out << "# time = " << time
-              << " s, temperature = " << temperature.value(time)
-              << " K, film thickness = " << film_height() << " nm\n"
-              << "z_nm";
-          for (const auto &e : material.elements)
-            out << ',' << e << "_at%";
-          out << '\n' << std::setprecision(10);
-          for (unsigned int p = 0; p < planes.size(); ++p)
-            {
-              out << p * layer_thickness;
-              for (const double x : planes[p])
-                out << ',' << 100 * x;
-              out << '\n';
-            }
-          out.close();
-          if (!out)
-            throw InputError("cannot write '" + file
-                             + "': check Output/Directory");
-        });
-      base::check_errors(comm);
-    }
-
-
-    template <int dim>
-    void
-    Deposition<dim>::write_rows()
-    {
-      const unsigned int K = material.n_components();
-      std::vector<double> row = {double(step),
-                                 time,
-                                 last_dt,
-                                 temperature.value(time),
-                                 film_height(),
-                                 current.free_energy};
-      for (const double v : this->solver_values())
-        row.push_back(v);
-      double worst = 0;
-      for (unsigned int k = 0; k < K; ++k)
-        {
-          row.push_back(100 * current.amount[k] / current.film_volume);
-          worst = std::max(worst, mass_balance_error(k));
-        }
-      row.push_back(worst);
-      this->table(0).add_row(row);
-    }
-
-
-    template <int dim>
-    void
-    Deposition<dim>::write_fields()
-    {
-      this->write_state_fields(FilmFields<dim>(material.elements));
-      const std::string folder = output_prm.directory + "/profiles";
-      if (Utilities::MPI::this_mpi_process(comm) == 0)
-        base::guarded(
-          [&]() { std::filesystem::create_directories(folder); });
-      base::check_errors(comm);
-      char name[64];
-      std::snprintf(name, sizeof(name), "/profile_%05u.csv", profiles_written);
-      write_profile(folder + name);
-      ++profiles_written;
-
-      const auto         layering = analyse(profile());
-      const unsigned int K        = material.n_components();
-      std::vector<double> row = {double(step),
-                                 time,
-                                 film_height(),
-                                 layering.window_bottom,
-                                 layering.window_top};
-      for (unsigned int k = 0; k < K; ++k)
-        row.push_back(layering.per_element[k].found
-                        ? layering.per_element[k].period
-                        : std::numeric_limits<double>::quiet_NaN());
-      for (unsigned int k = 0; k < K; ++k)
-        row.push_back(layering.per_element[k].contrast);
-      row.push_back(layering.correlation_length);
-      this->table(1).add_row(row);
-    }
-
-
-    template <int dim>
-    void
-    Deposition<dim>::finish()
-    {
-      write_profile(output_prm.directory + "/profile.csv");
-    }
-
-
-    template <int dim>
-    std::string
-    Deposition<dim>::progress_details() const
-    {
-      char text[96];
-      std::snprintf(text,
-                    sizeof(text),
-                    "T %6.1f K  film %8.3f nm  G %12.6e  ",
-                    temperature.value(time),
-                    film_height(),
-                    current.free_energy);
-      return text + this->solver_progress();
-    }
-
-
-    template <int dim>
-    std::string
-    Deposition<dim>::summary() const
-    {
-      const unsigned int K = material.n_components();
-      double             worst = 0;
-      for (unsigned int k = 0; k < K; ++k)
-        worst = std::max(worst, mass_balance_error(k));
-      const auto layering = analyse(profile());
-      const auto &s       = layering.per_element[layering.strongest];
-
-      std::ostringstream out;
-      out << "T = " << temperature.value(time) << " K; "
-          << this->statistics.summary() << "\n"
-          << "Film " << film_height() << " nm; mean composition (at.%):";
-      for (unsigned int k = 0; k < K; ++k)
-        out << ' ' << material.elements[k] << ' ' << std::fixed
-            << std::setprecision(2)
-            << 100 * current.amount[k] / current.film_volume;
-      out << std::defaultfloat << std::setprecision(4) << "\n";
-      if (s.found && s.contrast >= 0.5)
-        out << "Layering (" << layering.window_bottom << "-"
-            << layering.window_top << " nm): period " << s.period
-            << " nm, contrast " << s.contrast << " at.% "
-            << material.elements[layering.strongest] << "\n";
-      else
-        out << "Layering: none in " << layering.window_bottom << "-"
-            << layering.window_top << " nm (largest contrast "
-            << s.contrast << " at.%, below 0.5)\n";
-      if (dim > 1)
-        out << "In-plane correlation length " << layering.correlation_length
-            << " nm\n";
-      out << "Largest mass balance error (film - deposited): " << worst
-          << "\n";
-      return out.str();
-    }
-
-
-    template <int dim>
-    std::string
-    Deposition<dim>::result_files() const
-    {
-      return "time_series.csv, layers.csv, profile.csv, profiles/, "
-             + this->fields.index_file() + ", checkpoint/";
     }
 
 

@@ -91,15 +91,15 @@ namespace vitrum
           if (!(segment.thickness > 0))
             throw InputError(entry + ": the thickness '" + thickness
                              + "' must be > 0");
-          segment.rate        = parse_growth_rate(rate, entry);
-          segment.composition = thermo::parse_composition(composition,
-                                                          entry,
-                                                          material);
+          segment.rate = parse_growth_rate(rate, entry);
+          segment.composition
+            = thermo::parse_composition(composition, entry, material);
           schedule.segments.push_back(segment);
         }
       if (schedule.segments.empty())
-        throw InputError(entry + " is empty; write '<thickness> at <rate> "
-                                 "with <composition>; ...'");
+        throw InputError(entry
+                         + " is empty; write '<thickness> at <rate> "
+                           "with <composition>; ...'");
       return schedule;
     }
 
@@ -200,8 +200,8 @@ namespace vitrum
           sxx += double(i) * i;
           sxy += i * values[i];
         }
-      const double slope = (N * sxy - sx * sy) / (N * sxx - sx * sx);
-      const double shift = (sy - slope * sx) / N;
+      const double        slope = (N * sxy - sx * sy) / (N * sxx - sx * sx);
+      const double        shift = (sy - slope * sx) / N;
       std::vector<double> y(N);
       for (unsigned int i = 0; i < N; ++i)
         {
@@ -214,7 +214,7 @@ namespace vitrum
       std::vector<double> magnitude(M / 2 + 1, 0.0);
       for (unsigned int k = k_min - 1; k <= M / 2; ++k)
         {
-          std::complex<double> sum = 0;
+          std::complex<double> sum   = 0;
           const double         omega = -2 * M_PI * k / M;
           for (unsigned int i = 0; i < N; ++i)
             sum += y[i] * std::polar(1.0, omega * i);
@@ -227,12 +227,12 @@ namespace vitrum
       if (peak == k_min || magnitude[peak] <= 0)
         return result;
       const double a = magnitude[peak - 1], b = magnitude[peak],
-                   c       = magnitude[peak + 1];
-      const double denom   = a - 2 * b + c;
-      const double offset  = denom != 0 ? 0.5 * (a - c) / denom : 0;
-      const double k_peak  = peak + offset;
-      result.found         = true;
-      result.period        = M * spacing / k_peak;
+                   c      = magnitude[peak + 1];
+      const double denom  = a - 2 * b + c;
+      const double offset = denom != 0 ? 0.5 * (a - c) / denom : 0;
+      const double k_peak = peak + offset;
+      result.found        = true;
+      result.period       = M * spacing / k_peak;
       // Contrast: the mean of the detrended profile above its median minus
       // the mean below it, the difference between the two kinds of layers
       // (a square wave gives its full height, a sine 4/pi of its

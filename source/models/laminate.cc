@@ -40,7 +40,7 @@ namespace vitrum
       for (int d = 0; d < dim; ++d)
         {
           const auto k = static_cast<std::int64_t>(std::llround(p[d] * 1e6));
-          h = (h ^ static_cast<std::uint64_t>(k)) * 1099511628211ULL;
+          h            = (h ^ static_cast<std::uint64_t>(k)) * 1099511628211ULL;
           h ^= h >> 29;
         }
       h = (h ^ c) * 0x9E3779B97F4A7C15ULL;

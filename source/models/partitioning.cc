@@ -19,6 +19,7 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/base/quantity.h>
+#include <vitrum/models/composition_fields.h>
 #include <vitrum/models/partitioning.h>
 #include <vitrum/thermo/phase_field.h>
 
@@ -49,70 +50,6 @@ namespace vitrum
       constexpr double nm2_per_m2 = 1e18;
 
 
-      /// The fields of a snapshot in physical units: every element's mole
-      /// fraction in at.% (the dependent one too), the diffusion potentials
-      /// in J/mol (the unknowns are scaled by energy_scale) and phi.
-      template <int dim>
-      class PhysicalFields : public DataPostprocessor<dim>
-      {
-      public:
-        explicit PhysicalFields(const std::vector<std::string> &elements)
-            : elements(elements)
-        {
-        }
-
-        void
-        evaluate_vector_field(
-          const DataPostprocessorInputs::Vector<dim> &inputs,
-          std::vector<dealii::Vector<double>>        &computed) const override
-        {
-          const unsigned int n = elements.size() - 1;
-          for (unsigned int q = 0; q < inputs.solution_values.size(); ++q)
-            {
-              const dealii::Vector<double> &u    = inputs.solution_values[q];
-              double                        rest = 1;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  computed[q][a] = 100 * u[a];
-                  rest -= u[a];
-                }
-              computed[q][n] = 100 * rest;
-              for (unsigned int a = 0; a < n; ++a)
-                computed[q][n + 1 + a] = energy_scale * u[n + a];
-              computed[q][2 * n + 1] = u[2 * n];
-            }
-        }
-
-        std::vector<std::string>
-        get_names() const override
-        {
-          std::vector<std::string> names;
-          for (const auto &e : elements)
-            names.push_back("x_" + e + "_at%");
-          for (unsigned int a = 0; a + 1 < elements.size(); ++a)
-            names.push_back("w_" + elements[a] + "_J_per_mol");
-          names.push_back("phi_fraction");
-          return names;
-        }
-
-        std::vector<DataComponentInterpretation::DataComponentInterpretation>
-        get_data_component_interpretation() const override
-        {
-          return std::vector<
-            DataComponentInterpretation::DataComponentInterpretation>(
-            2 * elements.size(),
-            DataComponentInterpretation::component_is_scalar);
-        }
-
-        UpdateFlags
-        get_needed_update_flags() const override
-        {
-          return update_values;
-        }
-
-      private:
-        std::vector<std::string> elements;
-      };
     } // namespace
 
 
@@ -567,24 +504,20 @@ namespace vitrum
       // Node by node, shorten the update of the fractions so that no node
       // loses more than 90 % of any element: a node whose element is nearly
       // used up must not stop all the others (a global damping did).
-      const Vector       x               = this->ghosted(iterate);
-      const unsigned int n               = n_independent;
-      double             smallest        = 1;
-      double             largest_removed = 0;
+      const Vector        x               = this->ghosted(iterate);
+      const unsigned int  n               = n_independent;
+      double              smallest        = 1;
+      double              largest_removed = 0;
+      std::vector<double> xs(n), dxs(n);
       for_each_owned_node(
         [&](const std::vector<types::global_dof_index> &node) {
-          double x_dependent = 1, dx_dependent = 0, alpha = 1;
           for (unsigned int a = 0; a < n; ++a)
             {
-              const double xa = x(node[a]), da = update(node[a]);
-              x_dependent -= xa;
-              dx_dependent -= da;
-              if (da < 0)
-                alpha = std::min(alpha, 0.9 * std::max(xa, 0.0) / -da);
+              xs[a]  = x(node[a]);
+              dxs[a] = update(node[a]);
             }
-          if (dx_dependent < 0)
-            alpha = std::min(alpha,
-                             0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
+          const double alpha
+            = thermo::fraction_step_factor(xs.data(), dxs.data(), n);
           if (alpha < 1)
             for (unsigned int a = 0; a < n; ++a)
               {
@@ -771,7 +704,8 @@ namespace vitrum
     void
     Partitioning<dim>::write_fields()
     {
-      this->write_state_fields(PhysicalFields<dim>(material.elements));
+      this->write_state_fields(
+        CompositionFields<dim>(material.elements, energy_scale, true));
       write_profile();
     }
 

@@ -633,8 +633,15 @@ namespace vitrum
       {
         if (trim(text).empty())
           return {};
-        std::vector<double> v = read_element_values(
-          text, filename, "", "Element molar volumes", m, 1, 50, "cm^3/mol", "V");
+        std::vector<double> v = read_element_values(text,
+                                                    filename,
+                                                    "",
+                                                    "Element molar volumes",
+                                                    m,
+                                                    1,
+                                                    50,
+                                                    "cm^3/mol",
+                                                    "V");
         for (double &value : v)
           value *= 1e-6;
         return v;
@@ -662,8 +669,15 @@ namespace vitrum
             if (energy.empty())
               entry_error(filename, "Surface", "Energy", "is not set");
             surface.given  = true;
-            surface.energy = read_element_values(
-              energy, filename, "Surface", "Energy", m, -10, 10, "J/m^2", "gamma");
+            surface.energy = read_element_values(energy,
+                                                 filename,
+                                                 "Surface",
+                                                 "Energy",
+                                                 m,
+                                                 -10,
+                                                 10,
+                                                 "J/m^2",
+                                                 "gamma");
             surface.diffusivity
               = required_number(prm, filename, "Surface", "Diffusivity");
             surface.layer_thickness
@@ -907,8 +921,8 @@ namespace vitrum
 
       /// Every entry of `section` (recursively) that the file set.
       std::vector<std::string>
-      entries_set(ParameterHandler  &prm,
-                  const std::string &section,
+      entries_set(ParameterHandler               &prm,
+                  const std::string              &section,
                   const std::vector<std::string> &names)
       {
         std::vector<std::string> set;
@@ -926,8 +940,9 @@ namespace vitrum
        * their entries is refused, so that no number is silently ignored.
        */
       Material
-      read_glass_only(ParameterHandler &prm, const std::string &filename,
-                      Material m)
+      read_glass_only(ParameterHandler  &prm,
+                      const std::string &filename,
+                      Material           m)
       {
         const unsigned int       K = m.n_components();
         std::vector<std::string> stray;
@@ -1132,7 +1147,7 @@ namespace vitrum
         ParameterHandler prm;
         declare_header(prm);
         parse(prm, filename, true, {});
-        m.name      = trim(prm.get("Name"));
+        m.name        = trim(prm.get("Name"));
         m.has_crystal = prm.get("Phases") != "glass";
         for (const std::string &e : split(trim(prm.get("Elements")), ','))
           if (!e.empty())

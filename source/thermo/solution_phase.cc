@@ -566,5 +566,25 @@ namespace vitrum
     {
       return diffusivity(T) / (gas_constant * T);
     }
+    double
+    fraction_step_factor(const double      *x,
+                         const double      *dx,
+                         const unsigned int n)
+    {
+      double x_dependent = 1, dx_dependent = 0, alpha = 1;
+      for (unsigned int a = 0; a < n; ++a)
+        {
+          x_dependent -= x[a];
+          dx_dependent -= dx[a];
+          if (dx[a] < 0)
+            alpha = std::min(alpha, 0.9 * std::max(x[a], 0.0) / -dx[a]);
+        }
+      if (dx_dependent < 0)
+        alpha
+          = std::min(alpha, 0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
+      return alpha;
+    }
+
+
   } // namespace thermo
 } // namespace vitrum

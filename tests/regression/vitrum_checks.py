@@ -1916,6 +1916,9 @@ def check_column_units(tmp):
         ("nanomolding_flow", "nanomolding/filling_small.prm", steps.format(2)),
         ("mms", "nanomolding/mms_small.prm", ""),
         ("poiseuille", "nanomolding/poiseuille.prm", ""),
+        ("deposition", "deposition/check_1d.prm",
+         "subsection Time stepping\n set End time = 5\nend\n"
+         "subsection Output\n set Output times = 2.5\nend\n"),
     ]
     for name, base, extra in cases:
         prm = write_prm(tmp, os.path.join(regression, base), out(name) + extra, name=name + ".prm")
@@ -1927,7 +1930,8 @@ def check_column_units(tmp):
                      "crystallization/cht.csv", "crystallization_field/layers.csv",
                      "crystallization_field_3d/nuclei.csv",
                      "nanomolding/wire_crystallization_segments.csv", "mms/mms_convergence.csv",
-                     "poiseuille/poiseuille.csv"):
+                     "poiseuille/poiseuille.csv", "deposition/layers.csv",
+                     "deposition/profile.csv"):
         assert expected in written, f"no {expected} among {sorted(written)}"
     missing = []
     columns = set()

@@ -330,10 +330,9 @@ TEST(Material, BadFilesNameTheBadEntry)
   message = read_error("missing_volume.prm",
                        replaced(small_material, "set Molar volume = 7.0", ""));
   EXPECT_TRUE(contains(message, "entry 'Molar volume' is not set")) << message;
-  message = read_error("missing_mobility.prm",
-                       replaced(small_material,
-                                "set Mobility prefactor = 1e-5",
-                                ""));
+  message
+    = read_error("missing_mobility.prm",
+                 replaced(small_material, "set Mobility prefactor = 1e-5", ""));
   EXPECT_TRUE(
     contains(message, "subsection Interface, entry 'Mobility prefactor'"))
     << message;
@@ -384,7 +383,8 @@ TEST(Material, BadFilesNameTheBadEntry)
 // is the TDB's liquid above Tg and its frozen-in continuation below.
 TEST(Material, ReadsTheAssessedDatabaseFile)
 {
-  const Material m = Material::read(materials_dir + "CrCoNi-TiZrNbHf-assessed.prm");
+  const Material m
+    = Material::read(materials_dir + "CrCoNi-TiZrNbHf-assessed.prm");
   EXPECT_EQ(m.name, "CrCoNi-TiZrNbHf-assessed");
   ASSERT_EQ(m.n_components(), 7u);
   EXPECT_EQ(m.elements.back(), "Ni");
@@ -394,14 +394,12 @@ TEST(Material, ReadsTheAssessedDatabaseFile)
   const double Tg = m.glass_transition_temperature;
   EXPECT_EQ(Tg, 730.);
 
-  const std::vector<std::string> symbols = {"CO", "CR", "TI", "ZR",
-                                            "NB", "HF", "NI"};
-  const auto liquid = vitrum::thermo::substitutional_phase(*m.database,
-                                                           "LIQUID",
-                                                           symbols);
-  const auto fcc    = vitrum::thermo::substitutional_phase(*m.database,
-                                                        "FCC_A1",
-                                                        symbols);
+  const std::vector<std::string> symbols
+    = {"CO", "CR", "TI", "ZR", "NB", "HF", "NI"};
+  const auto liquid
+    = vitrum::thermo::substitutional_phase(*m.database, "LIQUID", symbols);
+  const auto fcc
+    = vitrum::thermo::substitutional_phase(*m.database, "FCC_A1", symbols);
   const std::vector<double> x = {0.025, 0.03, 0.219, 0.22, 0.206, 0.225, 0.075};
   // Above Tg the glass is the liquid, the crystal always the FCC phase.
   for (const double T : {Tg + 1e-9, 800., 1200.})
@@ -428,8 +426,8 @@ TEST(Material, ReadsTheAssessedDatabaseFile)
   // undercooled liquid already has nearly the crystal's heat capacity, so
   // freezing moves G by only ~0.03 J/mol at 500 K here (the README says
   // what this means for the glass).
-  const auto frozen =
-    vitrum::thermo::glass_phase(*m.database, "LIQUID", symbols, Tg);
+  const auto frozen
+    = vitrum::thermo::glass_phase(*m.database, "LIQUID", symbols, Tg);
   for (const double T : {300., 500., 700.})
     EXPECT_NEAR(m.glass.gibbs_energy(x.data(), T),
                 frozen.gibbs_energy(x.data(), T),
@@ -447,7 +445,8 @@ set Elements = Co, Ni
 set Molar volume = 7
 set Gradient energy = 1e-10
 subsection Thermodynamic database
-  set File = )" + materials_dir + R"(CrCoNi-TiZrNbHf.tdb
+  set File = )" + materials_dir
+                           + R"(CrCoNi-TiZrNbHf.tdb
   set Crystal phase = FCC_A1
   set Glass phase = LIQUID
   set Glass transition temperature = 700
@@ -473,15 +472,16 @@ end
 )";
   EXPECT_NO_THROW(Material::read(write_file("db_ok.prm", text)));
 
-  std::string message = read_error(
-    "db_no_tg.prm",
-    replaced(text, "set Glass transition temperature = 700", ""));
+  std::string message
+    = read_error("db_no_tg.prm",
+                 replaced(text, "set Glass transition temperature = 700", ""));
   EXPECT_NE(message.find("Glass transition temperature' is not set"),
             std::string::npos)
     << message;
 
-  message = read_error("db_two_sources.prm",
-                       text + "subsection Mixing enthalpy\n set Co-Ni = -5\nend\n");
+  message
+    = read_error("db_two_sources.prm",
+                 text + "subsection Mixing enthalpy\n set Co-Ni = -5\nend\n");
   EXPECT_NE(message.find("'Co-Ni'"), std::string::npos) << message;
   EXPECT_NE(message.find("Thermodynamic database"), std::string::npos)
     << message;
@@ -503,7 +503,8 @@ set Elements = Co, Ni
 set Molar volume = 7
 set Gradient energy = 1e-10
 subsection Thermodynamic database
-  set File = )" + materials_dir + R"(CrCoNi-TiZrNbHf.tdb
+  set File = )" + materials_dir
+                           + R"(CrCoNi-TiZrNbHf.tdb
   set Crystal phase = FCC_A1
   set Glass phase = LIQUID
   set Glass transition temperature = 700
@@ -536,8 +537,8 @@ end
   EXPECT_DOUBLE_EQ(m.element_molar_volumes[0], 10e-6); // Co, in file order
   EXPECT_NEAR(m.volume_ratio(x), (0.25 * 10 + 0.75 * 6) / 7., 1e-14);
 
-  std::string message =
-    read_error("v_one.prm", text + "set Element molar volumes = Co: 10\n");
+  std::string message
+    = read_error("v_one.prm", text + "set Element molar volumes = Co: 10\n");
   EXPECT_NE(message.find("no value for Ni"), std::string::npos) << message;
   message = read_error("v_bad.prm",
                        text + "set Element molar volumes = Co: 0, Ni: 6\n");
@@ -605,14 +606,12 @@ TEST(Material, GlassOnlyFilesRefuseCrystalEntriesAndPartialSurfaces)
                                     + "subsection Interface\n set Energy = "
                                       "0.1\nend\n"),
                        "Interface/Energy"));
-  EXPECT_TRUE(contains(read_error("surface_partial.prm",
-                                  replaced(glass_only,
-                                           "  set Diffusivity = 6.45e-19\n",
-                                           "")),
-                       "Diffusivity"));
-  EXPECT_TRUE(contains(read_error("surface_element.prm",
-                                  replaced(glass_only,
-                                           "A: 0.95, B: 1.0",
-                                           "A: 0.95")),
-                       "no value for B"));
+  EXPECT_TRUE(contains(
+    read_error("surface_partial.prm",
+               replaced(glass_only, "  set Diffusivity = 6.45e-19\n", "")),
+    "Diffusivity"));
+  EXPECT_TRUE(
+    contains(read_error("surface_element.prm",
+                        replaced(glass_only, "A: 0.95, B: 1.0", "A: 0.95")),
+             "no value for B"));
 }

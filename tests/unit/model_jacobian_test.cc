@@ -179,7 +179,7 @@ TEST(ModelJacobian, DepositionOfAThreeElementGlass)
            "  set Maximum refinement level = 0\n"
            "end\n");
   vitrum::models::Deposition<2> model(prm, MPI_COMM_WORLD);
-  const double error = model.jacobian_error(3, 1e-2, 0.1);
+  const double                  error = model.jacobian_error(3, 1e-2, 0.1);
   std::cout << "relative Jacobian error " << error << std::endl;
   EXPECT_LT(error, 1e-6);
 }

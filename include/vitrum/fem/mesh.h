@@ -29,17 +29,17 @@ namespace vitrum
     {
       std::vector<double>       domain_size{200, 200, 200};
       std::vector<unsigned int> coarse_cells{50, 50, 50};
-      bool                      periodic           = true;
+      bool                      periodic = true;
       /// Set by a model (not an entry): whether Periodic applies along the
       /// last axis too. A growing film is periodic laterally only.
-      bool periodic_along_last_axis = true;
-      unsigned int              polynomial_degree  = 1;
-      unsigned int              minimum_level      = 0;
-      unsigned int              maximum_level      = 2;
-      double                    refine_threshold   = 0.04;
-      double                    coarsen_threshold  = 0.01;
-      unsigned int              adapt_every        = 5;
-      unsigned int              initial_adaptation = 4;
+      bool         periodic_along_last_axis = true;
+      unsigned int polynomial_degree        = 1;
+      unsigned int minimum_level            = 0;
+      unsigned int maximum_level            = 2;
+      double       refine_threshold         = 0.04;
+      double       coarsen_threshold        = 0.01;
+      unsigned int adapt_every              = 5;
+      unsigned int initial_adaptation       = 4;
 
       static void
       declare_parameters(dealii::ParameterHandler &prm);

@@ -9,6 +9,7 @@
 #include <vitrum/models/model.h>
 #include <vitrum/thermo/material.h>
 
+#include <cmath>
 #include <set>
 #include <string>
 #include <vector>
@@ -167,6 +168,20 @@ namespace vitrum
       /// height, plus the composition noise of the node.
       std::vector<double>
       arriving_composition(const dealii::Point<dim> &p) const;
+      /// Scale of the diffusion-potential unknowns (J/mol), as in the
+      /// partitioning model: all unknowns of order one.
+      static constexpr double energy_scale = 1e4;
+      /// The face of a cell on the growth axis' upper side.
+      static constexpr unsigned int surface_face = 2 * (dim - 1) + 1;
+      /// Whether a film cell's upper face is the free surface.
+      template <typename Cell>
+      bool
+      at_surface(const Cell &cell) const
+      {
+        return std::abs(cell->face(surface_face)->center()[dim - 1]
+                        - film_height())
+               < 1e-6 * layer_thickness;
+      }
       /// Layers whose arrival time has come by time t.
       unsigned int
       layers_arrived_by(double t) const;
@@ -211,20 +226,20 @@ namespace vitrum
       unsigned int        n_independent;
       DepositionSchedule  schedule;
       base::Schedule      temperature;
-      double              layer_thickness   = 0.25; ///< nm
-      double              surface_thickness = 0;    ///< nm
-      double              surface_diffusivity = 0;  ///< m^2/s
-      std::vector<double> surface_energy;           ///< J/m^2, K entries
-      double              composition_noise = 0; ///< mole fraction
+      double              layer_thickness     = 0.25; ///< nm
+      double              surface_thickness   = 0;    ///< nm
+      double              surface_diffusivity = 0;    ///< m^2/s
+      std::vector<double> surface_energy;             ///< J/m^2, K entries
+      double              composition_noise = 0;      ///< mole fraction
       unsigned int        noise_seed        = 1;
       /// Nodes of an arriving layer already counted (add_layer's scratch).
       std::set<dealii::types::global_dof_index> counted;
-      unsigned int        total_layers  = 0;
-      unsigned int        active_layers = 1;
+      unsigned int                              total_layers  = 0;
+      unsigned int                              active_layers = 1;
 
       Vector              fraction_mask;   ///< 1 on every x_a
       std::vector<Vector> component_masks; ///< 1 on x_a, one per a
-      std::vector<double> deposited;     ///< int x_k delivered, K entries
+      std::vector<double> deposited;       ///< int x_k delivered, K entries
       unsigned int        profiles_written = 0;
       Observables         current, candidate;
     };

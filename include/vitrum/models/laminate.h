@@ -24,7 +24,9 @@ namespace vitrum
     /// the number of ranks.
     template <int dim>
     double
-    hashed_noise(const dealii::Point<dim> &p, unsigned int c, unsigned int seed);
+    hashed_noise(const dealii::Point<dim> &p,
+                 unsigned int              c,
+                 unsigned int              seed);
 
 
     /**

@@ -274,6 +274,17 @@ namespace vitrum
 
 
     /**
+     * The largest factor alpha <= 1 for which x + alpha dx leaves each of
+     * the K = n + 1 fractions of a node (n independent ones, the dependent
+     * one 1 - sum) at least a tenth of what it has: one Newton update may
+     * use up 90 % of an element at a node, no more, so no fraction turns
+     * negative. A fraction already <= 0 that dx lowers further gives 0.
+     */
+    double
+    fraction_step_factor(const double *x, const double *dx, unsigned int n);
+
+
+    /**
      * Atomic mobility from a tracer diffusion coefficient
      * D* = D0 exp(-Q / RT):  M = D* / (R T)  (m^2 mol/(J s)).
      */
