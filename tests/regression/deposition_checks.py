@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 
+from vitrum_checks import mpirun
+
 ARGS = None
 CHECKS = {}
 
@@ -26,15 +28,6 @@ CHECKS = {}
 def check(function):
     CHECKS[function.__name__.replace("check_", "deposition-").replace("_", "-")] = function
     return function
-
-
-def mpirun(n):
-    cmd = ["mpirun", "-np", str(n)]
-    if os.geteuid() == 0:
-        cmd.append("--allow-run-as-root")
-    if n > (os.cpu_count() or 1):
-        cmd.append("--oversubscribe")
-    return cmd
 
 
 def run(n_ranks, *args, expect_success=True):
