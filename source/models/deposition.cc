@@ -406,6 +406,13 @@ namespace vitrum
     Deposition<dim>::after_step()
     {
       Base::after_step();
+      // The first step after an arrival meets the new layer's transient:
+      // remember the step that passed it, and start the next arrival's
+      // first step there instead of at the size the relaxation grew to
+      // (which the error test would reject).
+      if (step_after_arrival)
+        first_step_after_arrival = last_dt;
+      step_after_arrival         = false;
       const unsigned int arrived = layers_arrived_by(time);
       if (arrived == active_layers)
         return;
@@ -413,6 +420,11 @@ namespace vitrum
         add_layer();
       update_film_mask();
       this->reobserve_current_state();
+      step_after_arrival = true;
+      if (first_step_after_arrival > 0)
+        this->controller.set_proposed_step(
+          std::min(this->controller.proposed_step(),
+                   1.5 * first_step_after_arrival));
     }
 
 
@@ -923,6 +935,8 @@ namespace vitrum
     {
       state.set("profiles written", double(profiles_written));
       state.set("active layers", double(active_layers));
+      state.set("step after arrival", step_after_arrival ? 1. : 0.);
+      state.set("first step after arrival", first_step_after_arrival);
       for (unsigned int k = 0; k < deposited.size(); ++k)
         state.set("deposited " + std::to_string(k), deposited[k]);
     }
@@ -936,6 +950,8 @@ namespace vitrum
         = static_cast<unsigned int>(state.get_double("profiles written"));
       active_layers
         = static_cast<unsigned int>(state.get_double("active layers"));
+      step_after_arrival       = state.get_double("step after arrival") > 0.5;
+      first_step_after_arrival = state.get_double("first step after arrival");
       deposited.resize(material.n_components());
       for (unsigned int k = 0; k < deposited.size(); ++k)
         deposited[k] = state.get_double("deposited " + std::to_string(k));

@@ -241,7 +241,10 @@ namespace vitrum
       std::vector<Vector> component_masks; ///< 1 on x_a, one per a
       std::vector<double> deposited;       ///< int x_k delivered, K entries
       unsigned int        profiles_written = 0;
-      Observables         current, candidate;
+      /// The step after the last arrival (its size starts the next one).
+      bool        step_after_arrival       = false;
+      double      first_step_after_arrival = 0;
+      Observables current, candidate;
     };
 
 
