@@ -32,7 +32,7 @@ import pld_runs  # noqa: E402
 TARGET, LOW, HIGH = 4.5, 4.0, 5.0  # nm, STEM period in vacuum (seeds)
 RATE, X_O = 1.20, 2.0              # nm/s, at.% O (vacuum)
 FIELDS = ["step", "delta_s_nm", "D_s_m2_per_s", "film_nm", "rate_nm_per_s", "O_at%",
-          "period_nm", "contrast_at%", "contrast_element", "period_lower_half_nm",
+          "period_nm", "contrast_at%", "contrast_element", "contrast_Cu_at%", "contrast_Cu_probe1nm_at%", "period_lower_half_nm",
           "period_upper_half_nm", "window_bottom_nm", "window_top_nm",
           "error_tolerance", "newton_tolerance", "wall_s", "status"]
 
@@ -47,6 +47,8 @@ def row(step, r):
             "period_nm": r.get("period_nm", float("nan")),
             "contrast_at%": r.get("contrast", float("nan")),
             "contrast_element": r.get("element", ""),
+            "contrast_Cu_at%": r.get("contrast_Cu_at%", float("nan")),
+            "contrast_Cu_probe1nm_at%": pld_runs.smoothed_contrast(r, "Cu", 1.0),
             "period_lower_half_nm": r.get("period_lower_half_nm", float("nan")),
             "period_upper_half_nm": r.get("period_upper_half_nm", float("nan")),
             "window_bottom_nm": r.get("window_bottom_nm", float("nan")),

@@ -76,7 +76,7 @@ def cases(d, spread):
 
 FIELDS = ["case", "rate_nm_per_s", "O_at%", "D_s_m2_per_s", "gamma_Cu_J_per_m2", "gamma_O_J_per_m2",
           "delta_s_nm", "film_nm", "period_nm", "contrast_at%", "contrast_element",
-          "contrast_Cu_at%", "contrast_O_at%", "contrast_Zr_at%",
+          "contrast_Cu_at%", "contrast_O_at%", "contrast_Zr_at%", "contrast_Cu_probe1nm_at%",
           "period_lower_half_nm", "period_upper_half_nm", "wall_s", "status"]
 
 
@@ -101,6 +101,7 @@ def main():
                   "contrast_Cu_at%", "contrast_O_at%", "contrast_Zr_at%"):
             row[k] = r.get(k, float("nan"))
         row["contrast_at%"] = r.get("contrast", float("nan"))
+        row["contrast_Cu_probe1nm_at%"] = pld_runs.smoothed_contrast(r, "Cu", 1.0)
         row["contrast_element"] = r.get("element", "")
         rows.append(row)
         print(f"{name:28s} period {row['period_nm']:.3f} nm, contrast {row['contrast_at%']:.2f} at.% "
@@ -121,19 +122,22 @@ def main():
                 f"{pld_runs.SOLVER['newton']:g}. Band: one at a time (each input to both ends, the "
                 "rest central), envelope of the finished runs.\n\n")
         f.write("| case | rate (nm/s) | O (at.%) | D_s (m^2/s) | gamma_Cu, gamma_O (J/m^2) | delta_s (nm) "
-                "| period (nm) | contrast (at.%) | Cu contrast (at.%) | period lower/upper half (nm) | status |\n")
-        f.write("|" + "---|" * 11 + "\n")
+                "| period (nm) | contrast (at.%) | Cu contrast (at.%) | Cu contrast, 1 nm probe (at.%) "
+                "| period lower/upper half (nm) | status |\n")
+        f.write("|" + "---|" * 12 + "\n")
         for r in rows:
             f.write(f"| {r['case']} | {r['rate_nm_per_s']:g} | {r['O_at%']:g} | {r['D_s_m2_per_s']:g} | "
                     f"{r['gamma_Cu_J_per_m2']:g}, {r['gamma_O_J_per_m2']:g} | {r['delta_s_nm']:g} | "
                     f"{r['period_nm']:.2f} | {r['contrast_at%']:.1f} {r['contrast_element']} | "
-                    f"{r['contrast_Cu_at%']:.1f} | {r['period_lower_half_nm']:.2f} / "
+                    f"{r['contrast_Cu_at%']:.1f} | {r['contrast_Cu_probe1nm_at%']:.1f} | {r['period_lower_half_nm']:.2f} / "
                     f"{r['period_upper_half_nm']:.2f} | {r['status']} |\n")
         if he:
             ps = [r["period_nm"] for r in he]
             cs = [r["contrast_Cu_at%"] for r in he]
+            cp = [r["contrast_Cu_probe1nm_at%"] for r in he]
             f.write(f"\n10 Pa He: period band {min(ps):.2f} - {max(ps):.2f} nm over {len(he)} finished runs "
-                    f"(XRR 5.7 nm); Cu contrast {min(cs):.1f} - {max(cs):.1f} at.% (measured 8-10).\n")
+                    f"(XRR 5.7 nm); Cu contrast {min(cs):.1f} - {max(cs):.1f} at.%, through a 1 nm probe "
+                    f"{min(cp):.1f} - {max(cp):.1f} at.% (measured 8-10).\n")
     print("wrote", os.path.join(res, "pld_predictions.{csv,md}"))
 
 
