@@ -83,6 +83,7 @@ def main():
 
     done = {}
     rows = []
+    insensitive = False
     d = snap(a.start)
     for step in range(a.max_runs):
         r = pld_runs.run(d, thickness_nm=a.thickness, rate=RATE, x_O=X_O,
@@ -105,7 +106,16 @@ def main():
         else:
             (d1, p1), (d2, p2) = pts
             nxt = d1 + (TARGET - p1) * (d2 - d1) / (p2 - p1) if p2 != p1 else d1 * TARGET / p1
-        nxt = snap(nxt)
+        # the period may saturate (O mass balance, doc/deposition_pld.md):
+        # no step beyond +-40 % of delta_s, stop if the period does not move
+        nxt = snap(min(max(nxt, 0.6 * d), 1.4 * d))
+        if len(done) >= 2:
+            (d1, p1), (d2, p2) = sorted(done.items())[-2:]
+            if abs((p2 - p1) / (d2 - d1)) < 0.2:
+                print(f"period insensitive to delta_s ({(p2 - p1) / (d2 - d1):.3f} nm per nm): "
+                      "the target is not reached by delta_s alone")
+                insensitive = True
+                break
         if nxt in done:
             break
         d = nxt
@@ -122,6 +132,8 @@ def main():
         print("no period: nothing calibrated")
         return
     best = min(done, key=lambda k: abs(done[k] - TARGET))
+    # on a plateau (periods within 0.05 nm) take the smallest delta_s
+    best = min(k for k in done if abs(done[k] - done[best]) < 0.05)
     # the delta_s that give 4 and 5 nm, from the line through the runs
     # (proportional if only one): the calibration's own spread
     ds = sorted(done)
@@ -132,9 +144,17 @@ def main():
         spread = [snap(best * P / done[best]) for P in (LOW, HIGH)]
     print(f"calibrated delta_s = {best:g} nm (period {done[best]:.3f} nm); "
           f"4 nm and 5 nm periods at delta_s ~ {spread[0]:g} and {spread[1]:g} nm")
+    if insensitive:
+        note = ("The period saturates: %s nm give %s nm; 4.5 nm is not reached by\n"
+                "  # delta_s alone (set by the O balance of the Zr,O-rich sheets,\n"
+                "  # doc/deposition_pld.md); the smallest delta_s on the plateau is taken."
+                % (", ".join("%g" % k for k in sorted(done)),
+                   ", ".join("%.2f" % done[k] for k in sorted(done))))
+    else:
+        note = "Periods 4 and 5 nm at about %g and %g nm." % tuple(spread)
+    print(note)
     if a.write:
-        write_material(best, done[best],
-                       "Periods 4 and 5 nm at about %g and %g nm." % tuple(spread))
+        write_material(best, done[best], note)
         print("wrote Surface/Layer thickness into", pld_runs.MATERIAL)
 
 

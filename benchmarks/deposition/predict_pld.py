@@ -75,14 +75,16 @@ def cases(d, spread):
 
 
 FIELDS = ["case", "rate_nm_per_s", "O_at%", "D_s_m2_per_s", "gamma_Cu_J_per_m2", "gamma_O_J_per_m2",
-          "delta_s_nm", "film_nm", "period_nm", "contrast_at%", "contrast_element",
+          "delta_s_nm", "film_nm", "film_analysed_nm", "period_nm", "contrast_at%", "contrast_element",
           "contrast_Cu_at%", "contrast_O_at%", "contrast_Zr_at%", "contrast_Cu_probe1nm_at%",
           "period_lower_half_nm", "period_upper_half_nm", "wall_s", "status"]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--thickness", type=float, default=60.0)
+    ap.add_argument("--thickness", type=float, default=60.0, help="film of the 10 Pa runs, nm")
+    ap.add_argument("--vacuum-thickness", type=float, default=60.0,
+                    help="film of the vacuum run (60: the calibration run, cached)")
     ap.add_argument("--only", default="", help="comma-separated words; run only cases containing one")
     ap.add_argument("--timeout", type=float, default=1500)
     a = ap.parse_args()
@@ -91,12 +93,13 @@ def main():
     for name, kw in cases(d, spread):
         if a.only and not any(w.strip() in name for w in a.only.split(",")):
             continue
-        r = pld_runs.run(thickness_nm=a.thickness, timeout=a.timeout, label=name, **kw)
+        film = a.vacuum_thickness if name.startswith("vacuum") else a.thickness
+        r = pld_runs.run(thickness_nm=film, timeout=a.timeout, label=name, **kw)
         g = dict(x.split(":") for x in (r["energy"] or energies(1.0)).split(","))
         row = {"case": name, "rate_nm_per_s": r["rate"], "O_at%": r["x_O"],
                "D_s_m2_per_s": r["D_s"] or 1e-19, "gamma_Cu_J_per_m2": float(g["Cu"]),
                "gamma_O_J_per_m2": float(g[" O"]), "delta_s_nm": r["delta_s"],
-               "film_nm": r["thickness_nm"], "wall_s": r["wall_s"], "status": r["status"]}
+               "film_nm": r["thickness_nm"], "film_analysed_nm": r.get("film_analysed_nm", float("nan")), "wall_s": r["wall_s"], "status": r["status"]}
         for k in ("period_nm", "period_lower_half_nm", "period_upper_half_nm",
                   "contrast_Cu_at%", "contrast_O_at%", "contrast_Zr_at%"):
             row[k] = r.get(k, float("nan"))
@@ -117,7 +120,8 @@ def main():
     with open(os.path.join(res, "pld_predictions.md"), "w") as f:
         f.write("# PLD Zr-Cu-O film: predictions (benchmarks/deposition/predict_pld.py)\n\n")
         f.write(f"Calibrated delta_s = {d:g} nm (vacuum, 4.5 nm); delta_s for 4 / 5 nm: "
-                f"{spread[0]} / {spread[1]} nm. 1D films of {a.thickness:g} nm, 0.1 nm layers, "
+                f"{spread[0]} / {spread[1]} nm. 1D films of {a.thickness:g} nm (10 Pa) and "
+                f"{a.vacuum_thickness:g} nm (vacuum), 0.1 nm layers, "
                 f"Error tolerance {pld_runs.SOLVER['tolerance']:g}, Newton tolerance "
                 f"{pld_runs.SOLVER['newton']:g}. Band: one at a time (each input to both ends, the "
                 "rest central), envelope of the finished runs.\n\n")
