@@ -64,6 +64,8 @@ def cases(d, spread):
          ("10 Pa central", dict(delta_s=d, rate=RATE_HE, x_O=XO_HE))]
     for x in XO_BAND:
         c.append(("10 Pa O %g at.%%" % x, dict(delta_s=d, rate=RATE_HE, x_O=x)))
+    # not a band end: the doc's 100 ppm impurity value, a check of period ~ 1/x_O
+    c.append(("10 Pa O 3.9 at.% (100 ppm)", dict(delta_s=d, rate=RATE_HE, x_O=3.9)))
     for D in DS_BAND:
         c.append(("10 Pa D_s %g" % D, dict(delta_s=d, rate=RATE_HE, x_O=XO_HE, D_s=D)))
     for s in (0.5, 1.5):
@@ -119,8 +121,9 @@ def main():
     he = [r for r in rows if r["case"].startswith("10 Pa") and math.isfinite(r["period_nm"])]
     with open(os.path.join(res, "pld_predictions.md"), "w") as f:
         f.write("# PLD Zr-Cu-O film: predictions (benchmarks/deposition/predict_pld.py)\n\n")
-        f.write(f"Calibrated delta_s = {d:g} nm (vacuum, 4.5 nm); delta_s for 4 / 5 nm: "
-                f"{spread[0]} / {spread[1]} nm. 1D films of {a.thickness:g} nm (10 Pa) and "
+        f.write(f"Calibrated delta_s = {d:g} nm (vacuum target 4.5 nm; the period saturates at ~4 nm, "
+                f"doc/deposition_pld.md); delta_s for 4 / 5 nm from the calibration runs: "
+                f"{spread[0]} / {spread[1]} nm (a proportional estimate, not valid on the plateau). 1D films of {a.thickness:g} nm (10 Pa) and "
                 f"{a.vacuum_thickness:g} nm (vacuum), 0.1 nm layers, "
                 f"Error tolerance {pld_runs.SOLVER['tolerance']:g}, Newton tolerance "
                 f"{pld_runs.SOLVER['newton']:g}. Band: one at a time (each input to both ends, the "
@@ -139,7 +142,7 @@ def main():
             ps = [r["period_nm"] for r in he]
             cs = [r["contrast_Cu_at%"] for r in he]
             cp = [r["contrast_Cu_probe1nm_at%"] for r in he]
-            f.write(f"\n10 Pa He: period band {min(ps):.2f} - {max(ps):.2f} nm over {len(he)} finished runs "
+            f.write(f"\n10 Pa He: period {min(ps):.2f} - {max(ps):.2f} nm over the {len(he)} finished runs "
                     f"(XRR 5.7 nm); Cu contrast {min(cs):.1f} - {max(cs):.1f} at.%, through a 1 nm probe "
                     f"{min(cp):.1f} - {max(cp):.1f} at.% (measured 8-10).\n")
     print("wrote", os.path.join(res, "pld_predictions.{csv,md}"))
