@@ -152,6 +152,8 @@ def run(delta_s, D_s=None, energy=None, thickness_nm=60, rate=1.20, x_O=2.0,
     """One vitrum run; returns a dict with period_nm, contrast_at%, element,
     window, the two half-window periods, wall_s, status."""
     solver = dict(SOLVER, **(solver or {}))
+    thickness_nm, rate, x_O = float(thickness_nm), float(rate), float(x_O)
+    delta_s = float(delta_s)
     work = work or os.path.join(ROOT, "output", "pld_runs")
     inputs = dict(delta_s=delta_s, D_s=D_s, energy=energy, thickness_nm=thickness_nm,
                   rate=rate, x_O=x_O, solver=solver)
