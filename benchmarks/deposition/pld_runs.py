@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks", "common"))
 import prm_text  # noqa: E402
 
 MATERIAL = os.path.join(ROOT, "parameter_files", "materials", "ZrCuO-glass.prm")
-VITRUM = os.environ.get("VITRUM", "/work/dep-bin/vitrum")
+VITRUM = os.environ.get("VITRUM", os.path.join(ROOT, "build", "vitrum"))
 DZ = 0.1  # nm, Deposition/Layer thickness (NUMERICAL)
 
 # Solver settings of every run (see doc/deposition_pld.md, "Numerics"):

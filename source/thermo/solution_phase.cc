@@ -571,15 +571,20 @@ namespace vitrum
                          const double      *dx,
                          const unsigned int n)
     {
-      double x_dependent = 1, dx_dependent = 0, alpha = 1;
+      // Decreases below 1e-12 never limit: a fraction the thermodynamics
+      // drives towards zero (O in a Cu-rich Zr-Cu-O layer) reaches exactly
+      // 0 by underflow, and a negligible further decrease would otherwise
+      // freeze the whole node and stall Newton.
+      constexpr double negligible  = 1e-12;
+      double           x_dependent = 1, dx_dependent = 0, alpha = 1;
       for (unsigned int a = 0; a < n; ++a)
         {
           x_dependent -= x[a];
           dx_dependent -= dx[a];
-          if (dx[a] < 0)
+          if (dx[a] < -negligible)
             alpha = std::min(alpha, 0.9 * std::max(x[a], 0.0) / -dx[a]);
         }
-      if (dx_dependent < 0)
+      if (dx_dependent < -negligible)
         alpha
           = std::min(alpha, 0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
       return alpha;

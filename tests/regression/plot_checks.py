@@ -56,6 +56,15 @@ SHIPPED = [
      "subsection Nanomolding\n set Linear tolerance = 1e-4\nend\n"),
     ("parameter_files/nanomolding/stokes_mms.prm",
      "subsection Nanomolding\n set Finest level = 3\nend\n"),
+    ("parameter_files/deposition/zrcuo_pld_vacuum.prm",
+     "subsection Time stepping\n set End time = 2\nend\n"
+     "subsection Output\n set Output times = 1\nend\n"),
+    ("parameter_files/deposition/zrcuo_pld_10Pa.prm",
+     "subsection Time stepping\n set End time = 2\nend\n"
+     "subsection Output\n set Output times = 1\nend\n"),
+    ("parameter_files/deposition/zrcuo_pld_2d.prm",
+     "subsection Time stepping\n set Maximum number of steps = 3\nend\n"
+     "subsection Output\n set Output times = \nend\n"),
     ("parameter_files/deposition/laminate_sputtered.prm",
      "subsection Time stepping\n set End time = 60\nend\n"
      "subsection Output\n set Output times = 30\nend\n"),

@@ -488,3 +488,27 @@ TEST(ThermoArrhenius, DiffusivityAndMobilityHandValues)
   const Arrhenius no_barrier{2e-9, 0.};
   EXPECT_DOUBLE_EQ(no_barrier.diffusivity(300.), 2e-9);
 }
+
+
+TEST(FractionStepFactor, KeepsATenthOfEveryFraction)
+{
+  using vitrum::thermo::fraction_step_factor;
+  // x = (0.2, 0.3), dependent 0.5. Lowering x0 by 0.4 may only go 90 % of
+  // its 0.2: alpha = 0.45.
+  const double x[2]    = {0.2, 0.3};
+  const double down[2] = {-0.4, 0.0};
+  EXPECT_DOUBLE_EQ(fraction_step_factor(x, down, 2), 0.9 * 0.2 / 0.4);
+  // Raising both by 0.5 lowers the dependent by 1: alpha = 0.9 * 0.5 / 1.
+  const double up[2] = {0.5, 0.5};
+  EXPECT_DOUBLE_EQ(fraction_step_factor(x, up, 2), 0.45);
+  // Within the limits: 1.
+  const double small[2] = {-0.01, 0.02};
+  EXPECT_DOUBLE_EQ(fraction_step_factor(x, small, 2), 1.0);
+  // An exhausted fraction (0) stops any real decrease, but a negligible one
+  // (below 1e-12) does not freeze the node.
+  const double empty[2]         = {0.0, 0.5};
+  const double real_decrease[2] = {-1e-6, 0.0};
+  const double negligible[2]    = {-1e-29, 0.001};
+  EXPECT_DOUBLE_EQ(fraction_step_factor(empty, real_decrease, 2), 0.0);
+  EXPECT_DOUBLE_EQ(fraction_step_factor(empty, negligible, 2), 1.0);
+}

@@ -278,7 +278,8 @@ namespace vitrum
      * the K = n + 1 fractions of a node (n independent ones, the dependent
      * one 1 - sum) at least a tenth of what it has: one Newton update may
      * use up 90 % of an element at a node, no more, so no fraction turns
-     * negative. A fraction already <= 0 that dx lowers further gives 0.
+     * negative. A fraction already <= 0 that dx lowers further gives 0;
+     * decreases below 1e-12 (absolute) do not limit.
      */
     double
     fraction_step_factor(const double *x, const double *dx, unsigned int n);
