@@ -732,18 +732,15 @@ namespace vitrum
                   xs[a]          = x(dof);
                   dxs[a]         = update(dof);
                 }
-              const double alpha
-                = thermo::fraction_step_factor(xs.data(), dxs.data(), n);
-              if (alpha < 1)
-                for (unsigned int a = 0; a < n; ++a)
-                  {
-                    const auto dof = dofs[fe->component_to_system_index(a, v)];
-                    largest_removed
-                      = std::max(largest_removed,
-                                 (1 - alpha) * std::abs(update(dof)));
-                    update(dof) *= alpha;
-                  }
-              smallest = std::min(smallest, alpha);
+              double       taken = 0;
+              const double alpha = thermo::limit_fraction_update(xs.data(),
+                                                                 dxs.data(),
+                                                                 n,
+                                                                 taken);
+              for (unsigned int a = 0; a < n; ++a)
+                update(dofs[fe->component_to_system_index(a, v)]) = dxs[a];
+              largest_removed = std::max(largest_removed, taken);
+              smallest        = std::min(smallest, alpha);
             }
         }
       update.compress(VectorOperation::insert);

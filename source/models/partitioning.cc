@@ -516,17 +516,13 @@ namespace vitrum
               xs[a]  = x(node[a]);
               dxs[a] = update(node[a]);
             }
+          double       taken = 0;
           const double alpha
-            = thermo::fraction_step_factor(xs.data(), dxs.data(), n);
-          if (alpha < 1)
-            for (unsigned int a = 0; a < n; ++a)
-              {
-                largest_removed
-                  = std::max(largest_removed,
-                             (1 - alpha) * std::abs(update(node[a])));
-                update(node[a]) *= alpha;
-              }
-          smallest = std::min(smallest, alpha);
+            = thermo::limit_fraction_update(xs.data(), dxs.data(), n, taken);
+          for (unsigned int a = 0; a < n; ++a)
+            update(node[a]) = dxs[a];
+          largest_removed = std::max(largest_removed, taken);
+          smallest        = std::min(smallest, alpha);
         });
       update.compress(VectorOperation::insert);
       constraints.distribute(update);

@@ -567,27 +567,42 @@ namespace vitrum
       return diffusivity(T) / (gas_constant * T);
     }
     double
-    fraction_step_factor(const double      *x,
-                         const double      *dx,
-                         const unsigned int n)
+    limit_fraction_update(const double      *x,
+                          double            *dx,
+                          const unsigned int n,
+                          double            &removed)
     {
-      // Decreases below 1e-12 never limit: a fraction the thermodynamics
-      // drives towards zero (O in a Cu-rich Zr-Cu-O layer) reaches exactly
-      // 0 by underflow, and a negligible further decrease would otherwise
-      // freeze the whole node and stall Newton.
-      constexpr double negligible  = 1e-12;
+      // A fraction at or below `exhausted` (one the thermodynamics drives
+      // to zero, O in a Cu-rich Zr-Cu-O layer, reaches it by underflow) and
+      // decreases below `negligible` do not limit the step: they would
+      // freeze the whole node and stall Newton. Such a fraction is clipped
+      // at zero instead.
+      constexpr double negligible = 1e-12, exhausted = 1e-12;
       double           x_dependent = 1, dx_dependent = 0, alpha = 1;
       for (unsigned int a = 0; a < n; ++a)
         {
           x_dependent -= x[a];
           dx_dependent -= dx[a];
-          if (dx[a] < -negligible)
-            alpha = std::min(alpha, 0.9 * std::max(x[a], 0.0) / -dx[a]);
+          if (dx[a] < -negligible && x[a] > exhausted)
+            alpha = std::min(alpha, 0.9 * x[a] / -dx[a]);
         }
-      if (dx_dependent < -negligible)
-        alpha
-          = std::min(alpha, 0.9 * std::max(x_dependent, 0.0) / -dx_dependent);
-      return alpha;
+      if (dx_dependent < -negligible && x_dependent > exhausted)
+        alpha = std::min(alpha, 0.9 * x_dependent / -dx_dependent);
+      removed      = 0;
+      bool clipped = false;
+      for (unsigned int a = 0; a < n; ++a)
+        {
+          double step = alpha * dx[a];
+          if (x[a] + step < 0)
+            {
+              step    = std::min(0.0, -x[a]);
+              clipped = true;
+            }
+          removed = std::max(removed, std::abs(dx[a] - step));
+          dx[a]   = step;
+        }
+      // A clipped update is a limited one: the caller restores the amounts.
+      return clipped ? std::min(alpha, 1 - 1e-9) : alpha;
     }
 
 

@@ -490,25 +490,32 @@ TEST(ThermoArrhenius, DiffusivityAndMobilityHandValues)
 }
 
 
-TEST(FractionStepFactor, KeepsATenthOfEveryFraction)
+TEST(LimitFractionUpdate, KeepsATenthOfEveryFractionAndClipsExhaustedOnes)
 {
-  using vitrum::thermo::fraction_step_factor;
+  using vitrum::thermo::limit_fraction_update;
+  double removed = 0;
   // x = (0.2, 0.3), dependent 0.5. Lowering x0 by 0.4 may only go 90 % of
-  // its 0.2: alpha = 0.45.
+  // its 0.2: alpha = 0.45, 0.22 taken off.
   const double x[2]    = {0.2, 0.3};
-  const double down[2] = {-0.4, 0.0};
-  EXPECT_DOUBLE_EQ(fraction_step_factor(x, down, 2), 0.9 * 0.2 / 0.4);
+  double       down[2] = {-0.4, 0.0};
+  EXPECT_DOUBLE_EQ(limit_fraction_update(x, down, 2, removed), 0.45);
+  EXPECT_DOUBLE_EQ(down[0], -0.18);
+  EXPECT_NEAR(removed, 0.22, 1e-15);
   // Raising both by 0.5 lowers the dependent by 1: alpha = 0.9 * 0.5 / 1.
-  const double up[2] = {0.5, 0.5};
-  EXPECT_DOUBLE_EQ(fraction_step_factor(x, up, 2), 0.45);
-  // Within the limits: 1.
-  const double small[2] = {-0.01, 0.02};
-  EXPECT_DOUBLE_EQ(fraction_step_factor(x, small, 2), 1.0);
-  // An exhausted fraction (0) stops any real decrease, but a negligible one
-  // (below 1e-12) does not freeze the node.
-  const double empty[2]         = {0.0, 0.5};
-  const double real_decrease[2] = {-1e-6, 0.0};
-  const double negligible[2]    = {-1e-29, 0.001};
-  EXPECT_DOUBLE_EQ(fraction_step_factor(empty, real_decrease, 2), 0.0);
-  EXPECT_DOUBLE_EQ(fraction_step_factor(empty, negligible, 2), 1.0);
+  double up[2] = {0.5, 0.5};
+  EXPECT_DOUBLE_EQ(limit_fraction_update(x, up, 2, removed), 0.45);
+  // Within the limits: untouched.
+  double small[2] = {-0.01, 0.02};
+  EXPECT_DOUBLE_EQ(limit_fraction_update(x, small, 2, removed), 1.0);
+  EXPECT_EQ(removed, 0.0);
+  // An exhausted fraction (here slightly negative) does not freeze its
+  // node: the others move in full, it goes no lower, and the update counts
+  // as limited.
+  const double empty[2] = {-1e-13, 0.5};
+  double       mixed[2] = {-1e-6, 0.1};
+  const double alpha    = limit_fraction_update(empty, mixed, 2, removed);
+  EXPECT_LT(alpha, 1.0);
+  EXPECT_GT(alpha, 0.999);
+  EXPECT_EQ(mixed[0], 0.0);
+  EXPECT_DOUBLE_EQ(mixed[1], 0.1);
 }

@@ -274,15 +274,21 @@ namespace vitrum
 
 
     /**
-     * The largest factor alpha <= 1 for which x + alpha dx leaves each of
-     * the K = n + 1 fractions of a node (n independent ones, the dependent
-     * one 1 - sum) at least a tenth of what it has: one Newton update may
-     * use up 90 % of an element at a node, no more, so no fraction turns
-     * negative. A fraction already <= 0 that dx lowers further gives 0;
-     * decreases below 1e-12 (absolute) do not limit.
+     * Limit a Newton update dx of the K = n + 1 fractions of one node (n
+     * independent ones x, the dependent one 1 - sum): scale dx by the
+     * largest alpha <= 1 that leaves each fraction at least a tenth of what
+     * it has (one update may use up 90 % of an element at a node, no
+     * more), then clip at zero any independent fraction that would still
+     * go below it. Fractions already at or below 1e-12 and decreases below
+     * 1e-12 do not limit alpha (they are clipped). Returns alpha (below 1
+     * if anything was clipped: the update was limited); `removed` is the
+     * largest change taken off a component.
      */
     double
-    fraction_step_factor(const double *x, const double *dx, unsigned int n);
+    limit_fraction_update(const double *x,
+                          double       *dx,
+                          unsigned int  n,
+                          double       &removed);
 
 
     /**
