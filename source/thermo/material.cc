@@ -933,6 +933,21 @@ namespace vitrum
       }
 
 
+      /// The texts of subsection Mixing enthalpy, one per pair i < j.
+      std::vector<std::string>
+      mixing_enthalpies(ParameterHandler &prm, const Material &m)
+      {
+        const unsigned int       K = m.n_components();
+        std::vector<std::string> mixing;
+        prm.enter_subsection("Mixing enthalpy");
+        for (unsigned int i = 0; i < K; ++i)
+          for (unsigned int j = i + 1; j < K; ++j)
+            mixing.push_back(trim(prm.get(pair_name(m.elements, i, j))));
+        prm.leave_subsection();
+        return mixing;
+      }
+
+
       /**
        * A glass-only file (Phases = glass): the glass's interactions (from
        * the mixing enthalpies and Glass/Interaction) and diffusion. The
@@ -972,12 +987,7 @@ namespace vitrum
                              "interface entries (remove them, or set Phases "
                              "= crystal, glass)");
 
-        std::vector<std::string> mixing;
-        prm.enter_subsection("Mixing enthalpy");
-        for (unsigned int i = 0; i < K; ++i)
-          for (unsigned int j = i + 1; j < K; ++j)
-            mixing.push_back(trim(prm.get(pair_name(m.elements, i, j))));
-        prm.leave_subsection();
+        const std::vector<std::string> mixing = mixing_enthalpies(prm, m);
         prm.enter_subsection("Glass");
         m.glass = SolutionPhase(
           std::vector<double>(K, 0.),
@@ -1218,12 +1228,7 @@ namespace vitrum
         }
       prm.leave_subsection();
 
-      std::vector<std::string> mixing;
-      prm.enter_subsection("Mixing enthalpy");
-      for (unsigned int i = 0; i < K; ++i)
-        for (unsigned int j = i + 1; j < K; ++j)
-          mixing.push_back(trim(prm.get(pair_name(m.elements, i, j))));
-      prm.leave_subsection();
+      const std::vector<std::string> mixing = mixing_enthalpies(prm, m);
 
       {
         prm.enter_subsection("Crystal");
