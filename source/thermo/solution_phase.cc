@@ -593,13 +593,16 @@ namespace vitrum
       for (unsigned int a = 0; a < n; ++a)
         {
           double step = alpha * dx[a];
+          // What the scaling took off counts against convergence; a clip
+          // of an exhausted fraction does not (Newton would otherwise never
+          // converge where the thermodynamics asks for x < 0).
+          removed = std::max(removed, std::abs(dx[a] - step));
           if (x[a] + step < 0)
             {
               step    = std::min(0.0, -x[a]);
               clipped = true;
             }
-          removed = std::max(removed, std::abs(dx[a] - step));
-          dx[a]   = step;
+          dx[a] = step;
         }
       // A clipped update is a limited one: the caller restores the amounts.
       return clipped ? std::min(alpha, 1 - 1e-9) : alpha;
