@@ -96,12 +96,8 @@ namespace vitrum
         , dof_handler(triangulation)
         , controller(time_prm)
     {
-      if (solver_prm.linear_solver == "iterative")
-        block_solver = std::make_unique<MixedBlockSolver>(
-          comm,
-          solver_prm.linear_tolerance,
-          solver_prm.maximum_linear_iterations);
-      else
+      // (The iterative solver depends on the model's fields: setup_dofs.)
+      if (solver_prm.linear_solver == "direct")
         direct_solver = std::make_unique<DirectSolver>(comm, solver_prm);
     }
 
@@ -251,18 +247,52 @@ namespace vitrum
       if (direct_solver)
         direct_solver->reset();
       else
-        {
-          if (block_preconditioner_weight(1, 1) <= 0 || fe->n_components() != 2)
-            throw InputError("Solver/Linear solver: iterative is not "
-                             "available for the "
-                             + title() + " model; use direct");
-          const auto fields = paired_field_dofs(dof_handler, owned_dofs);
-          block_solver->set_fields(fields[0], fields[1]);
-        }
+        set_up_iterative_solver();
       time_error_mask.reinit(owned_dofs, comm);
       after_setup_dofs();
       // (A sum of ones: exact.)
       recount_time_error_unknowns();
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::set_up_iterative_solver()
+    {
+      const auto fields = paired_field_dofs(dof_handler, owned_dofs);
+      if (block_preconditioner_weight(1, 1) > 0 && fields.size() == 2)
+        {
+          if (!block_solver)
+            block_solver = std::make_unique<MixedBlockSolver>(
+              comm,
+              solver_prm.linear_tolerance,
+              solver_prm.maximum_linear_iterations);
+          block_solver->set_fields(fields[0], fields[1]);
+          return;
+        }
+      const std::vector<unsigned int> eliminated = eliminated_components();
+      if (eliminated.empty())
+        throw InputError("Solver/Linear solver: iterative is not available "
+                         "for the "
+                         + title() + " model; use direct");
+      if (!split_solver)
+        split_solver = std::make_unique<SchurSplitSolver>(
+          comm,
+          solver_prm.linear_tolerance,
+          solver_prm.maximum_linear_iterations);
+      // Node by node, so that the kept unknowns of a node stay together
+      // (the AMG's systems coarsening).
+      std::vector<types::global_dof_index> eliminated_dofs, kept_dofs;
+      std::vector<bool> is_eliminated(fields.size(), false);
+      for (const unsigned int c : eliminated)
+        is_eliminated[c] = true;
+      for (std::size_t k = 0; k < fields[0].size(); ++k)
+        for (unsigned int f = 0; f < fields.size(); ++f)
+          (is_eliminated[f] ? eliminated_dofs : kept_dofs)
+            .push_back(fields[f][k]);
+      split_solver->set_fields(eliminated_dofs,
+                               kept_dofs,
+                               fields.size() - eliminated.size());
     }
 
 
@@ -417,6 +447,9 @@ namespace vitrum
                                      update,
                                      residual,
                                      block_preconditioner_weight(a0, dt));
+          else if (split_solver)
+            cost.linear_iterations
+              += split_solver->solve(jacobian, update, residual);
           else
             {
               const unsigned int factorized = direct_solver->factorizations();
@@ -629,7 +662,7 @@ namespace vitrum
     ImplicitModel<dim>::solver_progress() const
     {
       char text[64];
-      if (block_solver)
+      if (!direct_solver)
         std::snprintf(text,
                       sizeof(text),
                       "Newton %u  FGMRES %.1f",

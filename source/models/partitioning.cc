@@ -261,6 +261,19 @@ namespace vitrum
 
 
     template <int dim>
+    std::vector<unsigned int>
+    Partitioning<dim>::eliminated_components() const
+    {
+      // The potentials' rows are M w - (H M + kappa K) x: their own block
+      // is the lumped mass (vertex quadrature), diagonal.
+      std::vector<unsigned int> potentials;
+      for (unsigned int a = 0; a < n_independent; ++a)
+        potentials.push_back(n_independent + a);
+      return potentials;
+    }
+
+
+    template <int dim>
     void
     Partitioning<dim>::assemble(const Vector &iterate,
                                 const Vector &history_term,

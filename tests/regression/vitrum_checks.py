@@ -169,6 +169,35 @@ def check_iterative_solver(tmp):
     assert all(r["factorizations"] == 0 for r in iterative)
 
 
+def check_partitioning_iterative(tmp):
+    """Solver/Linear solver = iterative for the 7-element partitioning model
+    (FGMRES, the potentials eliminated exactly, BoomerAMG on the Schur
+    complement) on 2 ranks, adaptive 2D laminate with hanging nodes: the
+    same steps and meshes as the LU, G and the phase compositions to 1e-8,
+    every element kept to 1e-10, no factorization."""
+    runs = {}
+    for solver in ("direct", "iterative"):
+        d = os.path.join(tmp, solver)
+        os.makedirs(d)
+        runs[solver] = partitioning_case(d, "laminate_small",
+                                         f"subsection Solver\n set Linear solver = {solver}\nend\n")
+    (direct, p_direct), (iterative, p_iterative) = runs["direct"], runs["iterative"]
+    assert len(direct) == len(iterative), f"{len(iterative)} vs {len(direct)} steps"
+    assert all(a["dofs"] == b["dofs"] for a, b in zip(direct, iterative)), "meshes differ"
+    worst = max(relative(a["free_energy_J_per_mol"], b["free_energy_J_per_mol"])
+                for a, b in zip(direct, iterative))
+    keys = [k for k in p_direct[0] if k.startswith(("glass_", "crystal_"))]
+    worst_phase = max(abs(a[k] - b[k]) / 100 for a, b in zip(p_direct, p_iterative) for k in keys)
+    counts = [r["linear_iterations"] for r in iterative[1:]]
+    print(f"{len(direct) - 1} steps; largest relative G difference {worst:.2e}, of a phase "
+          f"composition or thickness {worst_phase:.2e}; FGMRES iterations per solve "
+          f"{min(counts):.1f}..{max(counts):.1f}")
+    assert_conserving_and_descending(iterative)
+    assert worst <= 1e-8 and worst_phase <= 1e-8
+    assert 0 < max(counts) <= 100, "FGMRES needed too many iterations"
+    assert all(r["factorizations"] == 0 for r in iterative)
+
+
 def check_direct_solvers(tmp):
     """The three LU packages give the same runs on 2 ranks (Cahn-Hilliard
     with Q2 elements and hanging nodes; the 7-element partitioning model):
@@ -415,6 +444,7 @@ CHECKS = {
     "linearly-implicit": check_linearly_implicit,
     "direct-solvers": check_direct_solvers,
     "iterative-solver": check_iterative_solver,
+    "partitioning-iterative": check_partitioning_iterative,
     "factor-reuse": check_factor_reuse,
     "ranks": check_ranks,
     "restart": check_restart,

@@ -18,6 +18,7 @@
 
 #include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/direct_solver.h>
+#include <vitrum/fem/schur_split_solver.h>
 #include <vitrum/fem/mesh.h>
 #include <vitrum/fem/simulator.h>
 #include <vitrum/fem/time_stepping.h>
@@ -136,6 +137,15 @@ namespace vitrum
       block_preconditioner_weight(double /*a0*/, double /*dt*/) const
       {
         return 0;
+      }
+      /// Solver/Linear solver = iterative for a model without a
+      /// block_preconditioner_weight: the components whose block of the
+      /// Jacobian is a lumped mass (diffusion potentials), eliminated by
+      /// the SchurSplitSolver. Empty (the default): no iterative solver.
+      virtual std::vector<unsigned int>
+      eliminated_components() const
+      {
+        return {};
       }
       /// Evaluate the observables of `state` at time t as a candidate;
       /// return its free energy.
@@ -300,10 +310,14 @@ namespace vitrum
       /// linear solver failed.
       bool
       solve_linear(Vector &update, double a0, double dt, StepCost &cost);
+      /// Create or re-point the iterative solver for the current DoFs.
+      void
+      set_up_iterative_solver();
 
       /// One of the two, as Solver/Linear solver says.
       std::unique_ptr<DirectSolver>     direct_solver;
       std::unique_ptr<MixedBlockSolver> block_solver;
+      std::unique_ptr<SchurSplitSolver> split_solver;
       double                            free_energy         = 0;
       double                            n_error_unknowns    = 1;
       bool                              checking_first_step = false;

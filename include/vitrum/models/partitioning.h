@@ -119,6 +119,8 @@ namespace vitrum
       restore_conserved(Vector &state) const override;
       double
       newton_change(const Vector &update) const override;
+      std::vector<unsigned int>
+      eliminated_components() const override;
       double
       observe(const Vector &state, double t) override;
       void
