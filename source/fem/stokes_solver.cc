@@ -381,6 +381,7 @@ namespace vitrum
                             + parameters.subsection + "/Linear tolerance");
         }
       last_iterations = control.last_step();
+      iteration_history.push_back(last_iterations);
       constraints.distribute(x);
       solution = x;
     }
@@ -392,6 +393,7 @@ namespace vitrum
     {
       setup_dofs(problem);
       solution = 0;
+      iteration_history.clear();
       assemble(problem, false, false);
       solve_linear();
       solved = true;

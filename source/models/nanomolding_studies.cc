@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iomanip>
+#include <numeric>
 
 namespace vitrum
 {
@@ -129,7 +130,8 @@ namespace vitrum
                            "dofs",
                            "velocity_L2_nondim",
                            "pressure_L2_nondim",
-                           "iterations"},
+                           "iterations",
+                           "wall_time_s"},
                           root);
       pcout << "Manufactured solution, "
             << (dim == 3                  ? "3D"
@@ -148,7 +150,9 @@ namespace vitrum
           mesh.clear();
           GridGenerator::hyper_cube(mesh, 0., 1., true);
           mesh.refine_global(level);
+          Timer solve_clock;
           flow->solve(problem);
+          const double solve_seconds = solve_clock.wall_time();
 
           // weighted L2 errors
           double eu = 0, ep = 0;
@@ -182,7 +186,8 @@ namespace vitrum
                        double(flow->n_dofs()),
                        eu,
                        ep,
-                       double(flow->linear_iterations())});
+                       double(flow->linear_iterations()),
+                       solve_seconds});
         }
     }
 
@@ -298,6 +303,10 @@ namespace vitrum
       const double       Q       = flow->boundary_flux(fem::front) * U * d * d;
       const double       seconds = clock.wall_time();
       const double       memory  = memory_mb();
+      const std::vector<unsigned int> &its = flow->linear_iteration_history();
+      const double linear = std::accumulate(its.begin(), its.end(), 0.);
+      const double max_linear
+        = its.empty() ? 0. : *std::max_element(its.begin(), its.end());
       pcout << "Stokes solve on " << prm.mesh_file << "\n  " << mat.name
             << ", T = " << T << " K, p = " << p << " Pa, d = " << d * 1e9
             << " nm\n  cells " << flow->mesh().n_global_active_cells()
@@ -305,7 +314,8 @@ namespace vitrum
             << flow->n_velocity_dofs() << ", pressure "
             << flow->n_pressure_dofs() << "), MPI ranks "
             << Utilities::MPI::n_mpi_processes(comm) << "\n  FGMRES iterations "
-            << flow->linear_iterations() << ", nonlinear iterations " << picard
+            << linear << " (largest " << max_linear
+            << " per solve), nonlinear iterations " << picard
             << "\n  volume flux through the fronts " << Q
             << " m^3/s\n  wall time " << seconds << " s, memory " << memory
             << " MB (resident, all ranks)" << std::endl;
@@ -317,7 +327,10 @@ namespace vitrum
                            "iterations",
                            "flux_m3_per_s",
                            "wall_time_s",
-                           "memory_MB"},
+                           "memory_MB",
+                           "nonlinear_iterations",
+                           "linear_iterations",
+                           "max_linear_iterations"},
                           Utilities::MPI::this_mpi_process(comm) == 0);
       csv.add_row({double(flow->mesh().n_global_active_cells()),
                    double(flow->n_dofs()),
@@ -325,7 +338,10 @@ namespace vitrum
                    double(flow->linear_iterations()),
                    Q,
                    seconds,
-                   memory});
+                   memory,
+                   double(picard),
+                   linear,
+                   max_linear});
       flow->write_fields(output_prm.directory, "stokes", U, p);
     }
 

@@ -1881,7 +1881,8 @@ UNIT_SUFFIXES = (
 # ... unless it counts something (or is a 0/1 flag, or a text label).
 COUNT_COLUMNS = (
     "step", "dofs", "cells", "newton_iterations", "linear_iterations",
-    "linear_iterations_per_solve", "factorizations", "rejected_steps", "iterations",
+    "linear_iterations_per_solve", "nonlinear_iterations", "max_linear_iterations",
+    "factorizations", "rejected_steps", "iterations",
     "nuclei", "site", "layer", "phantom", "crystalline", "tube", "level", "ranks",
     "case", "label",
 )
@@ -1946,6 +1947,9 @@ def check_column_units(tmp):
         ("nanomolding_flow", "nanomolding/filling_small.prm", steps.format(2)),
         ("mms", "nanomolding/mms_small.prm", ""),
         ("poiseuille", "nanomolding/poiseuille.prm", ""),
+        ("stokes", "nanomolding/mms_small.prm",
+         in_section("Nanomolding", {"Study": "stokes", "Mesh file": "meshes/pore_axisymmetric.msh",
+                                    "Shear thinning": "true"})),
         ("deposition", "deposition/check_1d.prm",
          "subsection Time stepping\n set End time = 5\nend\n"
          "subsection Output\n set Output times = 2.5\nend\n"),
@@ -1960,7 +1964,7 @@ def check_column_units(tmp):
                      "crystallization/cht.csv", "crystallization_field/layers.csv",
                      "crystallization_field_3d/nuclei.csv",
                      "nanomolding/wire_crystallization_segments.csv", "mms/mms_convergence.csv",
-                     "poiseuille/poiseuille.csv", "deposition/layers.csv",
+                     "poiseuille/poiseuille.csv", "stokes/stokes_run.csv", "deposition/layers.csv",
                      "deposition/profile.csv"):
         assert expected in written, f"no {expected} among {sorted(written)}"
     missing = []

@@ -25,6 +25,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace vitrum
 {
@@ -189,6 +190,13 @@ namespace vitrum
       {
         return last_iterations;
       }
+      /// FGMRES iterations of each linear solve of the last solve() (one
+      /// per nonlinear iteration).
+      const std::vector<unsigned int> &
+      linear_iteration_history() const
+      {
+        return iteration_history;
+      }
 
     private:
       MPI_Comm               comm;
@@ -206,7 +214,8 @@ namespace vitrum
       dealii::TrilinosWrappers::MPI::BlockVector        solution;
       dealii::TrilinosWrappers::MPI::BlockVector        system_rhs;
       unsigned int                                      last_iterations = 0;
-      bool                                              solved          = false;
+      std::vector<unsigned int>                         iteration_history;
+      bool                                              solved = false;
 
       void
       setup_dofs(const StokesProblem<dim> &problem);
