@@ -53,8 +53,9 @@ namespace vitrum
         "preconditioned by algebraic multigrid, whose cost grows about "
         "linearly with the number of unknowns: FGMRES with a block "
         "factorization for Cahn-Hilliard, GMRES with one BoomerAMG V-cycle "
-        "for the crystallization field (phase field); not yet for "
-        "partitioning.");
+        "for the crystallization field (phase field), FGMRES with the "
+        "potentials eliminated and BoomerAMG on the Schur complement for "
+        "partitioning (its iterations grow with the time step).");
       prm.declare_entry("Linear tolerance",
                         "1e-10",
                         dealii::Patterns::Double(1e-16, 1e-2),

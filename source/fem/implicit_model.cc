@@ -242,7 +242,8 @@ namespace vitrum
                    owned_dofs,
                    relevant_dofs,
                    constraints,
-                   jacobian);
+                   jacobian,
+                   coupling());
       residual.reinit(owned_dofs, comm);
       if (direct_solver)
         direct_solver->reset();
@@ -283,7 +284,7 @@ namespace vitrum
       // Node by node, so that the kept unknowns of a node stay together
       // (the AMG's systems coarsening).
       std::vector<types::global_dof_index> eliminated_dofs, kept_dofs;
-      std::vector<bool> is_eliminated(fields.size(), false);
+      std::vector<bool>                    is_eliminated(fields.size(), false);
       for (const unsigned int c : eliminated)
         is_eliminated[c] = true;
       for (std::size_t k = 0; k < fields[0].size(); ++k)

@@ -317,13 +317,14 @@ namespace vitrum
 
     template <int dim>
     void
-    setup_system(const DoFHandler<dim>            &dof_handler,
-                 const MeshParameters             &prm,
-                 MPI_Comm                          comm,
-                 IndexSet                         &owned_dofs,
-                 IndexSet                         &relevant_dofs,
-                 AffineConstraints<double>        &constraints,
-                 PETScWrappers::MPI::SparseMatrix &matrix)
+    setup_system(const DoFHandler<dim>              &dof_handler,
+                 const MeshParameters               &prm,
+                 MPI_Comm                            comm,
+                 IndexSet                           &owned_dofs,
+                 IndexSet                           &relevant_dofs,
+                 AffineConstraints<double>          &constraints,
+                 PETScWrappers::MPI::SparseMatrix   &matrix,
+                 const Table<2, DoFTools::Coupling> &coupling)
     {
       owned_dofs    = dof_handler.locally_owned_dofs();
       relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
@@ -333,7 +334,14 @@ namespace vitrum
       constraints.close();
 
       DynamicSparsityPattern dsp(relevant_dofs);
-      DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      if (coupling.empty())
+        DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
+      else
+        DoFTools::make_sparsity_pattern(dof_handler,
+                                        coupling,
+                                        dsp,
+                                        constraints,
+                                        false);
       SparsityTools::distribute_sparsity_pattern(dsp,
                                                  owned_dofs,
                                                  comm,
@@ -539,7 +547,8 @@ namespace vitrum
                                   IndexSet &,                            \
                                   IndexSet &,                            \
                                   AffineConstraints<double> &,           \
-                                  PETScWrappers::MPI::SparseMatrix &);   \
+                                  PETScWrappers::MPI::SparseMatrix &,    \
+                                  const Table<2, DoFTools::Coupling> &); \
   template void flag_cells_by_gradient<dim>(                             \
     const DoFHandler<dim> &,                                             \
     const PETScWrappers::MPI::Vector &,                                  \

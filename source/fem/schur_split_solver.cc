@@ -34,7 +34,9 @@ namespace vitrum
         check_petsc(PetscOptionsHasName(nullptr, nullptr, name.c_str(), &set),
                     "PetscOptionsHasName");
         if (!set)
-          check_petsc(PetscOptionsSetValue(nullptr, name.c_str(), value.c_str()),
+          check_petsc(PetscOptionsSetValue(nullptr,
+                                           name.c_str(),
+                                           value.c_str()),
                       "PetscOptionsSetValue");
       }
     } // namespace
@@ -125,15 +127,18 @@ namespace vitrum
                       "PCFieldSplitSetIS");
           check_petsc(PCFieldSplitSetType(pc, PC_COMPOSITE_SCHUR),
                       "PCFieldSplitSetType");
-          check_petsc(PCFieldSplitSetSchurFactType(
-                        pc, PC_FIELDSPLIT_SCHUR_FACT_FULL),
-                      "PCFieldSplitSetSchurFactType");
+          check_petsc(
+            PCFieldSplitSetSchurFactType(pc, PC_FIELDSPLIT_SCHUR_FACT_FULL),
+            "PCFieldSplitSetSchurFactType");
           check_petsc(PCFieldSplitSetSchurPre(pc,
                                               PC_FIELDSPLIT_SCHUR_PRE_SELFP,
                                               nullptr),
                       "PCFieldSplitSetSchurPre");
-          check_petsc(KSPSetTolerances(
-                        ksp, tolerance, 1e-300, PETSC_DEFAULT, max_iterations),
+          check_petsc(KSPSetTolerances(ksp,
+                                       tolerance,
+                                       1e-300,
+                                       PETSC_DEFAULT,
+                                       max_iterations),
                       "KSPSetTolerances");
           check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
         }

@@ -274,6 +274,27 @@ namespace vitrum
 
 
     template <int dim>
+    Table<2, DoFTools::Coupling>
+    Partitioning<dim>::coupling() const
+    {
+      // As assemble() writes them: a potential's row holds the fractions,
+      // its own potential and the phase field; the phase field's row no
+      // potential (a sixth less memory with 7 elements).
+      const unsigned int           n = n_independent, c_phi = phi_component();
+      Table<2, DoFTools::Coupling> table(2 * n + 1, 2 * n + 1);
+      table.fill(DoFTools::always);
+      for (unsigned int a = 0; a < n; ++a)
+        {
+          for (unsigned int b = 0; b < n; ++b)
+            if (b != a)
+              table(n + a, n + b) = DoFTools::none;
+          table(c_phi, n + a) = DoFTools::none;
+        }
+      return table;
+    }
+
+
+    template <int dim>
     void
     Partitioning<dim>::assemble(const Vector &iterate,
                                 const Vector &history_term,

@@ -18,8 +18,8 @@
 
 #include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/direct_solver.h>
-#include <vitrum/fem/schur_split_solver.h>
 #include <vitrum/fem/mesh.h>
+#include <vitrum/fem/schur_split_solver.h>
 #include <vitrum/fem/simulator.h>
 #include <vitrum/fem/time_stepping.h>
 
@@ -144,6 +144,13 @@ namespace vitrum
       /// the SchurSplitSolver. Empty (the default): no iterative solver.
       virtual std::vector<unsigned int>
       eliminated_components() const
+      {
+        return {};
+      }
+      /// Which components' equations involve which components (the
+      /// Jacobian's nonzero blocks); empty (the default): all of them.
+      virtual dealii::Table<2, dealii::DoFTools::Coupling>
+      coupling() const
       {
         return {};
       }

@@ -7,6 +7,7 @@
 #include <deal.II/distributed/tria.h>
 
 #include <deal.II/dofs/dof_handler.h>
+#include <deal.II/dofs/dof_tools.h>
 
 #include <deal.II/fe/fe.h>
 
@@ -166,7 +167,8 @@ namespace vitrum
     /**
      * After distribute_dofs(): the owned and relevant DoFs, the mesh
      * constraints (hanging nodes, periodicity) and a distributed matrix with
-     * the sparsity of the constrained system.
+     * the sparsity of the constrained system; `coupling` (component by
+     * component, empty: all couple) leaves out blocks that are zero.
      */
     template <int dim>
     void
@@ -176,7 +178,9 @@ namespace vitrum
                  dealii::IndexSet                         &owned_dofs,
                  dealii::IndexSet                         &relevant_dofs,
                  dealii::AffineConstraints<double>        &constraints,
-                 dealii::PETScWrappers::MPI::SparseMatrix &matrix);
+                 dealii::PETScWrappers::MPI::SparseMatrix &matrix,
+                 const dealii::Table<2, dealii::DoFTools::Coupling> &coupling
+                 = {});
 
     /**
      * Flag cells where a field changes steeply: indicator

@@ -77,10 +77,10 @@ namespace vitrum
       MPI_Comm      comm;
       double        tolerance;
       unsigned int  max_iterations;
-      unsigned int  kept_per_node   = 1;
-      IS            eliminated_set  = nullptr;
-      IS            kept_set        = nullptr;
-      KSP           ksp             = nullptr;
+      unsigned int  kept_per_node  = 1;
+      IS            eliminated_set = nullptr;
+      IS            kept_set       = nullptr;
+      KSP           ksp            = nullptr;
       MatrixVersion built_from;
       bool          ready = false;
     };

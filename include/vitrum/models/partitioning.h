@@ -121,6 +121,8 @@ namespace vitrum
       newton_change(const Vector &update) const override;
       std::vector<unsigned int>
       eliminated_components() const override;
+      dealii::Table<2, dealii::DoFTools::Coupling>
+      coupling() const override;
       double
       observe(const Vector &state, double t) override;
       void
