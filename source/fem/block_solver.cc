@@ -15,22 +15,6 @@ namespace vitrum
     {
 
 
-      IS
-      make_index_set(MPI_Comm                                            comm,
-                     const std::vector<dealii::types::global_dof_index> &dofs)
-      {
-        std::vector<PetscInt> indices(dofs.begin(), dofs.end());
-        IS                    set;
-        check_petsc(ISCreateGeneral(comm,
-                                    PetscInt(indices.size()),
-                                    indices.data(),
-                                    PETSC_COPY_VALUES,
-                                    &set),
-                    "ISCreateGeneral");
-        return set;
-      }
-
-
       template <typename Object, typename Destroy>
       void
       destroy(Object &object, Destroy destroy_function)
@@ -219,16 +203,7 @@ namespace vitrum
           reset();
           throw;
         }
-      KSPConvergedReason reason;
-      PetscInt           iterations;
-      check_petsc(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
-      check_petsc(KSPGetIterationNumber(ksp, &iterations),
-                  "KSPGetIterationNumber");
-      if (reason < 0)
-        throw SolverError("FGMRES did not converge (KSP reason "
-                          + std::to_string(int(reason)) + " after "
-                          + std::to_string(iterations) + " iterations)");
-      return iterations;
+      return converged_iterations(ksp, "FGMRES");
     }
 
 

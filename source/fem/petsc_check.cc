@@ -27,5 +27,37 @@ namespace vitrum
                           &version.state);
       return version;
     }
+
+
+    IS
+    make_index_set(MPI_Comm                                            comm,
+                   const std::vector<dealii::types::global_dof_index> &dofs)
+    {
+      std::vector<PetscInt> indices(dofs.begin(), dofs.end());
+      IS                    set;
+      check_petsc(ISCreateGeneral(comm,
+                                  PetscInt(indices.size()),
+                                  indices.data(),
+                                  PETSC_COPY_VALUES,
+                                  &set),
+                  "ISCreateGeneral");
+      return set;
+    }
+
+
+    unsigned int
+    converged_iterations(KSP ksp, const char *method)
+    {
+      KSPConvergedReason reason;
+      PetscInt           iterations;
+      check_petsc(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
+      check_petsc(KSPGetIterationNumber(ksp, &iterations),
+                  "KSPGetIterationNumber");
+      if (reason < 0)
+        throw SolverError(std::string(method) + " did not converge (KSP reason "
+                          + std::to_string(int(reason)) + " after "
+                          + std::to_string(iterations) + " iterations)");
+      return iterations;
+    }
   } // namespace fem
 } // namespace vitrum

@@ -9,20 +9,6 @@ namespace vitrum
   {
     namespace
     {
-      IS
-      index_set(MPI_Comm                                            comm,
-                const std::vector<dealii::types::global_dof_index> &dofs)
-      {
-        std::vector<PetscInt> indices(dofs.begin(), dofs.end());
-        IS                    set;
-        check_petsc(ISCreateGeneral(comm,
-                                    PetscInt(indices.size()),
-                                    indices.data(),
-                                    PETSC_COPY_VALUES,
-                                    &set),
-                    "ISCreateGeneral");
-        return set;
-      }
 
 
       /// Set a PETSc option unless the user set it (PETSC_OPTIONS or the
@@ -83,8 +69,8 @@ namespace vitrum
         ISDestroy(&eliminated_set);
       if (kept_set != nullptr)
         ISDestroy(&kept_set);
-      eliminated_set      = index_set(comm, eliminated);
-      kept_set            = index_set(comm, kept);
+      eliminated_set      = make_index_set(comm, eliminated);
+      kept_set            = make_index_set(comm, kept);
       this->kept_per_node = kept_per_node;
       check_petsc(ISSetBlockSize(kept_set, PetscInt(kept_per_node)),
                   "ISSetBlockSize");
@@ -164,17 +150,7 @@ namespace vitrum
           reset();
           throw;
         }
-      KSPConvergedReason reason;
-      PetscInt           iterations;
-      check_petsc(KSPGetConvergedReason(ksp, &reason), "KSPGetConvergedReason");
-      check_petsc(KSPGetIterationNumber(ksp, &iterations),
-                  "KSPGetIterationNumber");
-      if (reason < 0)
-        throw SolverError("FGMRES with the Schur split did not converge (KSP "
-                          "reason "
-                          + std::to_string(int(reason)) + " after "
-                          + std::to_string(iterations) + " iterations)");
-      return iterations;
+      return converged_iterations(ksp, "FGMRES with the Schur split");
     }
   } // namespace fem
 } // namespace vitrum

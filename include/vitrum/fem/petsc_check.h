@@ -1,7 +1,12 @@
 #ifndef vitrum_fem_petsc_check_h
 #define vitrum_fem_petsc_check_h
 
+#include <deal.II/base/types.h>
+
+#include <petscksp.h>
 #include <petscmat.h>
+
+#include <vector>
 
 namespace vitrum
 {
@@ -26,6 +31,16 @@ namespace vitrum
 
     MatrixVersion
     matrix_version(Mat matrix);
+
+    /// A PETSc index set of these (locally owned) unknowns, in this order.
+    IS
+    make_index_set(MPI_Comm                                            comm,
+                   const std::vector<dealii::types::global_dof_index> &dofs);
+
+    /// The iterations of the last KSPSolve; throws SolverError naming
+    /// `method` with PETSc's reason if it did not converge.
+    unsigned int
+    converged_iterations(KSP ksp, const char *method);
   } // namespace fem
 } // namespace vitrum
 
