@@ -17,6 +17,7 @@
 #include <vitrum/base/text.h>
 #include <vitrum/models/composition_fields.h>
 #include <vitrum/models/deposition.h>
+#include <vitrum/models/fraction_nodes.h>
 #include <vitrum/models/laminate.h>
 #include <vitrum/thermo/solution_phase.h>
 
@@ -710,39 +711,13 @@ namespace vitrum
     {
       // As in the partitioning model: node by node, no fraction loses more
       // than 90 % of what it has in one update.
-      const Vector                         x        = this->ghosted(iterate);
-      const unsigned int                   n        = n_independent;
-      double                               smallest = 1, largest_removed = 0;
-      std::vector<double>                  xs(n), dxs(n);
-      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          if (!cell->is_locally_owned())
-            continue;
-          cell->get_dof_indices(dofs);
-          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
-               ++v)
-            {
-              if (!owned_dofs.is_element(
-                    dofs[fe->component_to_system_index(0, v)]))
-                continue;
-              for (unsigned int a = 0; a < n; ++a)
-                {
-                  const auto dof = dofs[fe->component_to_system_index(a, v)];
-                  xs[a]          = x(dof);
-                  dxs[a]         = update(dof);
-                }
-              double       taken = 0;
-              const double alpha = thermo::limit_fraction_update(xs.data(),
-                                                                 dxs.data(),
-                                                                 n,
-                                                                 taken);
-              for (unsigned int a = 0; a < n; ++a)
-                update(dofs[fe->component_to_system_index(a, v)]) = dxs[a];
-              largest_removed = std::max(largest_removed, taken);
-              smallest        = std::min(smallest, alpha);
-            }
-        }
+      double       largest_removed = 0;
+      const double smallest        = limit_fraction_updates(dof_handler,
+                                                     owned_dofs,
+                                                     n_independent,
+                                                     this->ghosted(iterate),
+                                                     update,
+                                                     largest_removed);
       update.compress(VectorOperation::insert);
       constraints.distribute(update);
       if (removed)
@@ -759,31 +734,15 @@ namespace vitrum
       // partitioning model, the difference is put back on the film's nodes
       // in proportion to x_a x_K there, so that no fraction near zero is
       // pushed below it.
-      const Vector                         x = this->ghosted(state);
-      Vector                               weight(owned_dofs, comm);
-      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          if (!cell->is_locally_owned())
-            continue;
-          cell->get_dof_indices(dofs);
-          for (unsigned int v = 0; v < GeometryInfo<dim>::vertices_per_cell;
-               ++v)
-            {
-              double x_dependent = 1;
-              for (unsigned int a = 0; a < n_independent; ++a)
-                x_dependent -= x(dofs[fe->component_to_system_index(a, v)]);
-              for (unsigned int a = 0; a < n_independent; ++a)
-                {
-                  const auto dof = dofs[fe->component_to_system_index(a, v)];
-                  if (owned_dofs.is_element(dof))
-                    weight(dof) = std::max(x(dof), 0.0)
-                                  * std::max(x_dependent, 0.0)
-                                  * this->time_error_mask(dof);
-                }
-            }
-        }
+      Vector weight(owned_dofs, comm);
+      fraction_weights(dof_handler,
+                       owned_dofs,
+                       n_independent,
+                       this->ghosted(state),
+                       weight);
       weight.compress(VectorOperation::insert);
+      // Only on the film (the mask of the active layers).
+      weight.scale(this->time_error_mask);
       constraints.distribute(weight);
       const double      T         = temperature.value(time);
       const Observables o         = integrate(state, T);

@@ -20,6 +20,7 @@
 #include <vitrum/base/parameter_file.h>
 #include <vitrum/base/quantity.h>
 #include <vitrum/models/composition_fields.h>
+#include <vitrum/models/fraction_nodes.h>
 #include <vitrum/models/partitioning.h>
 #include <vitrum/thermo/phase_field.h>
 
@@ -504,32 +505,6 @@ namespace vitrum
 
 
     template <int dim>
-    template <typename NodeFunction>
-    void
-    Partitioning<dim>::for_each_owned_node(NodeFunction &&f) const
-    {
-      const unsigned int n_nodes = fe->base_element(0).n_dofs_per_cell();
-      std::vector<types::global_dof_index> dofs(fe->n_dofs_per_cell());
-      std::vector<types::global_dof_index> node(n_independent);
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          if (!cell->is_locally_owned())
-            continue;
-          cell->get_dof_indices(dofs);
-          for (unsigned int s = 0; s < n_nodes; ++s)
-            {
-              for (unsigned int a = 0; a < n_independent; ++a)
-                node[a] = dofs[fe->component_to_system_index(a, s)];
-              // A node shared by cells is visited more than once; f must
-              // give the same result each time.
-              if (owned_dofs.is_element(node[0]))
-                f(node);
-            }
-        }
-    }
-
-
-    template <int dim>
     double
     Partitioning<dim>::limit_update(const Vector &iterate,
                                     Vector       &update,
@@ -538,26 +513,13 @@ namespace vitrum
       // Node by node, shorten the update of the fractions so that no node
       // loses more than 90 % of any element: a node whose element is nearly
       // used up must not stop all the others (a global damping did).
-      const Vector        x               = this->ghosted(iterate);
-      const unsigned int  n               = n_independent;
-      double              smallest        = 1;
-      double              largest_removed = 0;
-      std::vector<double> xs(n), dxs(n);
-      for_each_owned_node(
-        [&](const std::vector<types::global_dof_index> &node) {
-          for (unsigned int a = 0; a < n; ++a)
-            {
-              xs[a]  = x(node[a]);
-              dxs[a] = update(node[a]);
-            }
-          double       taken = 0;
-          const double alpha
-            = thermo::limit_fraction_update(xs.data(), dxs.data(), n, taken);
-          for (unsigned int a = 0; a < n; ++a)
-            update(node[a]) = dxs[a];
-          largest_removed = std::max(largest_removed, taken);
-          smallest        = std::min(smallest, alpha);
-        });
+      double       largest_removed = 0;
+      const double smallest        = limit_fraction_updates(dof_handler,
+                                                     owned_dofs,
+                                                     n_independent,
+                                                     this->ghosted(iterate),
+                                                     update,
+                                                     largest_removed);
       update.compress(VectorOperation::insert);
       constraints.distribute(update);
       if (removed)
@@ -699,16 +661,12 @@ namespace vitrum
       // moves, so no fraction turns negative. A uniform shift did that
       // where a fraction was near zero, and a node below zero froze the
       // Newton iteration there (the log term is flat below its floor).
-      const Vector x = this->ghosted(state);
-      Vector       weight(owned_dofs, comm);
-      for_each_owned_node(
-        [&](const std::vector<types::global_dof_index> &node) {
-          double x_dependent = 1;
-          for (const auto dof : node)
-            x_dependent -= x(dof);
-          for (const auto dof : node)
-            weight(dof) = std::max(x(dof), 0.0) * std::max(x_dependent, 0.0);
-        });
+      Vector weight(owned_dofs, comm);
+      fraction_weights(dof_handler,
+                       owned_dofs,
+                       n_independent,
+                       this->ghosted(state),
+                       weight);
       weight.compress(VectorOperation::insert);
       constraints.distribute(weight);
       const double      T         = temperature.value(time);

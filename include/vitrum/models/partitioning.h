@@ -154,11 +154,6 @@ namespace vitrum
 
       Observables
       integrate(const Vector &state, double temperature) const;
-      /// Calls f(node) for every locally owned mesh node, node[a] the dof
-      /// of fraction a there (a < n_independent).
-      template <typename NodeFunction>
-      void
-      for_each_owned_node(NodeFunction &&f) const;
       void
       write_profile();
 
