@@ -450,7 +450,7 @@ namespace vitrum
                                      block_preconditioner_weight(a0, dt));
           else if (split_solver)
             cost.linear_iterations
-              += split_solver->solve(jacobian, update, residual);
+              += split_solver->solve(jacobian, update, residual, a0 / dt);
           else
             {
               const unsigned int factorized = direct_solver->factorizations();

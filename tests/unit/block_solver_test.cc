@@ -206,3 +206,41 @@ TEST(SchurSplitSolver, EliminatesALumpedPotentialAndMatchesTheLU)
                   most);
     }
 }
+
+
+// The Newton iterations of one step (same step key) keep S and its AMG and
+// still converge to the tolerance with the changed Jacobian; another step
+// key, or too many iterations, rebuilds them.
+TEST(SchurSplitSolver, KeepsSForTheNewtonIterationsOfAStep)
+{
+  if (vitrum::fem::available_direct_solvers().empty())
+    GTEST_SKIP() << "no direct solver to compare with";
+  CahnHilliardSystem system(32, 1e-3, 1e-3, 1.0, true);
+  dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF),
+    exact(system.all, MPI_COMM_SELF);
+  vitrum::fem::SchurSplitSolver solver(MPI_COMM_SELF, 1e-10, 200);
+  solver.set_fields(system.mu, system.c, 1);
+  const unsigned int fresh = solver.solve(system.J, x, system.b, 1000.);
+  EXPECT_EQ(solver.setups(), 1u);
+
+  // The "next Newton iteration": the diagonal of the kept block changes.
+  std::vector<double> diagonal;
+  for (const auto i : system.c)
+    diagonal.push_back(system.J.diag_element(i));
+  for (std::size_t k = 0; k < system.c.size(); ++k)
+    system.J.add(system.c[k], system.c[k], 0.2 * diagonal[k]);
+  system.J.compress(dealii::VectorOperation::add);
+  x                        = 0;
+  const unsigned int again = solver.solve(system.J, x, system.b, 1000.);
+  EXPECT_EQ(solver.setups(), 1u) << "S rebuilt within a step";
+  vitrum::fem::DirectSolver lu(MPI_COMM_SELF,
+                               vitrum::fem::available_direct_solvers().front());
+  lu.solve(system.J, exact, system.b);
+  x -= exact;
+  EXPECT_LT(x.l2_norm() / exact.l2_norm(), 1e-7);
+  EXPECT_LE(again, 2 * fresh + 10);
+
+  x = 0;
+  solver.solve(system.J, x, system.b, 500.);
+  EXPECT_EQ(solver.setups(), 2u) << "S kept across steps";
+}

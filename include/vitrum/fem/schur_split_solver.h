@@ -23,21 +23,33 @@ namespace vitrum
      * mass, whose rows read M w - (H M + kappa K) x = r -- and the rest
      * (the fractions x and the phase field):
      *
-     *     J = [ A_ww  A_wp ]      S = A_pp - A_pw diag(A_ww)^-1 A_wp .
+     *     J = [ A_ww  A_wp ]      S = A_pp - A_pw D^-1 A_wp ,  D = diag(A_ww).
      *         [ A_pw  A_pp ]
      *
-     * With a lumped mass A_ww is diagonal and S is the exact Schur
-     * complement of the potentials, a sparse matrix over half the unknowns
-     * that PETSc forms explicitly (PCFIELDSPLIT, Schur factorization,
-     * `selfp`); with hanging nodes diag(A_ww) is an approximation and the
-     * outer Krylov method corrects it. S (a coupled, nonsymmetric
-     * fourth-order-in-space diffusion operator over all fractions and the
-     * phase field at once) is solved by hypre BoomerAMG with the nodal
-     * (systems) coarsening that keeps the unknowns of one node together.
+     * FGMRES on J, preconditioned by the block factorization with D for
+     * A_ww: z_w = D^-1 r_w, solve S z_p = r_p - A_pw z_w, then
+     * z_w = D^-1 (r_w - A_wp z_p). With a lumped mass A_ww = D and the
+     * factorization is exact up to the S solve (with hanging nodes D is an
+     * approximation the outer Krylov method corrects). The products with
+     * A_pw and A_wp are products with J itself, so no block of J is copied.
      *
-     * Everything can be changed through PETSc options with the prefix
-     * `vitrum_split_` (e.g. `-vitrum_split_fieldsplit_kept_pc_type lu` for
-     * an exact Schur solve, `-vitrum_split_ksp_monitor`).
+     * S (a coupled, nonsymmetric fourth-order-in-space diffusion operator
+     * over all fractions and the phase field at once, 2-ring stencil) is
+     * formed once as J_p B with J_p the kept rows of J and B = [I; -D^-1
+     * A_wp] (one sparse product, no intermediate sum), handed to hypre and
+     * freed, and solved by one BoomerAMG V-cycle with the nodal (systems)
+     * coarsening that keeps the unknowns of one node together.
+     *
+     * S and its AMG are kept for the later Newton iterations of the same
+     * step (`step_key` unchanged, same matrix object): the elimination
+     * always uses the current J, so only the S solve is from an older
+     * Jacobian, which FGMRES absorbs in a few iterations; forming S and the
+     * AMG set-up are most of a solve's time in 3D.
+     *
+     * PETSc options: the Krylov method has the prefix `vitrum_split_`
+     * (e.g. `-vitrum_split_ksp_monitor`), the S solve `vitrum_split_kept_`
+     * (e.g. `-vitrum_split_kept_pc_hypre_boomeramg_strong_threshold 0.5`,
+     * or `-vitrum_split_kept_pc_type lu` for an exact S solve).
      */
     class SchurSplitSolver
     {
@@ -64,25 +76,57 @@ namespace vitrum
       reset();
 
       /// Solve J x = b to the relative residual tolerance; returns the
-      /// Krylov iterations. Throws SolverError if it does not converge.
+      /// Krylov iterations. S is rebuilt unless it was built for the same
+      /// matrix object and the same `step_key` (e.g. a0/dt: the Newton
+      /// iterations of one step). Throws SolverError if it does not
+      /// converge.
       unsigned int
       solve(const dealii::PETScWrappers::MPI::SparseMatrix &J,
             dealii::PETScWrappers::MPI::Vector             &x,
-            const dealii::PETScWrappers::MPI::Vector       &b);
+            const dealii::PETScWrappers::MPI::Vector       &b,
+            double                                          step_key = 0);
+
+      /// How often S and its AMG were built (for the benchmarks).
+      unsigned int
+      setups() const
+      {
+        return n_setups;
+      }
 
     private:
+      /// D^-1 on the eliminated rows, zero on the kept ones.
       void
-      setup(const dealii::PETScWrappers::MPI::SparseMatrix &J);
+      update_inverse_diagonal(Mat J);
+      /// S = A_pp - A_pw D^-1 A_wp over the kept unknowns (their order in
+      /// `kept_set`), as a sparse matrix.
+      Mat
+      schur_complement(Mat J) const;
+      /// Form S and set up its solver.
+      void
+      build_schur_solver(Mat J);
+      void
+      create_krylov_solver();
+      /// The preconditioner (PCSHELL apply).
+      static PetscErrorCode
+      apply(PC pc, Vec r, Vec z);
 
       MPI_Comm      comm;
       double        tolerance;
       unsigned int  max_iterations;
-      unsigned int  kept_per_node  = 1;
-      IS            eliminated_set = nullptr;
-      IS            kept_set       = nullptr;
-      KSP           ksp            = nullptr;
+      unsigned int  kept_per_node    = 1;
+      IS            eliminated_set   = nullptr;
+      IS            kept_set         = nullptr;
+      KSP           ksp              = nullptr;
+      PC            schur_pc         = nullptr;
+      Mat           operator_matrix  = nullptr; ///< J of the current solve
+      Vec           inverse_diagonal = nullptr;
+      Vec           work             = nullptr;
+      Vec           work2            = nullptr;
       MatrixVersion built_from;
-      bool          ready = false;
+      double        built_for_key    = 0;
+      unsigned int  fresh_iterations = 0; ///< of the solve right after a build
+      unsigned int  last_iterations  = 0;
+      unsigned int  n_setups         = 0;
     };
   } // namespace fem
 } // namespace vitrum
