@@ -1,5 +1,7 @@
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/manifold.h>
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/mold_mesh.h>
@@ -35,13 +37,143 @@ namespace vitrum
     }
 
 
+    Meniscus::Meniscus(const double contact_angle, const double pore_radius)
+        : a(pore_radius)
+        , k(std::cos(contact_angle) / pore_radius)
+    {
+      // cos(pi/2) is 6e-17, not 0: 90 degrees is the flat front exactly
+      if (std::abs(std::cos(contact_angle)) < 1e-12)
+        k = 0;
+    }
+
+
+    double
+    Meniscus::sag(const double r) const
+    {
+      // k r^2 / (1 + sqrt(1 - k^2 r^2)): no cancellation as k -> 0
+      return k * r * r / (1 + std::sqrt(1 - k * k * r * r));
+    }
+
+
+    double
+    Meniscus::lag(const double r) const
+    {
+      return sag(a) - sag(std::min(r, a));
+    }
+
+
+    double
+    Meniscus::lag_slope(const double r) const
+    {
+      const double q = std::min(r, a);
+      return -k * q / std::sqrt(1 - k * k * q * q);
+    }
+
+
+    double
+    Meniscus::lag_curvature(const double r) const
+    {
+      const double q = std::min(r, a);
+      return -k / std::pow(1 - k * k * q * q, 1.5);
+    }
+
+
+    double
+    Meniscus::volume_lag() const
+    {
+      const double s = sag(a);
+      return 0.5 * s + s * s * s / (6 * a * a);
+    }
+
+
+    Meniscus
+    pore_meniscus(const PoreGeometry &geometry)
+    {
+      return Meniscus(geometry.contact_angle, 0.5);
+    }
+
+
+    namespace
+    {
+      /// Distance of p from the pore's axis (the last coordinate).
+      template <int dim>
+      double
+      axis_distance(const Point<dim> &p)
+      {
+        double r2 = 0;
+        for (int c = 0; c < dim - 1; ++c)
+          r2 += p[c] * p[c];
+        return std::sqrt(r2);
+      }
+
+
+      /**
+       * The pore with a curved front as the image of the flat pore
+       * -L_contact < z < 0: each point moves along z by the meniscus lag
+       * at its radius times its depth -z / L_contact, so the entrance stays
+       * and the flat end becomes the cap; straight lines in the chart
+       * (the flat pore) follow the cap.
+       */
+      template <int dim>
+      class PoreFrontManifold : public ChartManifold<dim, dim>
+      {
+      public:
+        PoreFrontManifold(const Meniscus &meniscus, const double L_contact)
+            : meniscus(meniscus)
+            , L_contact(L_contact)
+        {
+        }
+
+        std::unique_ptr<Manifold<dim, dim>>
+        clone() const override
+        {
+          return std::make_unique<PoreFrontManifold<dim>>(*this);
+        }
+
+        Point<dim>
+        push_forward(const Point<dim> &flat) const override
+        {
+          Point<dim> x = flat;
+          x[dim - 1] *= 1 - share(flat);
+          return x;
+        }
+
+        Point<dim>
+        pull_back(const Point<dim> &x) const override
+        {
+          Point<dim> flat = x;
+          flat[dim - 1] /= 1 - share(x);
+          return flat;
+        }
+
+      private:
+        Meniscus meniscus;
+        double   L_contact;
+
+        /// The lag over the contact-line depth (the radius is the same in
+        /// the chart and in space).
+        double
+        share(const Point<dim> &p) const
+        {
+          return meniscus.lag(axis_distance(p)) / L_contact;
+        }
+      };
+    } // namespace
+
+
     template <int dim>
     void
     make_pore_mesh(Triangulation<dim> &mesh,
                    const PoreGeometry &geometry,
-                   const double        L)
+                   const double        L_volume)
     {
       AssertThrow(dim == 2, ExcInternalError());
+      const Meniscus meniscus = pore_meniscus(geometry);
+      // the flat pore reaches the contact line
+      const double L = L_volume + meniscus.volume_lag();
+      AssertThrow(L - meniscus.apex_lag() > 0,
+                  ExcMessage("the meniscus apex lies above the pore "
+                             "entrance"));
       const double r_pore = 0.5;
       const double h0     = r_pore / geometry.cells_across_radius;
       std::vector<std::vector<double>> steps(dim);
@@ -94,8 +226,23 @@ namespace vitrum
                 id = front;
               cell->face(f)->set_boundary_id(id);
             }
+      if (!meniscus.flat())
+        {
+          const PoreFrontManifold<dim> front_manifold(meniscus, L);
+          GridTools::transform(
+            [&](const Point<dim> &p) {
+              return p[dim - 1] < 0 ? front_manifold.push_forward(p) : p;
+            },
+            domain);
+          for (const auto &cell : domain.active_cell_iterators())
+            if (cell->center()[dim - 1] < 0)
+              cell->set_all_manifold_ids(1);
+          domain.set_manifold(1, front_manifold);
+        }
       mesh.clear();
       mesh.copy_triangulation(domain);
+      if (!meniscus.flat())
+        mesh.set_manifold(1, *domain.get_manifold(1).clone());
     }
 
 
