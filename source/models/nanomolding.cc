@@ -61,8 +61,16 @@ namespace vitrum
           << "\n  T(t): " << input.temperature.describe()
           << "\n  eta_N(T0) = " << eta_ref
           << " Pa s, D_I(T0) = " << material.mean_interface_diffusivity(T0)
-          << " m^2/s, capillary pressure " << p_cap << " Pa\n"
-          << "  analytic crossover d_c(T0) = "
+          << " m^2/s, capillary pressure " << p_cap << " Pa\n";
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      if (!meniscus.flat())
+        out << "  curved front: contact angle "
+            << prm.pore.contact_angle * 180 / numbers::PI << " degrees, apex "
+            << meniscus.apex_lag()
+            << " d behind the contact line, the contact line "
+            << meniscus.volume_lag()
+            << " d ahead of the flat front of the same volume (L)\n";
+      out << "  analytic crossover d_c(T0) = "
           << 1e9
                * rheology::filling::crossover_diameter(
                  material.wall_layer * material.mean_interface_diffusivity(T0),
@@ -146,15 +154,19 @@ namespace vitrum
       const double eN = material.viscosity.newtonian(T);
       const double d  = prm.diameter;
       fem::make_pore_mesh(flow->mesh(), prm.pore, length / d);
-      MoldFlow mold;
-      mold.p_top      = input.pressure.value(t) / P;
-      mold.p_front    = -p_cap / P;
-      mold.eta_N      = eN;
-      mold.eta_ref    = eta_ref;
-      mold.tau0       = rheology::eyring_stress(T, material.activation_volume);
-      mold.U          = U;
-      mold.d          = d;
-      mold.thinning   = prm.shear_thinning;
+      // a curved front carries the capillary pressure through its shape
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      MoldFlow            mold;
+      mold.p_top    = input.pressure.value(t) / P;
+      mold.p_front  = meniscus.flat() ? -p_cap / P : 0.;
+      mold.gamma    = meniscus.flat() ? 0. : material.surface_tension / (P * d);
+      mold.meniscus = meniscus;
+      mold.eta_N    = eN;
+      mold.eta_ref  = eta_ref;
+      mold.tau0     = rheology::eyring_stress(T, material.activation_volume);
+      mold.U        = U;
+      mold.d        = d;
+      mold.thinning = prm.shear_thinning;
       last.iterations = flow->solve(mold_flow_problem<dim>(mold));
       dofs            = flow->n_dofs();
       flow_time       = t;

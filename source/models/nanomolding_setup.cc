@@ -6,6 +6,7 @@
 #include <vitrum/models/nanomolding_setup.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace vitrum
@@ -96,8 +97,11 @@ namespace vitrum
       prm.declare_entry("Capillarity",
                         "false",
                         Patterns::Bool(),
-                        "Capillary pressure 4 gamma cos(theta)/d at the front "
-                        "(gamma, theta from the material file).");
+                        "Capillarity at the front (gamma, theta from the "
+                        "material file): the front ends in the spherical "
+                        "meniscus that meets the wall at theta and is pulled "
+                        "by -gamma (div n) n, its capillary pressure "
+                        "4 gamma cos(theta)/d.");
       prm.declare_entry("Shear thinning",
                         "false",
                         Patterns::Bool(),
@@ -296,7 +300,38 @@ namespace vitrum
           rheology::MoldingMaterial::read(prm.material_file));
       if (prm.study == "filling" && !prm.kinetics_file.empty())
         read_kinetics();
+      if (prm.study == "filling" && prm.capillarity)
+        set_meniscus();
       check_schedules();
+    }
+
+
+    void
+    NanomoldingInput::set_meniscus()
+    {
+      prm.pore.contact_angle       = material->contact_angle;
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      // room for a few cells between the entrance and the apex
+      const double margin = 0.25;
+      const double apex_depth
+        = prm.initial_length + meniscus.volume_lag() - meniscus.apex_lag();
+      if (apex_depth < margin)
+        {
+          char text[512];
+          std::snprintf(text,
+                        sizeof(text),
+                        "Nanomolding/Initial length: %g pore diameters put the "
+                        "apex of the meniscus (contact angle %g degrees, "
+                        "Material file '%s') %g pore diameters below the pore "
+                        "entrance; with Capillarity = true it must be at "
+                        "least %g pore diameters",
+                        prm.initial_length,
+                        material->contact_angle * 180 / numbers::PI,
+                        prm.material_file.c_str(),
+                        apex_depth,
+                        prm.initial_length + margin - apex_depth);
+          throw InputError(text);
+        }
     }
 
 
@@ -370,6 +405,26 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// div n of the meniscus at the front point x (n out of the glass):
+      /// the front is z = z_contact + lag(r) about the pore's axis.
+      template <int dim>
+      double
+      front_curvature(const fem::Meniscus &meniscus, const Point<dim> &x)
+      {
+        double r2 = 0;
+        for (int c = 0; c < dim - 1; ++c)
+          r2 += x[c] * x[c];
+        const double r = std::sqrt(r2);
+        return rheology::filling::mean_curvature_of_revolution(
+          meniscus.lag_slope(r),
+          meniscus.lag_curvature(r),
+          r);
+      }
+    } // namespace
+
+
     template <int dim>
     fem::StokesProblem<dim>
     mold_flow_problem(const MoldFlow &flow)
@@ -384,12 +439,14 @@ namespace vitrum
       if (dim == 3)
         problem.dirichlet[symmetry_y] = {single_component(dim, 1), zero};
       problem.traction = [=](const types::boundary_id id,
-                             const Point<dim> &,
-                             const Tensor<1, dim> &n) {
+                             const Point<dim>        &x,
+                             const Tensor<1, dim>    &n) {
         if (id == pressed)
           return Tensor<1, dim>(-flow.p_top * n);
         if (id == front)
-          return Tensor<1, dim>(-flow.p_front * n);
+          return Tensor<1, dim>(
+            -(flow.p_front + flow.gamma * front_curvature(flow.meniscus, x))
+            * n);
         return Tensor<1, dim>();
       };
       // rates in units of U / d

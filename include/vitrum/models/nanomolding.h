@@ -24,9 +24,12 @@ namespace vitrum
      * moves with the flux the Stokes solution (fem::StokesSolver) carries
      * through it plus the interface-diffusion flux of the wall layer; the
      * domain (reservoir + filled part of the pore) is regenerated for each
-     * length L (ALE by remeshing). The wire's composition is recorded in
-     * streamtubes (rheology::WireComposition) and, with a kinetics file,
-     * crystallized slice by slice at the end.
+     * length L (ALE by remeshing). L is the filled volume over the pore's
+     * cross-section: with capillarity the front is the meniscus of the
+     * contact angle (fem::Meniscus), pulled by surface tension through its
+     * curvature, and its contact line lies beyond L. The wire's composition is
+     * recorded in streamtubes (rheology::WireComposition) and, with a kinetics
+     * file, crystallized slice by slice at the end.
      *
      * One fem::Simulator step is one filling step; the run ends at the End
      * time, the step limit or when the pore is full. Its state (L, the
@@ -111,7 +114,7 @@ namespace vitrum
 
       // state
       rheology::WireComposition wire;
-      double                    L                = 0; ///< m
+      double                    L                = 0; ///< V / area, m
       double                    L2_law           = 0; ///< m^2
       double                    viscous_length   = 0; ///< m
       double                    diffusive_length = 0; ///< m
