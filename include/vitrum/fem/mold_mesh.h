@@ -111,8 +111,8 @@ namespace vitrum
 
 
     /**
-     * The feedstock cell over one round pore (axisymmetric, r = x, z = y;
-     * 2D only) filled to length L: the pore r < 1/2 holds the volume of a
+     * The feedstock cell over one round pore (axisymmetric, r = x, z = y)
+     * filled to length L: the pore r < 1/2 holds the volume of a
      * cylinder of length L (pi L / 4), with `cells_across_radius` cells
      * across its radius and cells graded from the entrance and from the
      * front towards its middle, under the reservoir r < reservoir_radius,
@@ -122,6 +122,12 @@ namespace vitrum
      * sheared along z in proportion to their depth, carry a manifold (id
      * 1) that keeps the cap under refinement. Boundary ids as in
      * MoldBoundary. Replaces what `mesh` held.
+     *
+     * In 3D the pore alone (no reservoir: the pressure acts on the
+     * entrance z = 0), axis along z: a disk mesh with at least
+     * max(8, cells_across_radius) cells across the radius (its boundary a
+     * polygon of 16 or more sides on the circle) extruded with the same
+     * grading along the pore, its end mapped onto the cap in the same way.
      */
     template <int dim>
     void
