@@ -45,8 +45,8 @@ namespace vitrum
     std::string
     Nanomolding<dim>::title() const
     {
-      return "nanomolding, filling of one " + std::to_string(dim)
-             + "D axisymmetric pore";
+      return dim == 2 ? "nanomolding, filling of one 2D axisymmetric pore"
+                      : "nanomolding, filling of one 3D round pore";
     }
 
 
@@ -100,7 +100,8 @@ namespace vitrum
       if (!(P > 0))
         throw InputError("Nanomolding/Pressure: the schedule never rises "
                          "above 0 Pa");
-      U = P * prm.diameter / eta_ref;
+      U            = P * prm.diameter / eta_ref;
+      pore_section = numbers::PI * prm.diameter * prm.diameter / 4;
       p_cap
         = prm.capillarity
             ? rheology::filling::capillary_pressure(material.surface_tension,
@@ -169,8 +170,12 @@ namespace vitrum
       mold.thinning = prm.shear_thinning;
       last.iterations = flow->solve(mold_flow_problem<dim>(mold));
       dofs            = flow->n_dofs();
-      flow_time       = t;
-      flow_length     = length;
+      // the 3D pore's section is a polygon inside the circle: the volume it
+      // fills per length is its area
+      if (dim == 3)
+        pore_section = flow->boundary_area(fem::pressed) * d * d;
+      flow_time   = t;
+      flow_length = length;
     }
 
 
@@ -179,7 +184,6 @@ namespace vitrum
     Nanomolding<dim>::advance()
     {
       const double d           = prm.diameter;
-      const double area        = numbers::PI * d * d / 4;
       const double t_end       = time_prm.end_time;
       const auto  &pressure    = input.pressure;
       const auto  &temperature = input.temperature;
@@ -194,8 +198,9 @@ namespace vitrum
         {
           solve_flow(time, L);
           // the outward normal of the front points down the pore
-          last.v_visc
-            = std::max(0., flow->boundary_flux(fem::front) * U * d * d / area);
+          last.v_visc = std::max(0.,
+                                 flow->boundary_flux(fem::front) * U * d * d
+                                   / pore_section);
           // the wall layer starts where the pore does: its chemical
           // potential there is set by the pressure the flow leaves
           p_entrance = flow->entrance_pressure() * P;

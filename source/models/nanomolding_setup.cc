@@ -66,7 +66,7 @@ namespace vitrum
                         Patterns::Bool(),
                         "Include the feedstock over the pore (entrance "
                         "losses); false applies the pressure at the pore "
-                        "entrance itself.");
+                        "entrance itself (required for filling in 3D).");
       prm.declare_entry("Reservoir radius",
                         "2",
                         Patterns::Double(0.6, 1e3),
@@ -247,11 +247,13 @@ namespace vitrum
                          + std::to_string(finest_level)
                          + ") must not be below Coarsest level ("
                          + std::to_string(coarsest_level) + ")");
-      if (study == "filling" && dim == 3)
-        throw InputError("Nanomolding/Study: filling runs in Dimension = 2 "
-                         "(axisymmetric pore); in 3D use Study = stokes on a "
-                         "pore-array mesh");
-      if (study == "filling" && !stokes.axisymmetric)
+      if (study == "filling" && dim == 3 && pore.reservoir)
+        throw InputError("Nanomolding/Study: filling in Dimension = 3 fills "
+                         "one round pore without the feedstock over it; set "
+                         "Reservoir = false (the pressure then acts at the "
+                         "pore entrance), or run Dimension = 2 "
+                         "(axisymmetric, with the reservoir)");
+      if (study == "filling" && dim == 2 && !stokes.axisymmetric)
         throw InputError("Nanomolding/Study: filling needs Geometry = "
                          "axisymmetric (a round pore)");
       if (pore.reservoir && pore.reservoir_radius <= 0.5)

@@ -20,7 +20,8 @@ namespace vitrum
   {
     /**
      * Thermoplastic nanomolding of a metallic glass into a pore
-     * (`Study = filling`): the front of the glass in one axisymmetric pore
+     * (`Study = filling`): the front of the glass in one round pore
+     * (axisymmetric in 2D, in 3D without the feedstock over it)
      * moves with the flux the Stokes solution (fem::StokesSolver) carries
      * through it plus the interface-diffusion flux of the wall layer; the
      * domain (reservoir + filled part of the pore) is regenerated for each
@@ -111,6 +112,9 @@ namespace vitrum
       double eta_ref = 0; ///< viscosity at the start, Pa s
       double U       = 0; ///< velocity unit P d / eta_ref, m/s
       double p_cap   = 0; ///< capillary pressure, Pa
+      /// Cross-section of the pore, m^2: pi d^2 / 4, or in 3D the area of
+      /// the mesh's polygonal section (updated by each flow solve).
+      double pore_section = 0;
 
       // state
       rheology::WireComposition wire;
