@@ -80,7 +80,10 @@ namespace vitrum
       prm.declare_entry("Cells across radius",
                         "4",
                         Patterns::Integer(1, 64),
-                        "Cells across the pore radius in the generated mesh.");
+                        "Cells across the pore radius in the generated mesh "
+                        "(3D filling: the disk of the section has at least "
+                        "8, a power of 2; this sets the grading along the "
+                        "pore).");
       prm.declare_entry("Length increment",
                         "0.1",
                         Patterns::Double(1e-4, 1),
