@@ -158,11 +158,8 @@ namespace vitrum
           return meniscus.lag(axis_distance(p)) / L_contact;
         }
       };
-    } // namespace
 
 
-    namespace
-    {
       /// Cell heights along the pore of length L, front first: graded from
       /// the front and from the entrance towards its middle.
       std::vector<double>
