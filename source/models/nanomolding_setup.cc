@@ -327,13 +327,15 @@ namespace vitrum
                         sizeof(text),
                         "Nanomolding/Initial length: %g pore diameters put the "
                         "apex of the meniscus (contact angle %g degrees, "
-                        "Material file '%s') %g pore diameters below the pore "
-                        "entrance; with Capillarity = true it must be at "
-                        "least %g pore diameters",
+                        "Material file '%s') at a depth of %g pore diameters "
+                        "in the pore, less than the %g it needs; with "
+                        "Capillarity = true use an Initial length of at "
+                        "least %g",
                         prm.initial_length,
                         material->contact_angle * 180 / numbers::PI,
                         prm.material_file.c_str(),
                         apex_depth,
+                        margin,
                         prm.initial_length + margin - apex_depth);
           throw InputError(text);
         }
