@@ -1,5 +1,7 @@
 #include <deal.II/grid/grid_generator.h>
 #include <deal.II/grid/grid_in.h>
+#include <deal.II/grid/grid_tools.h>
+#include <deal.II/grid/manifold.h>
 
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/mold_mesh.h>
@@ -35,67 +37,284 @@ namespace vitrum
     }
 
 
+    Meniscus::Meniscus(const double contact_angle, const double pore_radius)
+        : a(pore_radius)
+        , k(std::cos(contact_angle) / pore_radius)
+    {
+      // cos(pi/2) is 6e-17, not 0: 90 degrees is the flat front exactly
+      if (std::abs(std::cos(contact_angle)) < 1e-12)
+        k = 0;
+    }
+
+
+    double
+    Meniscus::sag(const double r) const
+    {
+      // k r^2 / (1 + sqrt(1 - k^2 r^2)): no cancellation as k -> 0
+      return k * r * r / (1 + std::sqrt(1 - k * k * r * r));
+    }
+
+
+    double
+    Meniscus::lag(const double r) const
+    {
+      return sag(a) - sag(std::min(r, a));
+    }
+
+
+    double
+    Meniscus::lag_slope(const double r) const
+    {
+      const double q = std::min(r, a);
+      return -k * q / std::sqrt(1 - k * k * q * q);
+    }
+
+
+    double
+    Meniscus::lag_curvature(const double r) const
+    {
+      const double q = std::min(r, a);
+      return -k / std::pow(1 - k * k * q * q, 1.5);
+    }
+
+
+    double
+    Meniscus::volume_lag() const
+    {
+      const double s = sag(a);
+      return 0.5 * s + s * s * s / (6 * a * a);
+    }
+
+
+    Meniscus
+    pore_meniscus(const PoreGeometry &geometry)
+    {
+      return Meniscus(geometry.contact_angle, 0.5);
+    }
+
+
+    namespace
+    {
+      /// Distance of p from the pore's axis (the last coordinate).
+      template <int dim>
+      double
+      axis_distance(const Point<dim> &p)
+      {
+        double r2 = 0;
+        for (int c = 0; c < dim - 1; ++c)
+          r2 += p[c] * p[c];
+        return std::sqrt(r2);
+      }
+
+
+      /**
+       * The pore with a curved front as the image of the flat pore
+       * -L_contact < z < 0: each point moves along z by the meniscus lag
+       * at its radius times its depth -z / L_contact, so the entrance stays
+       * and the flat end becomes the cap; straight lines in the chart
+       * (the flat pore) follow the cap.
+       */
+      template <int dim>
+      class PoreFrontManifold : public ChartManifold<dim, dim>
+      {
+      public:
+        PoreFrontManifold(const Meniscus &meniscus, const double L_contact)
+            : meniscus(meniscus)
+            , L_contact(L_contact)
+        {
+        }
+
+        std::unique_ptr<Manifold<dim, dim>>
+        clone() const override
+        {
+          return std::make_unique<PoreFrontManifold<dim>>(*this);
+        }
+
+        Point<dim>
+        push_forward(const Point<dim> &flat) const override
+        {
+          Point<dim> x = flat;
+          x[dim - 1] *= 1 - share(flat);
+          return x;
+        }
+
+        Point<dim>
+        pull_back(const Point<dim> &x) const override
+        {
+          Point<dim> flat = x;
+          flat[dim - 1] /= 1 - share(x);
+          return flat;
+        }
+
+      private:
+        Meniscus meniscus;
+        double   L_contact;
+
+        /// The lag over the contact-line depth (the radius is the same in
+        /// the chart and in space).
+        double
+        share(const Point<dim> &p) const
+        {
+          return meniscus.lag(axis_distance(p)) / L_contact;
+        }
+      };
+
+
+      /// Cell heights along the pore of length L, front first: graded from
+      /// the front and from the entrance towards its middle.
+      std::vector<double>
+      pore_axis_steps(const double L, const double h0)
+      {
+        const std::vector<double> half
+          = graded_steps(0.5 * L, h0, 1.3, std::max(8 * h0, 1.0));
+        std::vector<double> steps(half.begin(), half.end());
+        steps.insert(steps.end(), half.rbegin(), half.rend());
+        return steps;
+      }
+
+
+      /// The axisymmetric (r, z) reservoir + pore with a flat front at
+      /// z = -L; boundary ids set.
+      void
+      make_flat_pore(Triangulation<2>   &domain,
+                     const PoreGeometry &geometry,
+                     const double        L)
+      {
+        const double r_pore = 0.5;
+        const double h0     = r_pore / geometry.cells_across_radius;
+        std::vector<std::vector<double>> steps(2);
+        steps[0] = std::vector<double>(geometry.cells_across_radius, h0);
+        const double R
+          = geometry.reservoir ? geometry.reservoir_radius : r_pore;
+        if (geometry.reservoir)
+          for (const double s : graded_steps(R - r_pore, h0, 1.5, 4 * h0))
+            steps[0].push_back(s);
+        steps[1]       = pore_axis_steps(L, h0);
+        const double H = geometry.reservoir ? geometry.reservoir_height : 0.;
+        if (geometry.reservoir)
+          for (const double s : graded_steps(H, h0, 1.5, 4 * h0))
+            steps[1].push_back(s);
+
+        Triangulation<2> full;
+        GridGenerator::subdivided_hyper_rectangle(full,
+                                                  steps,
+                                                  Point<2>(0, -L),
+                                                  Point<2>(R, H));
+        std::set<Triangulation<2>::active_cell_iterator> outside;
+        for (const auto &cell : full.active_cell_iterators())
+          if (cell->center()[0] > r_pore && cell->center()[1] < 0)
+            outside.insert(cell);
+        if (outside.empty())
+          domain.copy_triangulation(full);
+        else
+          GridGenerator::create_triangulation_with_removed_cells(full,
+                                                                 outside,
+                                                                 domain);
+        const double tol = 1e-8 * std::max(1., L);
+        for (const auto &cell : domain.active_cell_iterators())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+              {
+                const Point<2>     c  = cell->face(f)->center();
+                types::boundary_id id = wall;
+                if (std::abs(c[0]) < tol
+                    || (geometry.reservoir && std::abs(c[0] - R) < tol))
+                  id = symmetry_x;
+                if (std::abs(c[1] - H) < tol)
+                  id = pressed;
+                if (std::abs(c[1] + L) < tol)
+                  id = front;
+                cell->face(f)->set_boundary_id(id);
+              }
+      }
+
+
+      /// The round pore in 3D, -L < z < 0, without reservoir (the
+      /// pressure acts on the entrance z = 0): a disk mesh, refined until
+      /// it has at least max(8, `cells_across_radius`) cells across its
+      /// radius with its boundary vertices on the circle, extruded along
+      /// the pore with the axisymmetric mesh's grading.
+      void
+      make_flat_pore(Triangulation<3>   &domain,
+                     const PoreGeometry &geometry,
+                     const double        L)
+      {
+        AssertThrow(!geometry.reservoir,
+                    ExcMessage("3D pore meshes have no reservoir"));
+        const double     r_pore = 0.5;
+        Triangulation<2> disk, flat_disk;
+        GridGenerator::hyper_ball(disk, Point<2>(), r_pore);
+        // the ball has 2 cells across its radius and 4 boundary faces:
+        // refined to 16 faces at least
+        unsigned int across = 2;
+        while (across < std::max(8u, geometry.cells_across_radius))
+          {
+            disk.refine_global(1);
+            across *= 2;
+          }
+        GridGenerator::flatten_triangulation(disk, flat_disk);
+        // the polygon with the circle's area: the section fills the pore's
+        // volume per length, and Poiseuille's flux, nearly A^2, is not
+        // short by twice the area's deficit
+        const unsigned int sides = 2 * across;
+        GridTools::scale(std::sqrt(
+                           2 * numbers::PI
+                           / (sides * std::sin(2 * numbers::PI / sides))),
+                         flat_disk);
+        std::vector<double> z = {-L};
+        for (const double s :
+             pore_axis_steps(L, r_pore / geometry.cells_across_radius))
+          z.push_back(z.back() + s);
+        z.back() = 0;
+        GridGenerator::extrude_triangulation(flat_disk, z, domain);
+        const double tol = 1e-8 * std::max(1., L);
+        for (const auto &cell : domain.active_cell_iterators())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary())
+              {
+                const double       zf = cell->face(f)->center()[2];
+                types::boundary_id id = wall;
+                if (std::abs(zf) < tol)
+                  id = pressed;
+                if (std::abs(zf + L) < tol)
+                  id = front;
+                cell->face(f)->set_boundary_id(id);
+              }
+      }
+    } // namespace
+
+
     template <int dim>
     void
     make_pore_mesh(Triangulation<dim> &mesh,
                    const PoreGeometry &geometry,
-                   const double        L)
+                   const double        L_volume)
     {
-      AssertThrow(dim == 2, ExcInternalError());
-      const double r_pore = 0.5;
-      const double h0     = r_pore / geometry.cells_across_radius;
-      std::vector<std::vector<double>> steps(dim);
-      steps[0]       = std::vector<double>(geometry.cells_across_radius, h0);
-      const double R = geometry.reservoir ? geometry.reservoir_radius : r_pore;
-      if (geometry.reservoir)
-        for (const double s : graded_steps(R - r_pore, h0, 1.5, 4 * h0))
-          steps[0].push_back(s);
-      // pore: graded from the front and from the entrance towards its middle
-      const std::vector<double> half
-        = graded_steps(0.5 * L, h0, 1.3, std::max(8 * h0, 1.0));
-      steps[1].assign(half.begin(), half.end());
-      steps[1].insert(steps[1].end(), half.rbegin(), half.rend());
-      const double H = geometry.reservoir ? geometry.reservoir_height : 0.;
-      if (geometry.reservoir)
-        for (const double s : graded_steps(H, h0, 1.5, 4 * h0))
-          steps[1].push_back(s);
-
-      Triangulation<dim> full;
-      Point<dim>         p1, p2;
-      p1[0] = 0;
-      p1[1] = -L;
-      p2[0] = R;
-      p2[1] = H;
-      GridGenerator::subdivided_hyper_rectangle(full, steps, p1, p2);
-      std::set<typename Triangulation<dim>::active_cell_iterator> outside;
-      for (const auto &cell : full.active_cell_iterators())
-        if (cell->center()[0] > r_pore && cell->center()[1] < 0)
-          outside.insert(cell);
+      const Meniscus meniscus = pore_meniscus(geometry);
+      // the flat pore reaches the contact line
+      const double L = L_volume + meniscus.volume_lag();
+      AssertThrow(L - meniscus.apex_lag() > 0,
+                  ExcMessage("the meniscus apex lies above the pore "
+                             "entrance"));
       Triangulation<dim> domain;
-      if (outside.empty())
-        domain.copy_triangulation(full);
-      else
-        GridGenerator::create_triangulation_with_removed_cells(full,
-                                                               outside,
-                                                               domain);
-      const double tol = 1e-8 * std::max(1., L);
-      for (const auto &cell : domain.active_cell_iterators())
-        for (const auto f : cell->face_indices())
-          if (cell->face(f)->at_boundary())
-            {
-              const Point<dim>   c  = cell->face(f)->center();
-              types::boundary_id id = wall;
-              if (std::abs(c[0]) < tol
-                  || (geometry.reservoir && std::abs(c[0] - R) < tol))
-                id = symmetry_x;
-              if (std::abs(c[1] - H) < tol)
-                id = pressed;
-              if (std::abs(c[1] + L) < tol)
-                id = front;
-              cell->face(f)->set_boundary_id(id);
-            }
+      make_flat_pore(domain, geometry, L);
+      if (!meniscus.flat())
+        {
+          const PoreFrontManifold<dim> front_manifold(meniscus, L);
+          GridTools::transform(
+            [&](const Point<dim> &p) {
+              return p[dim - 1] < 0 ? front_manifold.push_forward(p) : p;
+            },
+            domain);
+          for (const auto &cell : domain.active_cell_iterators())
+            if (cell->center()[dim - 1] < 0)
+              cell->set_all_manifold_ids(1);
+          domain.set_manifold(1, front_manifold);
+        }
       mesh.clear();
       mesh.copy_triangulation(domain);
+      if (!meniscus.flat())
+        mesh.set_manifold(1, *domain.get_manifold(1).clone());
     }
 
 

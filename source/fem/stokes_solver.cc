@@ -454,6 +454,32 @@ namespace vitrum
 
     template <int dim>
     double
+    StokesSolver<dim>::boundary_area(const types::boundary_id id) const
+    {
+      const QGauss<dim - 1> face_quadrature(4);
+      FEFaceValues<dim>     fv(fe,
+                           face_quadrature,
+                           update_quadrature_points | update_JxW_values);
+      double                area = 0;
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        if (cell->is_locally_owned())
+          for (const auto f : cell->face_indices())
+            if (cell->face(f)->at_boundary()
+                && cell->face(f)->boundary_id() == id)
+              {
+                fv.reinit(cell, f);
+                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                  area += fv.JxW(q)
+                          * (parameters.axisymmetric
+                               ? 2 * numbers::PI * fv.quadrature_point(q)[0]
+                               : 1.);
+              }
+      return Utilities::MPI::sum(area, comm);
+    }
+
+
+    template <int dim>
+    double
     StokesSolver<dim>::entrance_pressure() const
     {
       // faces at z = 0 on top of the pore's cells; each is counted once,

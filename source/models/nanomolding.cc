@@ -45,8 +45,8 @@ namespace vitrum
     std::string
     Nanomolding<dim>::title() const
     {
-      return "nanomolding, filling of one " + std::to_string(dim)
-             + "D axisymmetric pore";
+      return dim == 2 ? "nanomolding, filling of one 2D axisymmetric pore"
+                      : "nanomolding, filling of one 3D round pore";
     }
 
 
@@ -61,8 +61,16 @@ namespace vitrum
           << "\n  T(t): " << input.temperature.describe()
           << "\n  eta_N(T0) = " << eta_ref
           << " Pa s, D_I(T0) = " << material.mean_interface_diffusivity(T0)
-          << " m^2/s, capillary pressure " << p_cap << " Pa\n"
-          << "  analytic crossover d_c(T0) = "
+          << " m^2/s, capillary pressure " << p_cap << " Pa\n";
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      if (!meniscus.flat())
+        out << "  curved front: contact angle "
+            << prm.pore.contact_angle * 180 / numbers::PI << " degrees, apex "
+            << meniscus.apex_lag()
+            << " d behind the contact line, the contact line "
+            << meniscus.volume_lag()
+            << " d ahead of the flat front of the same volume (L)\n";
+      out << "  analytic crossover d_c(T0) = "
           << 1e9
                * rheology::filling::crossover_diameter(
                  material.wall_layer * material.mean_interface_diffusivity(T0),
@@ -92,7 +100,8 @@ namespace vitrum
       if (!(P > 0))
         throw InputError("Nanomolding/Pressure: the schedule never rises "
                          "above 0 Pa");
-      U = P * prm.diameter / eta_ref;
+      U            = P * prm.diameter / eta_ref;
+      pore_section = numbers::PI * prm.diameter * prm.diameter / 4;
       p_cap
         = prm.capillarity
             ? rheology::filling::capillary_pressure(material.surface_tension,
@@ -146,19 +155,27 @@ namespace vitrum
       const double eN = material.viscosity.newtonian(T);
       const double d  = prm.diameter;
       fem::make_pore_mesh(flow->mesh(), prm.pore, length / d);
-      MoldFlow mold;
-      mold.p_top      = input.pressure.value(t) / P;
-      mold.p_front    = -p_cap / P;
-      mold.eta_N      = eN;
-      mold.eta_ref    = eta_ref;
-      mold.tau0       = rheology::eyring_stress(T, material.activation_volume);
-      mold.U          = U;
-      mold.d          = d;
-      mold.thinning   = prm.shear_thinning;
+      // a curved front carries the capillary pressure through its shape
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      MoldFlow            mold;
+      mold.p_top    = input.pressure.value(t) / P;
+      mold.p_front  = meniscus.flat() ? -p_cap / P : 0.;
+      mold.gamma    = meniscus.flat() ? 0. : material.surface_tension / (P * d);
+      mold.meniscus = meniscus;
+      mold.eta_N    = eN;
+      mold.eta_ref  = eta_ref;
+      mold.tau0     = rheology::eyring_stress(T, material.activation_volume);
+      mold.U        = U;
+      mold.d        = d;
+      mold.thinning = prm.shear_thinning;
       last.iterations = flow->solve(mold_flow_problem<dim>(mold));
       dofs            = flow->n_dofs();
-      flow_time       = t;
-      flow_length     = length;
+      // the 3D pore's section is a polygon inside the circle: the volume it
+      // fills per length is its area
+      if (dim == 3)
+        pore_section = flow->boundary_area(fem::pressed) * d * d;
+      flow_time   = t;
+      flow_length = length;
     }
 
 
@@ -167,7 +184,6 @@ namespace vitrum
     Nanomolding<dim>::advance()
     {
       const double d           = prm.diameter;
-      const double area        = numbers::PI * d * d / 4;
       const double t_end       = time_prm.end_time;
       const auto  &pressure    = input.pressure;
       const auto  &temperature = input.temperature;
@@ -182,8 +198,9 @@ namespace vitrum
         {
           solve_flow(time, L);
           // the outward normal of the front points down the pore
-          last.v_visc
-            = std::max(0., flow->boundary_flux(fem::front) * U * d * d / area);
+          last.v_visc = std::max(0.,
+                                 flow->boundary_flux(fem::front) * U * d * d
+                                   / pore_section);
           // the wall layer starts where the pore does: its chemical
           // potential there is set by the pressure the flow leaves
           p_entrance = flow->entrance_pressure() * P;

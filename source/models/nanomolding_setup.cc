@@ -6,6 +6,7 @@
 #include <vitrum/models/nanomolding_setup.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace vitrum
@@ -65,7 +66,7 @@ namespace vitrum
                         Patterns::Bool(),
                         "Include the feedstock over the pore (entrance "
                         "losses); false applies the pressure at the pore "
-                        "entrance itself.");
+                        "entrance itself (required for filling in 3D).");
       prm.declare_entry("Reservoir radius",
                         "2",
                         Patterns::Double(0.6, 1e3),
@@ -79,7 +80,10 @@ namespace vitrum
       prm.declare_entry("Cells across radius",
                         "4",
                         Patterns::Integer(1, 64),
-                        "Cells across the pore radius in the generated mesh.");
+                        "Cells across the pore radius in the generated mesh "
+                        "(3D filling: the disk of the section has at least "
+                        "8, a power of 2; this sets the grading along the "
+                        "pore).");
       prm.declare_entry("Length increment",
                         "0.1",
                         Patterns::Double(1e-4, 1),
@@ -96,8 +100,11 @@ namespace vitrum
       prm.declare_entry("Capillarity",
                         "false",
                         Patterns::Bool(),
-                        "Capillary pressure 4 gamma cos(theta)/d at the front "
-                        "(gamma, theta from the material file).");
+                        "Capillarity at the front (gamma, theta from the "
+                        "material file): the front ends in the spherical "
+                        "meniscus that meets the wall at theta and is pulled "
+                        "by -gamma (div n) n, its capillary pressure "
+                        "4 gamma cos(theta)/d.");
       prm.declare_entry("Shear thinning",
                         "false",
                         Patterns::Bool(),
@@ -243,11 +250,13 @@ namespace vitrum
                          + std::to_string(finest_level)
                          + ") must not be below Coarsest level ("
                          + std::to_string(coarsest_level) + ")");
-      if (study == "filling" && dim == 3)
-        throw InputError("Nanomolding/Study: filling runs in Dimension = 2 "
-                         "(axisymmetric pore); in 3D use Study = stokes on a "
-                         "pore-array mesh");
-      if (study == "filling" && !stokes.axisymmetric)
+      if (study == "filling" && dim == 3 && pore.reservoir)
+        throw InputError("Nanomolding/Study: filling in Dimension = 3 fills "
+                         "one round pore without the feedstock over it; set "
+                         "Reservoir = false (the pressure then acts at the "
+                         "pore entrance), or run Dimension = 2 "
+                         "(axisymmetric, with the reservoir)");
+      if (study == "filling" && dim == 2 && !stokes.axisymmetric)
         throw InputError("Nanomolding/Study: filling needs Geometry = "
                          "axisymmetric (a round pore)");
       if (pore.reservoir && pore.reservoir_radius <= 0.5)
@@ -296,7 +305,40 @@ namespace vitrum
           rheology::MoldingMaterial::read(prm.material_file));
       if (prm.study == "filling" && !prm.kinetics_file.empty())
         read_kinetics();
+      if (prm.study == "filling" && prm.capillarity)
+        set_meniscus();
       check_schedules();
+    }
+
+
+    void
+    NanomoldingInput::set_meniscus()
+    {
+      prm.pore.contact_angle       = material->contact_angle;
+      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      // room for a few cells between the entrance and the apex
+      const double margin = 0.25;
+      const double apex_depth
+        = prm.initial_length + meniscus.volume_lag() - meniscus.apex_lag();
+      if (apex_depth < margin)
+        {
+          char text[512];
+          std::snprintf(text,
+                        sizeof(text),
+                        "Nanomolding/Initial length: %g pore diameters put the "
+                        "apex of the meniscus (contact angle %g degrees, "
+                        "Material file '%s') at a depth of %g pore diameters "
+                        "in the pore, less than the %g it needs; with "
+                        "Capillarity = true use an Initial length of at "
+                        "least %g",
+                        prm.initial_length,
+                        material->contact_angle * 180 / numbers::PI,
+                        prm.material_file.c_str(),
+                        apex_depth,
+                        margin,
+                        prm.initial_length + margin - apex_depth);
+          throw InputError(text);
+        }
     }
 
 
@@ -370,6 +412,26 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// div n of the meniscus at the front point x (n out of the glass):
+      /// the front is z = z_contact + lag(r) about the pore's axis.
+      template <int dim>
+      double
+      front_curvature(const fem::Meniscus &meniscus, const Point<dim> &x)
+      {
+        double r2 = 0;
+        for (int c = 0; c < dim - 1; ++c)
+          r2 += x[c] * x[c];
+        const double r = std::sqrt(r2);
+        return rheology::filling::mean_curvature_of_revolution(
+          meniscus.lag_slope(r),
+          meniscus.lag_curvature(r),
+          r);
+      }
+    } // namespace
+
+
     template <int dim>
     fem::StokesProblem<dim>
     mold_flow_problem(const MoldFlow &flow)
@@ -384,12 +446,14 @@ namespace vitrum
       if (dim == 3)
         problem.dirichlet[symmetry_y] = {single_component(dim, 1), zero};
       problem.traction = [=](const types::boundary_id id,
-                             const Point<dim> &,
-                             const Tensor<1, dim> &n) {
+                             const Point<dim>        &x,
+                             const Tensor<1, dim>    &n) {
         if (id == pressed)
           return Tensor<1, dim>(-flow.p_top * n);
         if (id == front)
-          return Tensor<1, dim>(-flow.p_front * n);
+          return Tensor<1, dim>(
+            -(flow.p_front + flow.gamma * front_curvature(flow.meniscus, x))
+            * n);
         return Tensor<1, dim>();
       };
       // rates in units of U / d

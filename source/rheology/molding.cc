@@ -248,6 +248,19 @@ namespace vitrum
       }
 
 
+      double
+      mean_curvature_of_revolution(const double df_dr,
+                                   const double d2f_dr2,
+                                   const double r)
+      {
+        const double g2       = 1 + df_dr * df_dr;
+        const double meridian = d2f_dr2 / std::pow(g2, 1.5);
+        // the hoop term's limit on the axis, where f' = 0: f''(0)
+        const double hoop = r > 0 ? df_dr / (r * std::sqrt(g2)) : d2f_dr2;
+        return meridian + hoop;
+      }
+
+
       std::vector<double>
       wall_volume_rates(const MoldingMaterial &material,
                         const double           d,

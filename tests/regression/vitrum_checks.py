@@ -7,6 +7,7 @@ number of MPI ranks, exact restarts, clear errors for bad input). Usage:
     vitrum_checks.py CHECK --vitrum build/vitrum --source <repo>
 """
 import argparse
+import bisect
 import csv
 import glob
 import math
@@ -1372,7 +1373,12 @@ def check_nanomolding_bad_input(tmp):
                 .replace("= Ni45Pd35P16B4.prm", "= " + os.path.join(materials, "Ni45Pd35P16B4.prm")))
     with open(bad_kinetics, "w") as f:
         f.write(kinetics)
+    wetting = write_prm(tmp, os.path.join(materials, "Ni45Pd35P16B4.prm"),
+                        in_section("Capillarity", {"Contact angle": 10}), name="wetting.prm")
     cases = [("set Dimension = 3\n", "Study"),
+             # the meniscus apex would lie above the pore entrance
+             (in_section("Nanomolding", {"Capillarity": "true", "Material file": wetting,
+                                         "Initial length": 0.1}), "Initial length"),
              (in_section("Nanomolding", {"Pressure": "1.25 bar"}), "Pressure"),
              (in_section("Nanomolding", {"Viscous flow": "false", "Interface diffusion": "false"}),
               "Interface diffusion"),
@@ -1636,6 +1642,100 @@ def check_nanomolding_restart(tmp):
 
 
 CHECKS["nanomolding-restart"] = check_nanomolding_restart
+
+
+def check_nanomolding_curved_front(tmp):
+    """Viscous filling with a curved front: the pore ends in the spherical
+    meniscus of the contact angle theta, pulled by surface tension through
+    its curvature. With the pressure dp at the pore entrance (no reservoir)
+    the filled volume follows Washburn's law with capillarity,
+    L dL/dt = d^2 (dp + 4 gamma cos(theta) / d) / (32 eta), i.e.
+    L^2 - L0^2 = d^2 (dp + 4 gamma cos(theta) / d) t / (16 eta) with
+    L = V / (pi d^2 / 4), within 2 % once L > 3 d: for a wetting front
+    (60 degrees, capillarity 40 % of the net pressure) on 2 ranks and a
+    non-wetting one (130 degrees, opposing 43 % of the applied pressure)
+    on 1."""
+    d, L0 = 60e-9, 0.5 * 60e-9
+    gamma = 1.2
+    material = os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm")
+    for degrees, dp, end, n_ranks in ((60, 60e6, 9e5, 2), (130, 120e6, 1.25e6, 1)):
+        sub = os.path.join(tmp, f"theta{degrees}")
+        os.makedirs(sub)
+        mat = write_prm(sub, material, in_section("Capillarity", {
+            "Surface tension": gamma, "Contact angle": degrees}), name="material.prm")
+        rows = nanomolding_case(sub, "filling_small", in_section("Time stepping", {"End time": end})
+                                + in_section("Nanomolding", {
+                                    "Interface diffusion": "false", "Reservoir": "false",
+                                    "Capillarity": "true", "Material file": mat,
+                                    "Pressure": f"{dp / 1e6} MPa", "Initial length": L0 / d}),
+                                n_ranks=n_ranks)
+        p_cap = 4 * gamma * math.cos(math.radians(degrees)) / d
+        # of the net pressure where it helps, of the applied where it opposes
+        share = p_cap / max(dp, dp + p_cap)
+        assert 0.3 <= abs(share) <= 0.7, f"capillarity {share:.2f} of the driving pressure"
+
+        def law(r, p):
+            return math.sqrt(L0 ** 2 + d * d * p * r["time_s"] / (16 * r["viscosity_Pa_s"]))
+        long_rows = [r for r in rows if r["length_nm"] * 1e-9 > 3 * d]
+        errors = [r["length_nm"] * 1e-9 / law(r, dp + p_cap) - 1 for r in long_rows]
+        worst = max(abs(e) for e in errors)
+        # without the meniscus' pull the law is far off: the check sees it
+        off = max(abs(r["length_nm"] * 1e-9 / law(r, dp) - 1) for r in long_rows)
+        print(f"theta = {degrees} deg, dp = {dp / 1e6:.0f} MPa, capillary pressure "
+              f"{p_cap / 1e6:.1f} MPa ({100 * share:+.0f} % of the drive), {n_ranks} rank(s): "
+              f"largest deviation from the law for L > 3d {100 * worst:.2f} % over {len(errors)} "
+              f"steps (last {100 * errors[-1]:+.2f} %), L/d at the end "
+              f"{rows[-1]['length_nm'] * 1e-9 / d:.2f}; without capillarity the law is off by "
+              f"{100 * off:.0f} %")
+        assert len(errors) > 5 and worst <= 0.02, "Washburn law with capillarity missed by > 2 %"
+        assert off > 0.1, "capillarity does not change the filling"
+
+
+CHECKS["nanomolding-curved-front"] = check_nanomolding_curved_front
+
+
+def check_nanomolding_curved_front_3d(tmp):
+    """3D filling of one round pore (no reservoir, coarse: a 16-gon section
+    with the circle's area, the meniscus cap on its end) against the
+    axisymmetric run, on 2 ranks: the wetting front of
+    nanomolding-curved-front (60 degrees, 60 MPa) and the non-wetting one
+    (130 degrees, 120 MPa) from L = d/2 to about 3 d; L(t) agrees within
+    2 %."""
+    d = 60e-9
+    material = os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm")
+    for degrees, pressure, end in ((60, "60 MPa", 1.2e5), (130, "120 MPa", 1.7e5)):
+        mat = write_prm(tmp, material, in_section("Capillarity", {"Surface tension": 1.2,
+                                                                  "Contact angle": degrees}),
+                        name=f"material{degrees}.prm")
+        runs = {}
+        for dim in (2, 3):
+            sub = os.path.join(tmp, f"theta{degrees}_{dim}d")
+            os.makedirs(sub)
+            runs[dim] = nanomolding_case(sub, "filling_small", f"set Dimension = {dim}\n"
+                                         + in_section("Time stepping", {"End time": end})
+                                         + in_section("Nanomolding", {
+                                             "Interface diffusion": "false", "Reservoir": "false",
+                                             "Capillarity": "true", "Material file": mat,
+                                             "Pressure": pressure}))
+        # L^2 of the axisymmetric run, linear in t between its steps
+        times = [0.0] + [r["time_s"] for r in runs[2]]
+        squares = [(0.5 * d * 1e9) ** 2] + [r["length_nm"] ** 2 for r in runs[2]]
+
+        def axisymmetric(t):
+            i = min(bisect.bisect_right(times, t), len(times) - 1)
+            s = (t - times[i - 1]) / (times[i] - times[i - 1])
+            return math.sqrt(squares[i - 1] + s * (squares[i] - squares[i - 1]))
+        differences = [r["length_nm"] / axisymmetric(r["time_s"]) - 1 for r in runs[3]]
+        worst = max(abs(x) for x in differences)
+        L_end = runs[3][-1]["length_nm"] * 1e-9 / d
+        print(f"theta = {degrees} deg: 3D ({runs[3][-1]['dofs']:.0f} DoFs) against axisymmetric: "
+              f"largest difference of L(t) {100 * worst:.2f} % over {len(differences)} steps, "
+              f"at the end {100 * differences[-1]:+.2f} % (L/d = {L_end:.2f})")
+        assert len(differences) > 5 and L_end > 2.5, "the 3D run did not fill the pore"
+        assert worst <= 0.02, "3D and axisymmetric filling differ by > 2 %"
+
+
+CHECKS["nanomolding-curved-front-3d"] = check_nanomolding_curved_front_3d
 
 
 # --- robustness: bad input on 2 ranks, output errors, resume ------------
@@ -2357,3 +2457,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+

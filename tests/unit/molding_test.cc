@@ -1,4 +1,5 @@
 #include <vitrum/base/exceptions.h>
+#include <vitrum/fem/mold_mesh.h>
 #include <vitrum/rheology/molding.h>
 
 #include <gtest/gtest.h>
@@ -56,6 +57,46 @@ TEST(Molding, CapillaryPressureSign)
 {
   EXPECT_NEAR(filling::capillary_pressure(1., 0., 1e-7), 4e7, 1e-6);
   EXPECT_LT(filling::capillary_pressure(1., 2., 1e-7), 0.);
+}
+
+TEST(Molding, MeniscusIsTheCapOfTheContactAngle)
+{
+  const double a = 0.5;
+  for (const double degrees : {20., 60., 120., 150.})
+    {
+      const double                theta = degrees * pi / 180;
+      const vitrum::fem::Meniscus m(theta, a);
+      ASSERT_FALSE(m.flat());
+      EXPECT_NEAR(m.lag(a), 0., 1e-15);
+      // the front meets the wall (direction +z, into the glass) at theta
+      const double slope = m.lag_slope(a);
+      EXPECT_NEAR(std::acos(-slope / std::sqrt(1 + slope * slope)),
+                  theta,
+                  1e-12);
+      // both principal curvatures of a sphere of radius a / |cos(theta)|
+      for (const double r : {0., 1e-9, 0.1, 0.3, 0.49, a})
+        EXPECT_NEAR(filling::mean_curvature_of_revolution(m.lag_slope(r),
+                                                          m.lag_curvature(r),
+                                                          r),
+                    -2 * std::cos(theta) / a,
+                    1e-9)
+          << degrees << " degrees, r = " << r;
+      // the cap's volume as a length of the pore: (2/a^2) int r lag(r) dr
+      const int n        = 20000;
+      double    integral = 0;
+      for (int i = 0; i < n; ++i)
+        {
+          const double r = (i + 0.5) * a / n;
+          integral += r * m.lag(r) * a / n;
+        }
+      EXPECT_NEAR(2 * integral / (a * a), m.volume_lag(), 1e-8)
+        << degrees << " degrees";
+    }
+  // 90 degrees is flat: cos(pi/2) is not 0 in floating point
+  const vitrum::fem::Meniscus flat(pi / 2, a);
+  EXPECT_TRUE(flat.flat());
+  EXPECT_EQ(flat.lag(0.), 0.);
+  EXPECT_EQ(flat.volume_lag(), 0.);
 }
 
 TEST(Molding, WallRatesAddUpToTheDiffusiveLaw)

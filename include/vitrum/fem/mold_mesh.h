@@ -1,6 +1,7 @@
 #ifndef vitrum_fem_mold_mesh_h
 #define vitrum_fem_mold_mesh_h
 
+#include <deal.II/base/numbers.h>
 #include <deal.II/base/types.h>
 
 #include <deal.II/grid/tria.h>
@@ -24,11 +25,72 @@ namespace vitrum
     };
 
 
+    /**
+     * The glass front in a round pore of radius a: the spherical cap that
+     * meets the wall at the contact angle theta, flat at 90 degrees. Its
+     * curvature 1/R = k = cos(theta) / a is signed: positive for a wetting
+     * front, which is concave seen from the glass and whose apex lags
+     * behind the contact line (towards the entrance); negative for a
+     * non-wetting one, whose apex leads. Measured from the plane of the
+     * contact line, the front at radius r lies lag(r) = s - c(r) behind it,
+     * c(r) = k r^2 / (1 + (1 - k^2 r^2)^(1/2)) the cap's sag and
+     * s = c(a) = a tan(pi/4 - theta/2) the apex's lag.
+     */
+    class Meniscus
+    {
+    public:
+      /// contact angle in rad (0 < theta < pi); lengths in the pore's.
+      explicit Meniscus(double contact_angle = 0.5 * dealii::numbers::PI,
+                        double pore_radius   = 0.5);
+
+      bool
+      flat() const
+      {
+        return k == 0;
+      }
+
+      /// Lag of the front behind the contact line at radius r <= a.
+      double
+      lag(double r) const;
+
+      /// d lag / dr.
+      double
+      lag_slope(double r) const;
+
+      /// d^2 lag / dr^2.
+      double
+      lag_curvature(double r) const;
+
+      /// Lag of the apex (r = 0): negative if it leads the contact line.
+      double
+      apex_lag() const
+      {
+        return lag(0.);
+      }
+
+      /// Distance from the contact line back to the flat front that holds
+      /// the same volume: s/2 + s^3/(6 a^2) (cylinder minus or plus the
+      /// cap of height s).
+      double
+      volume_lag() const;
+
+    private:
+      double a; ///< pore radius
+      double k; ///< signed curvature cos(theta) / a of the cap's circle
+
+      double
+      sag(double r) const;
+    };
+
+
     /// The generated geometry of one pore under its feedstock, lengths in
     /// pore diameters.
     struct PoreGeometry
     {
       unsigned int cells_across_radius = 4;
+      /// Contact angle of the glass front on the pore wall (rad): the
+      /// front ends in the Meniscus of this angle (flat at pi/2).
+      double contact_angle = 0.5 * dealii::numbers::PI;
       /// The feedstock cell over the pore; without it the pressure acts at
       /// the pore entrance itself.
       bool   reservoir        = true;
@@ -43,13 +105,29 @@ namespace vitrum
     graded_steps(double length, double h0, double growth, double h_max);
 
 
+    /// The front of a pore of this geometry.
+    Meniscus
+    pore_meniscus(const PoreGeometry &geometry);
+
+
     /**
-     * The feedstock cell over one round pore (axisymmetric, r = x, z = y;
-     * 2D only) filled to length L: the pore r < 1/2, -L < z < 0, with
-     * `cells_across_radius` cells across its radius and cells graded from
-     * the entrance and from the front towards its middle, under the
-     * reservoir r < reservoir_radius, 0 < z < reservoir_height. Boundary
-     * ids as in MoldBoundary. Replaces what `mesh` held.
+     * The feedstock cell over one round pore (axisymmetric, r = x, z = y)
+     * filled to length L: the pore r < 1/2 holds the volume of a
+     * cylinder of length L (pi L / 4), with `cells_across_radius` cells
+     * across its radius and cells graded from the entrance and from the
+     * front towards its middle, under the reservoir r < reservoir_radius,
+     * 0 < z < reservoir_height. The front is the pore_meniscus(): flat at
+     * z = -L for a contact angle of 90 degrees; otherwise the contact line
+     * lies at z = -(L + volume_lag()) and the pore's cells, flat ones
+     * sheared along z in proportion to their depth, carry a manifold (id
+     * 1) that keeps the cap under refinement. Boundary ids as in
+     * MoldBoundary. Replaces what `mesh` held.
+     *
+     * In 3D the pore alone (no reservoir: the pressure acts on the
+     * entrance z = 0), axis along z: a disk mesh with at least
+     * max(8, cells_across_radius) cells across the radius (its boundary a
+     * polygon of 16 or more sides on the circle) extruded with the same
+     * grading along the pore, its end mapped onto the cap in the same way.
      */
     template <int dim>
     void

@@ -143,6 +143,11 @@ namespace vitrum
       double
       boundary_flux(dealii::types::boundary_id id) const;
 
+      /// Area of a boundary (times 2 pi r if axisymmetric: the surface
+      /// of revolution), as the mesh's faces have it.
+      double
+      boundary_area(dealii::types::boundary_id id) const;
+
       /// Mean pressure (weighted by r if axisymmetric) over the faces at
       /// x_{dim-1} = 0 of the cells below it: the entrance of a pore that
       /// opens at z = 0 into a reservoir above.

@@ -20,13 +20,17 @@ namespace vitrum
   {
     /**
      * Thermoplastic nanomolding of a metallic glass into a pore
-     * (`Study = filling`): the front of the glass in one axisymmetric pore
+     * (`Study = filling`): the front of the glass in one round pore
+     * (axisymmetric in 2D, in 3D without the feedstock over it)
      * moves with the flux the Stokes solution (fem::StokesSolver) carries
      * through it plus the interface-diffusion flux of the wall layer; the
      * domain (reservoir + filled part of the pore) is regenerated for each
-     * length L (ALE by remeshing). The wire's composition is recorded in
-     * streamtubes (rheology::WireComposition) and, with a kinetics file,
-     * crystallized slice by slice at the end.
+     * length L (ALE by remeshing). L is the filled volume over the pore's
+     * cross-section: with capillarity the front is the meniscus of the
+     * contact angle (fem::Meniscus), pulled by surface tension through its
+     * curvature, and its contact line lies beyond L. The wire's composition is
+     * recorded in streamtubes (rheology::WireComposition) and, with a kinetics
+     * file, crystallized slice by slice at the end.
      *
      * One fem::Simulator step is one filling step; the run ends at the End
      * time, the step limit or when the pore is full. Its state (L, the
@@ -108,10 +112,13 @@ namespace vitrum
       double eta_ref = 0; ///< viscosity at the start, Pa s
       double U       = 0; ///< velocity unit P d / eta_ref, m/s
       double p_cap   = 0; ///< capillary pressure, Pa
+      /// Cross-section of the pore, m^2: pi d^2 / 4, or in 3D the area of
+      /// the mesh's polygonal section (updated by each flow solve).
+      double pore_section = 0;
 
       // state
       rheology::WireComposition wire;
-      double                    L                = 0; ///< m
+      double                    L                = 0; ///< V / area, m
       double                    L2_law           = 0; ///< m^2
       double                    viscous_length   = 0; ///< m
       double                    diffusive_length = 0; ///< m

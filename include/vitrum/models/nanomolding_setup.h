@@ -64,7 +64,9 @@ namespace vitrum
      * The input of a nanomolding run, read and checked: the parameters,
      * the temperature and pressure schedules, the material file (filling
      * and stokes) and the kinetics file (filling, if one is named).
-     * Pressure must not be negative and, without a kink in the viscosity
+     * With capillarity the pore's front is the meniscus of the material's
+     * contact angle (prm.pore). Pressure must not be negative and, without
+     * a kink in the viscosity
      * law, the temperature must stay above the VFT temperature at the start
      * and every corner of the schedules.
      */
@@ -83,6 +85,11 @@ namespace vitrum
       read_kinetics();
       void
       check_schedules() const;
+      /// With capillarity, the front of the generated pore is the meniscus
+      /// of the material's contact angle; InputError if its apex would not
+      /// lie in the pore at the initial length.
+      void
+      set_meniscus();
     };
 
 
@@ -94,12 +101,17 @@ namespace vitrum
     struct MoldFlow
     {
       double p_top   = 1; ///< on the pressed top
-      double p_front = 0; ///< on the fronts (minus the capillary pressure)
-      double eta_N   = 1; ///< Newtonian viscosity, Pa s
-      double eta_ref = 1; ///< Pa s
-      double tau0    = 1; ///< Eyring stress, Pa
-      double U       = 1; ///< m/s
-      double d       = 1; ///< m
+      double p_front = 0; ///< on flat fronts (minus the capillary pressure)
+      /// Surface tension gamma / (P d) of a curved front: the front of a
+      /// round pore is the Meniscus `meniscus`, pulled by the traction
+      /// -gamma (div n) n with its curvature (0: p_front alone).
+      double        gamma = 0;
+      fem::Meniscus meniscus;
+      double        eta_N   = 1; ///< Newtonian viscosity, Pa s
+      double        eta_ref = 1; ///< Pa s
+      double        tau0    = 1; ///< Eyring stress, Pa
+      double        U       = 1; ///< m/s
+      double        d       = 1; ///< m
       /// Eyring shear thinning instead of eta_N.
       bool thinning = false;
     };
@@ -107,8 +119,9 @@ namespace vitrum
     /**
      * The Stokes problem of a MoldFlow (boundary ids fem::MoldBoundary):
      * no slip on the wall; the pressed top and the fronts move without
-     * tangential motion under the tractions -p_top n and -p_front n;
-     * symmetry planes.
+     * tangential motion (no radial motion on the curved front of a round
+     * pore) under the tractions -p_top n and -p_front n, plus
+     * -gamma (div n) n on a curved front; symmetry planes.
      */
     template <int dim>
     fem::StokesProblem<dim>

@@ -88,6 +88,18 @@ namespace vitrum
       capillary_pressure(double gamma, double theta, double d);
 
       /**
+       * Sum of the principal curvatures, div n, of the surface of
+       * revolution z = f(r) about the axis r = 0 whose normal n points to
+       * z < f: f'' / (1 + f'^2)^(3/2) in the meridian plane plus the hoop
+       * curvature f' / (r (1 + f'^2)^(1/2)), which tends to f''(0) on the
+       * axis. A spherical cap of radius R bulging to z < f has -2/R. The
+       * liquid on the side z > f is pulled by the traction
+       * -gamma (div n) n (Young-Laplace).
+       */
+      double
+      mean_curvature_of_revolution(double df_dr, double d2f_dr2, double r);
+
+      /**
        * Volume rate (m^3/s) that the wall layer carries to the front for
        * each element: Q_k = pi d delta D_I,k x_k Omega dp / (k_B T L), from
        * the atom flux delta D_I,k x_k grad(mu) / (Omega k_B T) per unit

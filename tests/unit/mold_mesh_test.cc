@@ -1,0 +1,132 @@
+#include <deal.II/base/quadrature_lib.h>
+
+#include <deal.II/fe/fe_nothing.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/mapping_q1.h>
+
+#include <deal.II/grid/tria.h>
+
+#include <vitrum/fem/mold_mesh.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace
+{
+  using namespace dealii;
+  using vitrum::fem::Meniscus;
+  using vitrum::fem::PoreGeometry;
+
+  constexpr double pi = numbers::PI;
+
+  /// Volume of the mesh below z = 0, the filled pore (axisymmetric in
+  /// 2D).
+  template <int dim>
+  double
+  pore_volume(const Triangulation<dim> &mesh)
+  {
+    const QGauss<dim>     quadrature(4);
+    const MappingQ1<dim>  mapping;
+    const FE_Nothing<dim> fe;
+    FEValues<dim>         fv(mapping,
+                     fe,
+                     quadrature,
+                     update_quadrature_points | update_JxW_values);
+    double                volume = 0;
+    for (const auto &cell : mesh.active_cell_iterators())
+      if (cell->center()[dim - 1] < 0)
+        {
+          fv.reinit(cell);
+          for (unsigned int q = 0; q < quadrature.size(); ++q)
+            volume += (dim == 2 ? 2 * pi * fv.quadrature_point(q)[0] : 1.)
+                      * fv.JxW(q);
+        }
+    return volume;
+  }
+
+  /// Largest distance of a front vertex from z = -L_contact + lag(r).
+  template <int dim>
+  double
+  front_distance_from_cap(const Triangulation<dim> &mesh,
+                          const Meniscus           &meniscus,
+                          const double              L_contact)
+  {
+    double worst = 0;
+    for (const auto &cell : mesh.active_cell_iterators())
+      for (const auto f : cell->face_indices())
+        if (cell->face(f)->at_boundary()
+            && cell->face(f)->boundary_id() == vitrum::fem::front)
+          for (const auto v : cell->face(f)->vertex_indices())
+            {
+              const Point<dim> &x = cell->face(f)->vertex(v);
+              const double      r = dim == 2 ? x[0] : std::hypot(x[0], x[1]);
+              worst
+                = std::max(worst,
+                           std::abs(x[dim - 1] + L_contact - meniscus.lag(r)));
+            }
+    return worst;
+  }
+} // namespace
+
+TEST(MoldMesh, FlatFrontAtRightAngle)
+{
+  PoreGeometry geometry;
+  geometry.cells_across_radius = 3;
+  geometry.reservoir           = false;
+  Triangulation<2> mesh;
+  vitrum::fem::make_pore_mesh(mesh, geometry, 4.);
+  EXPECT_NEAR(pore_volume(mesh), pi / 4 * 4., 1e-12);
+  EXPECT_EQ(front_distance_from_cap(mesh, Meniscus(), 4.), 0.);
+}
+
+TEST(MoldMesh, CurvedFrontHoldsTheVolumeOfItsLength)
+{
+  for (const double degrees : {30., 60., 130.})
+    for (const bool reservoir : {false, true})
+      {
+        PoreGeometry geometry;
+        geometry.cells_across_radius = 4;
+        geometry.reservoir           = reservoir;
+        geometry.contact_angle       = degrees * pi / 180;
+        const Meniscus   meniscus    = vitrum::fem::pore_meniscus(geometry);
+        const double     L           = 3.;
+        Triangulation<2> mesh;
+        vitrum::fem::make_pore_mesh(mesh, geometry, L);
+        // the front's vertices on the cap, the contact line volume_lag()
+        // beyond L
+        EXPECT_LT(front_distance_from_cap(mesh,
+                                          meniscus,
+                                          L + meniscus.volume_lag()),
+                  1e-12)
+          << degrees;
+        // the polygon through points of the cap misses its volume by
+        // O(h^2): 4 cells across the radius, a few 1e-4 of the pore
+        EXPECT_NEAR(pore_volume(mesh) / (pi / 4 * L), 1., 2e-3) << degrees;
+        EXPECT_GT(std::abs(meniscus.apex_lag()), 0.05);
+      }
+}
+
+
+TEST(MoldMesh, RoundPoreIn3DHasTheSectionAndTheCap)
+{
+  for (const double degrees : {90., 60., 130.})
+    {
+      PoreGeometry geometry;
+      geometry.cells_across_radius = 3;
+      geometry.reservoir           = false;
+      geometry.contact_angle       = degrees * pi / 180;
+      const Meniscus   meniscus    = vitrum::fem::pore_meniscus(geometry);
+      const double     L           = 2.;
+      Triangulation<3> mesh;
+      vitrum::fem::make_pore_mesh(mesh, geometry, L);
+      EXPECT_LT(front_distance_from_cap(mesh,
+                                        meniscus,
+                                        L + meniscus.volume_lag()),
+                1e-12)
+        << degrees;
+      // the 16-gon section has the circle's area; the cap's polygon is
+      // what misses the volume
+      EXPECT_NEAR(pore_volume(mesh) / (pi / 4 * L), 1., 2e-3) << degrees;
+    }
+}
