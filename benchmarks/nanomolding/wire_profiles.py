@@ -145,7 +145,7 @@ def plot(path, wires):
     top.axhline(100 * 45 / 80, color="tab:blue", ls=":", label="feedstock 56.3 % (120 nm: uniform)")
     top.set_ylabel("Ni/(Ni+Pd) of the cross-section (%)")
     top.set_ylim(50, 100)
-    top.legend(fontsize=8, loc="lower right")
+    top.legend(fontsize=8, loc="center right")
     top.set_title(f"Ni45Pd35P16B4, {T_C} C, {P_GPA} GPa, {T_S} s, curved front (shaded: X >= {THRESHOLD})",
                   fontsize=9)
     bottom.axhline(THRESHOLD, color="k", ls="--", lw=0.8, label=f"X = {THRESHOLD} (crystalline)")
