@@ -423,17 +423,18 @@ namespace vitrum
 
 
     template <int dim>
+    template <typename Integrand>
     double
-    StokesSolver<dim>::boundary_flux(const types::boundary_id id) const
+    StokesSolver<dim>::integrate_over_boundary(const types::boundary_id id,
+                                               const UpdateFlags        flags,
+                                               const Integrand &integrand) const
     {
-      const QGauss<dim - 1>            face_quadrature(4);
-      FEFaceValues<dim>                fv(fe,
+      const QGauss<dim - 1> face_quadrature(4);
+      FEFaceValues<dim>     fv(fe,
                            face_quadrature,
-                           update_values | update_quadrature_points
-                             | update_normal_vectors | update_JxW_values);
-      const FEValuesExtractors::Vector velocity(0);
-      std::vector<Tensor<1, dim>>      u(face_quadrature.size());
-      double                           flux = 0;
+                           flags | update_quadrature_points
+                             | update_JxW_values);
+      double                sum = 0;
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           for (const auto f : cell->face_indices())
@@ -441,14 +442,33 @@ namespace vitrum
                 && cell->face(f)->boundary_id() == id)
               {
                 fv.reinit(cell, f);
-                fv[velocity].get_function_values(solution, u);
-                for (unsigned int q = 0; q < u.size(); ++q)
-                  flux += u[q] * fv.normal_vector(q) * fv.JxW(q)
-                          * (parameters.axisymmetric
-                               ? 2 * numbers::PI * fv.quadrature_point(q)[0]
-                               : 1.);
+                const std::vector<double> values = integrand(fv);
+                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
+                  sum += values[q] * fv.JxW(q)
+                         * (parameters.axisymmetric
+                              ? 2 * numbers::PI * fv.quadrature_point(q)[0]
+                              : 1.);
               }
-      return Utilities::MPI::sum(flux, comm);
+      return Utilities::MPI::sum(sum, comm);
+    }
+
+
+    template <int dim>
+    double
+    StokesSolver<dim>::boundary_flux(const types::boundary_id id) const
+    {
+      const FEValuesExtractors::Vector velocity(0);
+      return integrate_over_boundary(
+        id,
+        update_values | update_normal_vectors,
+        [&](const FEFaceValues<dim> &fv) {
+          std::vector<Tensor<1, dim>> u(fv.n_quadrature_points);
+          fv[velocity].get_function_values(solution, u);
+          std::vector<double> u_n(u.size());
+          for (unsigned int q = 0; q < u.size(); ++q)
+            u_n[q] = u[q] * fv.normal_vector(q);
+          return u_n;
+        });
     }
 
 
@@ -456,25 +476,12 @@ namespace vitrum
     double
     StokesSolver<dim>::boundary_area(const types::boundary_id id) const
     {
-      const QGauss<dim - 1> face_quadrature(4);
-      FEFaceValues<dim>     fv(fe,
-                           face_quadrature,
-                           update_quadrature_points | update_JxW_values);
-      double                area = 0;
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        if (cell->is_locally_owned())
-          for (const auto f : cell->face_indices())
-            if (cell->face(f)->at_boundary()
-                && cell->face(f)->boundary_id() == id)
-              {
-                fv.reinit(cell, f);
-                for (unsigned int q = 0; q < face_quadrature.size(); ++q)
-                  area += fv.JxW(q)
-                          * (parameters.axisymmetric
-                               ? 2 * numbers::PI * fv.quadrature_point(q)[0]
-                               : 1.);
-              }
-      return Utilities::MPI::sum(area, comm);
+      return integrate_over_boundary(
+        id,
+        update_default,
+        [](const FEFaceValues<dim> &fv) {
+          return std::vector<double>(fv.n_quadrature_points, 1.);
+        });
     }
 
 

@@ -215,7 +215,7 @@ TEST(SchurSplitSolver, KeepsSForTheNewtonIterationsOfAStep)
 {
   if (vitrum::fem::available_direct_solvers().empty())
     GTEST_SKIP() << "no direct solver to compare with";
-  CahnHilliardSystem system(32, 1e-3, 1e-3, 1.0, true);
+  CahnHilliardSystem                 system(32, 1e-3, 1e-3, 1.0, true);
   dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF),
     exact(system.all, MPI_COMM_SELF);
   vitrum::fem::SchurSplitSolver solver(MPI_COMM_SELF, 1e-10, 200);

@@ -13,6 +13,7 @@
 
 #include <deal.II/fe/component_mask.h>
 #include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/fe_update_flags.h>
 
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/trilinos_block_sparse_matrix.h>
@@ -204,6 +205,14 @@ namespace vitrum
       }
 
     private:
+      /// Sum over the faces of boundary `id` of integrand(face values) at
+      /// each quadrature point times JxW (times 2 pi r if axisymmetric).
+      template <typename Integrand>
+      double
+      integrate_over_boundary(dealii::types::boundary_id id,
+                              dealii::UpdateFlags        flags,
+                              const Integrand           &integrand) const;
+
       MPI_Comm               comm;
       StokesSolverParameters parameters;
       dealii::TimerOutput   &timer;
