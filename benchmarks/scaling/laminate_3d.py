@@ -14,7 +14,7 @@ judgement) is left out of the time per step.
 
 Usage:
   benchmarks/scaling/laminate_3d.py [--vitrum build/vitrum] [--sizes 4:1 4:0.5]
-      [--ranks 1 2] [--steps 20] [--solver iterative|direct] [--keep DIR]
+      [--ranks 1 2] [--steps 20] [--max-dt S] [--solver iterative|direct] [--keep DIR]
 """
 import argparse
 import os
@@ -30,7 +30,7 @@ BASE = os.path.join(SOURCE, "parameter_files", "partitioning", "laminate_3d.prm"
 HEIGHT = 120.0  # nm, four bilayers of 18 + 12 nm
 
 
-def overrides(lateral, h, steps, solver, directory):
+def overrides(lateral, h, steps, solver, directory, max_dt=None):
     """The base file's mesh, steps, solver and output replaced: uniform mesh
     of cell size h (coarse cells of 2h refined once, so that p4est gets a
     small coarse mesh)."""
@@ -45,6 +45,7 @@ subsection Mesh
 end
 subsection Time stepping
   set Maximum number of steps = {steps}
+{f'  set Maximum time step = {max_dt}' if max_dt else ''}
 end
 subsection Solver
   set Linear solver = {solver}
@@ -63,7 +64,8 @@ end
 def run(args, lateral, h, ranks, directory):
     prm = os.path.join(directory, "case.prm")
     with open(BASE) as f, open(prm, "w") as out:
-        out.write(f.read() + overrides(lateral, h, args.steps, args.solver, directory))
+        out.write(f.read() + overrides(lateral, h, args.steps, args.solver, directory,
+                                             args.max_dt))
     cmd = ["mpirun", "-np", str(ranks)]
     if os.geteuid() == 0:
         cmd.append("--allow-run-as-root")
@@ -109,6 +111,8 @@ def main():
     parser.add_argument("--ranks", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--solver", default="iterative", choices=["iterative", "direct"])
+    parser.add_argument("--max-dt", type=float,
+                        help="cap the time step (s): the steps stay in the cheap, short range")
     parser.add_argument("--keep", help="keep the runs in this folder")
     parser.add_argument("--csv", help="also write the figures (and the timer's assembly and "
                         "linear-solve totals, for scaling_model.py) to this CSV file")
