@@ -7,7 +7,7 @@ memory per DoF and the Krylov iterations per linear solve.
 
 The lateral edge L and the mesh size h set the size: (L/h)^2 (120/h) nodes,
 13 unknowns per node (6 fractions, 6 potentials, the phase field). A size
-is written L:h (nm), e.g. 4:1 (39 000 DoFs), 4:0.5 (200 000), 9:0.5
+is written L:h (nm), e.g. 4:1 (39 000 DoFs), 4:0.5 (254 000), 9:0.5
 (1 131 000). The steps are the run's first steps from the as-deposited state
 (adaptive BDF2 from dt = 1e-3 s); the first step (set-up and the step-size
 judgement) is left out of the time per step.
