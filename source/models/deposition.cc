@@ -716,13 +716,12 @@ namespace vitrum
                                                      owned_dofs,
                                                      n_independent,
                                                      this->ghosted(iterate),
+                                                     constraints,
                                                      update,
                                                      largest_removed);
-      update.compress(VectorOperation::insert);
-      constraints.distribute(update);
       if (removed)
-        *removed = Utilities::MPI::max(largest_removed, comm);
-      return Utilities::MPI::min(smallest, comm);
+        *removed = largest_removed;
+      return smallest;
     }
 
 

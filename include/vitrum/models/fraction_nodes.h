@@ -2,10 +2,12 @@
 #define vitrum_models_fraction_nodes_h
 
 #include <deal.II/base/index_set.h>
+#include <deal.II/base/mpi.h>
 #include <deal.II/base/types.h>
 
 #include <deal.II/dofs/dof_handler.h>
 
+#include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/petsc_vector.h>
 
 #include <vitrum/thermo/solution_phase.h>
@@ -56,16 +58,18 @@ namespace vitrum
     /// Shorten the fractions' Newton update node by node so that no node
     /// loses more than 90 % of any element (thermo::limit_fraction_update):
     /// a node whose element is nearly used up must not stop all the others,
-    /// as a global damping did. `x` ghosted; `update` owned, left to be
-    /// compressed. Returns this rank's smallest factor and, in
-    /// `largest_removed`, the largest amount clipped at zero.
+    /// as a global damping did. `x` ghosted; `update` owned, compressed
+    /// and its constrained entries distributed on return. Returns the
+    /// smallest factor of all ranks and, in `largest_removed`, the largest
+    /// amount clipped at zero on any rank.
     template <int dim>
     double
     limit_fraction_updates(const dealii::DoFHandler<dim> &dof_handler,
                            const dealii::IndexSet        &owned_dofs,
                            const unsigned int             n,
                            const dealii::PETScWrappers::MPI::Vector &x,
-                           dealii::PETScWrappers::MPI::Vector       &update,
+                           const dealii::AffineConstraints<double> &constraints,
+                           dealii::PETScWrappers::MPI::Vector      &update,
                            double &largest_removed)
     {
       double              smallest = 1;
@@ -89,7 +93,11 @@ namespace vitrum
           largest_removed = std::max(largest_removed, taken);
           smallest        = std::min(smallest, alpha);
         });
-      return smallest;
+      update.compress(dealii::VectorOperation::insert);
+      constraints.distribute(update);
+      const MPI_Comm comm = update.get_mpi_communicator();
+      largest_removed     = dealii::Utilities::MPI::max(largest_removed, comm);
+      return dealii::Utilities::MPI::min(smallest, comm);
     }
 
 
