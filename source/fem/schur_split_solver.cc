@@ -1,6 +1,7 @@
 #include <vitrum/base/exceptions.h>
 #include <vitrum/fem/schur_split_solver.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -363,8 +364,6 @@ namespace vitrum
       const MatrixVersion version = matrix_version(mat);
       if (version.id != built_from.id)
         reset();
-      // A reused S that needed far more iterations than a fresh one is
-      // too old.
       PetscBool allow_reuse = PETSC_TRUE;
       check_petsc(PetscOptionsGetBool(nullptr,
                                       nullptr,
@@ -372,6 +371,8 @@ namespace vitrum
                                       &allow_reuse,
                                       nullptr),
                   "PetscOptionsGetBool");
+      // A kept S that needed far more iterations than a fresh one is too
+      // old.
       const bool reuse = allow_reuse && schur_pc != nullptr
                          && step_key == built_for_key
                          && last_iterations <= 2 * fresh_iterations + 10;
