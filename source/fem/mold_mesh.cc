@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <set>
 
 namespace vitrum
@@ -342,6 +344,170 @@ namespace vitrum
         }
       mesh.clear();
       mesh.copy_triangulation(serial);
+      mesh.refine_global(refinements);
+    }
+
+
+    unsigned int
+    PoreArray::pore_at(const Point<3> &p) const
+    {
+      // distance in radii: below 1 in the point's own pore only, whatever
+      // the other pores' sizes
+      unsigned int nearest = 0;
+      double       closest = std::numeric_limits<double>::max();
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        {
+          const double distance
+            = std::hypot(p[0] - pores[i].x, p[1] - pores[i].y)
+              / pores[i].diameter;
+          if (distance < closest)
+            closest = distance, nearest = i;
+        }
+      return nearest;
+    }
+
+
+    namespace
+    {
+      /// Root of i in a union-find forest (with path halving).
+      unsigned int
+      find_root(std::vector<unsigned int> &parent, unsigned int i)
+      {
+        while (parent[i] != i)
+          i = parent[i] = parent[parent[i]];
+        return i;
+      }
+    } // namespace
+
+
+    PoreArray
+    find_pores(const Triangulation<3> &mesh, const std::string &entry)
+    {
+      // the front faces, joined into patches through shared vertices
+      struct FrontFace
+      {
+        Point<3>                  center;
+        double                    area;
+        std::vector<unsigned int> vertices;
+        double                    z_min, z_max;
+      };
+      std::vector<FrontFace> faces;
+      for (const auto &cell : mesh.active_cell_iterators())
+        for (const auto f : cell->face_indices())
+          if (cell->face(f)->at_boundary()
+              && cell->face(f)->boundary_id() == front)
+            {
+              const auto face = cell->face(f);
+              FrontFace  ff{face->center(),
+                           face->measure(),
+                           {},
+                           std::numeric_limits<double>::max(),
+                           -std::numeric_limits<double>::max()};
+              for (const auto v : face->vertex_indices())
+                {
+                  ff.vertices.push_back(face->vertex_index(v));
+                  ff.z_min = std::min(ff.z_min, face->vertex(v)[2]);
+                  ff.z_max = std::max(ff.z_max, face->vertex(v)[2]);
+                }
+              faces.push_back(ff);
+            }
+      if (faces.empty())
+        throw InputError(entry + ": the mesh has no glass front (boundary id "
+                         + std::to_string(int(front)) + ") in a pore");
+      std::vector<unsigned int> parent(mesh.n_vertices());
+      for (unsigned int v = 0; v < parent.size(); ++v)
+        parent[v] = v;
+      for (const auto &ff : faces)
+        for (const unsigned int v : ff.vertices)
+          parent[find_root(parent, v)] = find_root(parent, ff.vertices[0]);
+
+      std::map<unsigned int, std::vector<const FrontFace *>> patches;
+      for (const auto &ff : faces)
+        patches[find_root(parent, ff.vertices[0])].push_back(&ff);
+      PoreArray array;
+      for (const auto &[root, patch] : patches)
+        {
+          PoreArray::Pore pore;
+          double          area = 0, z_min = 1e300, z_max = -1e300;
+          for (const FrontFace *ff : patch)
+            {
+              area += ff->area;
+              pore.x += ff->area * ff->center[0];
+              pore.y += ff->area * ff->center[1];
+              z_min = std::min(z_min, ff->z_min);
+              z_max = std::max(z_max, ff->z_max);
+            }
+          pore.x /= area;
+          pore.y /= area;
+          // the circle the (polygonal) front is inscribed in
+          for (const FrontFace *ff : patch)
+            for (const unsigned int v : ff->vertices)
+              pore.diameter
+                = std::max(pore.diameter,
+                           2
+                             * std::hypot(mesh.get_vertices()[v][0] - pore.x,
+                                          mesh.get_vertices()[v][1] - pore.y));
+          pore.depth = -z_max;
+          if (z_max - z_min > 1e-9 * pore.diameter || !(pore.depth > 0))
+            throw InputError(
+              entry + ": the front of the pore at (x, y) = ("
+              + std::to_string(pore.x) + ", " + std::to_string(pore.y)
+              + ") is not flat below z = 0 (z from " + std::to_string(z_min)
+              + " to " + std::to_string(z_max) + ")");
+          array.pores.push_back(pore);
+        }
+      std::sort(array.pores.begin(),
+                array.pores.end(),
+                [](const PoreArray::Pore &a, const PoreArray::Pore &b) {
+                  const double tolerance = 1e-6 * a.diameter;
+                  return a.x < b.x - tolerance
+                         || (std::abs(a.x - b.x) <= tolerance && a.y < b.y);
+                });
+
+      // every vertex below the mold top belongs to a pore's cylinder
+      for (const auto &cell : mesh.active_cell_iterators())
+        for (const auto v : cell->vertex_indices())
+          {
+            const Point<3> &p = cell->vertex(v);
+            if (p[2] >= -1e-12)
+              continue;
+            const auto  &pore = array.pores[array.pore_at(p)];
+            const double r    = std::hypot(p[0] - pore.x, p[1] - pore.y);
+            if (r > 0.5 * pore.diameter * (1 + 1e-9)
+                || p[2] < -pore.depth * (1 + 1e-9))
+              throw InputError(
+                entry + ": a vertex below the mold top, ("
+                + std::to_string(p[0]) + ", " + std::to_string(p[1]) + ", "
+                + std::to_string(p[2])
+                + "), is not inside a filled pore (the nearest pore's axis is "
+                + std::to_string(r) + " away, its radius "
+                + std::to_string(0.5 * pore.diameter) + ")");
+          }
+      return array;
+    }
+
+
+    void
+    make_array_mesh(Triangulation<3>          &mesh,
+                    const Triangulation<3>    &coarse,
+                    const PoreArray           &array,
+                    const std::vector<double> &lengths,
+                    const unsigned int         refinements)
+    {
+      Triangulation<3> stretched;
+      stretched.copy_triangulation(coarse);
+      GridTools::transform(
+        [&](Point<3> p) {
+          if (p[2] < 0)
+            {
+              const unsigned int i = array.pore_at(p);
+              p[2] *= lengths[i] / array.pores[i].depth;
+            }
+          return p;
+        },
+        stretched);
+      mesh.clear();
+      mesh.copy_triangulation(stretched);
       mesh.refine_global(refinements);
     }
 

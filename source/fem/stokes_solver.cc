@@ -422,19 +422,39 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// Entry by entry sum of the vectors of all ranks.
+      std::vector<double>
+      sum_over_ranks(std::vector<double> values, MPI_Comm comm)
+      {
+        MPI_Allreduce(MPI_IN_PLACE,
+                      values.data(),
+                      int(values.size()),
+                      MPI_DOUBLE,
+                      MPI_SUM,
+                      comm);
+        return values;
+      }
+    } // namespace
+
+
     template <int dim>
     template <typename Integrand>
-    double
-    StokesSolver<dim>::integrate_over_boundary(const types::boundary_id id,
-                                               const UpdateFlags        flags,
-                                               const Integrand &integrand) const
+    std::vector<double>
+    StokesSolver<dim>::integrate_over_boundary(
+      const types::boundary_id id,
+      const UpdateFlags        flags,
+      const Integrand         &integrand,
+      const Region            &region,
+      const unsigned int       n_regions) const
     {
       const QGauss<dim - 1> face_quadrature(4);
       FEFaceValues<dim>     fv(fe,
                            face_quadrature,
                            flags | update_quadrature_points
                              | update_JxW_values);
-      double                sum = 0;
+      std::vector<double>   sums(n_regions, 0.);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned())
           for (const auto f : cell->face_indices())
@@ -443,19 +463,42 @@ namespace vitrum
               {
                 fv.reinit(cell, f);
                 const std::vector<double> values = integrand(fv);
+                double &sum = sums[region(cell->face(f)->center())];
                 for (unsigned int q = 0; q < face_quadrature.size(); ++q)
                   sum += values[q] * fv.JxW(q)
                          * (parameters.axisymmetric
                               ? 2 * numbers::PI * fv.quadrature_point(q)[0]
                               : 1.);
               }
-      return Utilities::MPI::sum(sum, comm);
+      return sum_over_ranks(sums, comm);
     }
+
+
+    namespace
+    {
+      /// The whole boundary as one region.
+      template <int dim>
+      unsigned int
+      everywhere(const Point<dim> &)
+      {
+        return 0;
+      }
+    } // namespace
 
 
     template <int dim>
     double
     StokesSolver<dim>::boundary_flux(const types::boundary_id id) const
+    {
+      return boundary_flux(id, everywhere<dim>, 1)[0];
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    StokesSolver<dim>::boundary_flux(const types::boundary_id id,
+                                     const Region            &region,
+                                     const unsigned int       n_regions) const
     {
       const FEValuesExtractors::Vector velocity(0);
       return integrate_over_boundary(
@@ -468,7 +511,9 @@ namespace vitrum
           for (unsigned int q = 0; q < u.size(); ++q)
             u_n[q] = u[q] * fv.normal_vector(q);
           return u_n;
-        });
+        },
+        region,
+        n_regions);
     }
 
 
@@ -476,18 +521,39 @@ namespace vitrum
     double
     StokesSolver<dim>::boundary_area(const types::boundary_id id) const
     {
+      return boundary_area(id, everywhere<dim>, 1)[0];
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    StokesSolver<dim>::boundary_area(const types::boundary_id id,
+                                     const Region            &region,
+                                     const unsigned int       n_regions) const
+    {
       return integrate_over_boundary(
         id,
         update_default,
         [](const FEFaceValues<dim> &fv) {
           return std::vector<double>(fv.n_quadrature_points, 1.);
-        });
+        },
+        region,
+        n_regions);
     }
 
 
     template <int dim>
     double
     StokesSolver<dim>::entrance_pressure() const
+    {
+      return entrance_pressure(everywhere<dim>, 1)[0];
+    }
+
+
+    template <int dim>
+    std::vector<double>
+    StokesSolver<dim>::entrance_pressure(const Region      &region,
+                                         const unsigned int n_regions) const
     {
       // faces at z = 0 on top of the pore's cells; each is counted once,
       // from the pore cell below it
@@ -498,12 +564,13 @@ namespace vitrum
                              | update_JxW_values);
       const FEValuesExtractors::Scalar pressure_x(dim);
       std::vector<double>              p(face_quadrature.size());
-      double                           integral = 0, area = 0;
+      std::vector<double> integral(n_regions, 0.), area(n_regions, 0.);
       for (const auto &cell : dof_handler.active_cell_iterators())
         if (cell->is_locally_owned() && cell->center()[dim - 1] < 0)
           for (const auto f : cell->face_indices())
             if (std::abs(cell->face(f)->center()[dim - 1]) < 1e-10)
               {
+                const unsigned int i = region(cell->face(f)->center());
                 fv.reinit(cell, f);
                 fv[pressure_x].get_function_values(solution, p);
                 for (unsigned int q = 0; q < p.size(); ++q)
@@ -512,13 +579,15 @@ namespace vitrum
                       = fv.JxW(q)
                         * (parameters.axisymmetric ? fv.quadrature_point(q)[0]
                                                    : 1.);
-                    integral += p[q] * w;
-                    area += w;
+                    integral[i] += p[q] * w;
+                    area[i] += w;
                   }
               }
-      integral = Utilities::MPI::sum(integral, comm);
-      area     = Utilities::MPI::sum(area, comm);
-      return area > 0 ? integral / area : 0.;
+      integral = sum_over_ranks(integral, comm);
+      area     = sum_over_ranks(area, comm);
+      for (unsigned int i = 0; i < n_regions; ++i)
+        integral[i] = area[i] > 0 ? integral[i] / area[i] : 0.;
+      return integral;
     }
 
 

@@ -29,7 +29,6 @@ namespace vitrum
         , input(h, dim)
         , prm(input.prm)
         , material(*input.material)
-        , wire(material.composition, prm.wire_tubes)
     {
     }
 
@@ -45,6 +44,8 @@ namespace vitrum
     std::string
     Nanomolding<dim>::title() const
     {
+      if (array_filling())
+        return "nanomolding, filling of the 3D pore array " + prm.mesh_file;
       return dim == 2 ? "nanomolding, filling of one 2D axisymmetric pore"
                       : "nanomolding, filling of one 3D round pore";
     }
@@ -61,7 +62,13 @@ namespace vitrum
           << "\n  T(t): " << input.temperature.describe()
           << "\n  eta_N(T0) = " << eta_ref
           << " Pa s, D_I(T0) = " << material.mean_interface_diffusivity(T0)
-          << " m^2/s, capillary pressure " << p_cap << " Pa\n";
+          << " m^2/s, capillary pressure " << pores[0].p_cap << " Pa\n";
+      if (array_filling())
+        for (unsigned int i = 0; i < pores.size(); ++i)
+          out << "  pore " << i << ": axis (x, y) = ("
+              << array.pores[i].x * 1e9 * prm.diameter << ", "
+              << array.pores[i].y * 1e9 * prm.diameter
+              << ") nm, d = " << pores[i].d * 1e9 << " nm\n";
       const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
       if (!meniscus.flat())
         out << "  curved front: contact angle "
@@ -100,14 +107,33 @@ namespace vitrum
       if (!(P > 0))
         throw InputError("Nanomolding/Pressure: the schedule never rises "
                          "above 0 Pa");
-      U            = P * prm.diameter / eta_ref;
-      pore_section = numbers::PI * prm.diameter * prm.diameter / 4;
-      p_cap
-        = prm.capillarity
-            ? rheology::filling::capillary_pressure(material.surface_tension,
-                                                    material.contact_angle,
-                                                    prm.diameter)
-            : 0.;
+      U                             = P * prm.diameter / eta_ref;
+      std::vector<double> diameters = {prm.diameter};
+      if (array_filling())
+        {
+          array_mesh = std::make_unique<Triangulation<3>>();
+          fem::read_gmsh_mesh(*array_mesh,
+                              prm.mesh_file,
+                              "Nanomolding/Mesh file",
+                              0);
+          array = fem::find_pores(*array_mesh, "Nanomolding/Mesh file");
+          diameters.clear();
+          for (const auto &pore : array.pores)
+            diameters.push_back(pore.diameter * prm.diameter);
+        }
+      pores.clear();
+      for (const double d : diameters)
+        {
+          Pore pore(material.composition, prm.wire_tubes);
+          pore.d       = d;
+          pore.section = numbers::PI * d * d / 4;
+          pore.p_cap = prm.capillarity ? rheology::filling::capillary_pressure(
+                         material.surface_tension,
+                         material.contact_angle,
+                         d)
+                                       : 0.;
+          pores.push_back(pore);
+        }
       flow = std::make_unique<fem::StokesSolver<dim>>(comm, prm.stokes, *timer);
     }
 
@@ -116,21 +142,21 @@ namespace vitrum
     std::vector<fem::Table>
     Nanomolding<dim>::tables() const
     {
-      std::vector<std::string> columns = {"step",
-                                          "time_s",
-                                          "T_K",
-                                          "pressure_Pa",
-                                          "length_nm",
-                                          "length_law_nm",
-                                          "viscous_velocity_m_per_s",
-                                          "diffusive_velocity_m_per_s",
-                                          "viscous_length_nm",
-                                          "diffusive_length_nm",
-                                          "viscosity_Pa_s",
-                                          "dofs",
-                                          "iterations"};
-      for (const auto &e : material.elements)
-        columns.push_back("tip_" + e + "_at%");
+      std::vector<std::string> columns
+        = {"step", "time_s", "T_K", "pressure_Pa"};
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        for (const char *c : {"length_nm",
+                              "length_law_nm",
+                              "viscous_velocity_m_per_s",
+                              "diffusive_velocity_m_per_s",
+                              "viscous_length_nm",
+                              "diffusive_length_nm"})
+          columns.push_back(pore_name(c, i));
+      for (const char *c : {"viscosity_Pa_s", "dofs", "iterations"})
+        columns.push_back(c);
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        for (const auto &e : material.elements)
+          columns.push_back(pore_name("tip_" + e + "_at%", i));
       return {{"time_series.csv", columns}};
     }
 
@@ -139,27 +165,63 @@ namespace vitrum
     void
     Nanomolding<dim>::start_new_run()
     {
-      L                = prm.initial_length * prm.diameter;
-      L2_law           = L * L;
-      viscous_length   = 0;
-      diffusive_length = 0;
-      wire.reset(L);
+      for (Pore &pore : pores)
+        {
+          pore.L                = prm.initial_length * prm.diameter;
+          pore.L2_law           = pore.L * pore.L;
+          pore.viscous_length   = 0;
+          pore.diffusive_length = 0;
+          pore.wire.reset(pore.L);
+        }
     }
 
 
     template <int dim>
+    std::string
+    Nanomolding<dim>::pore_name(const std::string &name,
+                                const unsigned int i) const
+    {
+      if (!array_filling())
+        return name;
+      const std::string suffix = "_pore" + std::to_string(i);
+      const std::string csv    = ".csv";
+      if (name.size() > csv.size()
+          && name.compare(name.size() - csv.size(), csv.size(), csv) == 0)
+        return name.substr(0, name.size() - csv.size()) + suffix + csv;
+      return name + suffix;
+    }
+
+    template <int dim>
     void
-    Nanomolding<dim>::solve_flow(const double t, const double length)
+    Nanomolding<dim>::solve_flow(const double               t,
+                                 const std::vector<double> &lengths)
     {
       const double T  = input.temperature.value(t);
       const double eN = material.viscosity.newtonian(T);
       const double d  = prm.diameter;
-      fem::make_pore_mesh(flow->mesh(), prm.pore, length / d);
+      MoldFlow     mold;
+      if constexpr (dim == 3)
+        if (array_filling())
+          {
+            std::vector<double> in_diameters;
+            for (const double L : lengths)
+              in_diameters.push_back(L / d);
+            fem::make_array_mesh(flow->mesh(),
+                                 *array_mesh,
+                                 array,
+                                 in_diameters,
+                                 prm.mesh_refinements);
+            // the capillary pressure of each pore on its flat front
+            for (const Pore &pore : pores)
+              mold.pore_p_front.push_back(-pore.p_cap / P);
+            mold.pores = &array;
+          }
+      if (!array_filling())
+        fem::make_pore_mesh(flow->mesh(), prm.pore, lengths[0] / d);
       // a curved front carries the capillary pressure through its shape
       const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
-      MoldFlow            mold;
-      mold.p_top    = input.pressure.value(t) / P;
-      mold.p_front  = meniscus.flat() ? -p_cap / P : 0.;
+      mold.p_top                   = input.pressure.value(t) / P;
+      mold.p_front                 = meniscus.flat() ? -pores[0].p_cap / P : 0.;
       mold.gamma    = meniscus.flat() ? 0. : material.surface_tension / (P * d);
       mold.meniscus = meniscus;
       mold.eta_N    = eN;
@@ -170,12 +232,69 @@ namespace vitrum
       mold.thinning = prm.shear_thinning;
       last.iterations = flow->solve(mold_flow_problem<dim>(mold));
       dofs            = flow->n_dofs();
-      // the 3D pore's section is a polygon inside the circle: the volume it
-      // fills per length is its area
-      if (dim == 3)
-        pore_section = flow->boundary_area(fem::pressed) * d * d;
-      flow_time   = t;
-      flow_length = length;
+      flow_time       = t;
+      flow_lengths    = lengths;
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::front_speeds(const double T, const double p)
+    {
+      const unsigned int  n = pores.size();
+      const double        d = prm.diameter;
+      std::vector<double> p_entrance(n, p);
+      for (Pore &pore : pores)
+        pore.v_visc = pore.v_diff = 0;
+      if (prm.viscous_flow)
+        {
+          std::vector<double> lengths;
+          for (const Pore &pore : pores)
+            lengths.push_back(pore.L);
+          solve_flow(time, lengths);
+          typename fem::StokesSolver<dim>::Region region
+            = [](const Point<dim> &) { return 0u; };
+          if constexpr (dim == 3)
+            if (array_filling())
+              region = [this](const Point<dim> &x) { return array.pore_at(x); };
+          const auto flux = flow->boundary_flux(fem::front, region, n);
+          // the 3D pore's section is a polygon inside the circle: the
+          // volume it fills per length is its area
+          if (dim == 3)
+            {
+              const auto area
+                = flow->boundary_area(array_filling() ? fem::front
+                                                      : fem::pressed,
+                                      region,
+                                      n);
+              for (unsigned int i = 0; i < n; ++i)
+                pores[i].section = area[i] * d * d;
+            }
+          // the wall layer starts where the pore does: its chemical
+          // potential there is set by the pressure the flow leaves
+          p_entrance = flow->entrance_pressure(region, n);
+          for (unsigned int i = 0; i < n; ++i)
+            {
+              // the outward normal of the front points down the pore
+              pores[i].v_visc
+                = std::max(0., flux[i] * U * d * d / pores[i].section);
+              p_entrance[i] *= P;
+            }
+        }
+      if (prm.interface_diffusion)
+        for (unsigned int i = 0; i < n; ++i)
+          {
+            Pore &pore = pores[i];
+            pore.v_diff
+              = 4. * material.wall_layer
+                * material.mean_interface_diffusivity(T)
+                * std::max(0., p_entrance[i] + pore.p_cap)
+                * material.atomic_volume
+                / (pore.d * rheology::boltzmann_constant * T * pore.L);
+          }
+      for (Pore &pore : pores)
+        if (pore_full(pore))
+          pore.v_visc = pore.v_diff = 0; // the front stands on the bottom
     }
 
 
@@ -183,7 +302,6 @@ namespace vitrum
     double
     Nanomolding<dim>::advance()
     {
-      const double d           = prm.diameter;
       const double t_end       = time_prm.end_time;
       const auto  &pressure    = input.pressure;
       const auto  &temperature = input.temperature;
@@ -193,45 +311,53 @@ namespace vitrum
       last.T                   = T;
       last.p                   = p;
       last.eta_N               = material.viscosity.newtonian(T);
-      double p_entrance        = p;
-      if (prm.viscous_flow)
-        {
-          solve_flow(time, L);
-          // the outward normal of the front points down the pore
-          last.v_visc = std::max(0.,
-                                 flow->boundary_flux(fem::front) * U * d * d
-                                   / pore_section);
-          // the wall layer starts where the pore does: its chemical
-          // potential there is set by the pressure the flow leaves
-          p_entrance = flow->entrance_pressure() * P;
-        }
-      if (prm.interface_diffusion)
-        last.v_diff
-          = 4. * material.wall_layer * material.mean_interface_diffusivity(T)
-            * std::max(0., p_entrance + p_cap) * material.atomic_volume
-            / (d * rheology::boltzmann_constant * T * L);
-      const double rate = last.v_visc + last.v_diff;
-      double       dt   = std::min(t_end - time, time_prm.maximum_time_step);
-      dt = std::min(dt, pressure.next_breakpoint_after(time) - time);
-      dt = std::min(dt, temperature.next_breakpoint_after(time) - time);
-      if (rate > 0)
-        dt = std::min(dt, prm.length_increment * L / rate);
+      front_speeds(T, p);
+
+      double dt = std::min(t_end - time, time_prm.maximum_time_step);
+      dt        = std::min(dt, pressure.next_breakpoint_after(time) - time);
+      dt        = std::min(dt, temperature.next_breakpoint_after(time) - time);
       // resolve pressure ramps: at most 5 % of the largest pressure per
       // step, since the step uses the pressure at its start
       if (pressure.rate(time) != 0)
         dt = std::min(dt, 0.05 * P / std::abs(pressure.rate(time)));
-      // d(L^2)/dt = 2 L dL/dt is constant for both filling laws, so the
-      // step is exact for them whatever its size
-      // the front reaches the bottom of a pore of finite depth
       const double depth = prm.pore_depth;
-      if (depth > 0 && rate > 0 && L * L + 2 * L * rate * dt > depth * depth)
-        dt = (depth * depth - L * L) / (2 * L * rate);
-      const double        L_new      = std::sqrt(L * L + 2 * L * rate * dt);
+      for (const Pore &pore : pores)
+        {
+          const double rate = pore.v_visc + pore.v_diff;
+          if (!(rate > 0))
+            continue;
+          dt = std::min(dt, prm.length_increment * pore.L / rate);
+          // d(L^2)/dt = 2 L dL/dt is constant for both filling laws, so
+          // the step is exact for them whatever its size; the first front
+          // to reach the bottom of a pore of finite depth ends the step
+          if (depth > 0
+              && pore.L * pore.L + 2 * pore.L * rate * dt > depth * depth)
+            dt = (depth * depth - pore.L * pore.L) / (2 * pore.L * rate);
+        }
+      for (Pore &pore : pores)
+        fill(pore, dt, T);
+      return dt;
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::fill(Pore &pore, const double dt, const double T)
+    {
+      const auto  &pressure    = input.pressure;
+      const auto  &temperature = input.temperature;
+      const double d           = pore.d;
+      const double L           = pore.L;
+      const double rate        = pore.v_visc + pore.v_diff;
+      // a front on the bottom stays there (rounding of the last step)
+      const double        L_new      = (prm.pore_depth > 0 && pore_full(pore))
+                                         ? L
+                                         : std::sqrt(L * L + 2 * L * rate * dt);
       const double        dL         = L_new - L;
-      const double        share_visc = rate > 0 ? last.v_visc / rate : 0.;
+      const double        share_visc = rate > 0 ? pore.v_visc / rate : 0.;
       const unsigned int  K          = material.elements.size();
       std::vector<double> tip(K, 0.);
-      if (last.v_diff > 0)
+      if (pore.v_diff > 0)
         {
           const std::vector<double> Q
             = rheology::filling::wall_volume_rates(material, d, L, 1., T);
@@ -241,11 +367,11 @@ namespace vitrum
           for (unsigned int k = 0; k < K; ++k)
             tip[k] = dL * (1 - share_visc) * Q[k] / Qs;
         }
-      wire.add(dL * share_visc, tip, time + 0.5 * dt);
-      viscous_length += dL * share_visc;
-      diffusive_length += dL * (1 - share_visc);
+      pore.wire.add(dL * share_visc, tip, time + 0.5 * dt);
+      pore.viscous_length += dL * share_visc;
+      pore.diffusive_length += dL * (1 - share_visc);
       // the same history integrated with the analytic coefficients
-      const double p_mid = pressure.value(time + 0.5 * dt) + p_cap;
+      const double p_mid = pressure.value(time + 0.5 * dt) + pore.p_cap;
       const double T_mid = temperature.value(time + 0.5 * dt);
       double       Klaw  = 0;
       if (prm.viscous_flow)
@@ -260,17 +386,17 @@ namespace vitrum
           material.wall_layer * material.mean_interface_diffusivity(T_mid),
           material.atomic_volume,
           T_mid);
-      L2_law += Klaw * dt;
-      L = L_new;
-      return dt;
+      if (!pore_full(pore))
+        pore.L2_law += Klaw * dt;
+      pore.L = L_new;
     }
 
 
     template <int dim>
     bool
-    Nanomolding<dim>::pore_full() const
+    Nanomolding<dim>::pore_full(const Pore &pore) const
     {
-      return prm.pore_depth > 0 && L >= prm.pore_depth * (1 - 1e-12);
+      return prm.pore_depth > 0 && pore.L >= prm.pore_depth * (1 - 1e-12);
     }
 
 
@@ -278,7 +404,12 @@ namespace vitrum
     bool
     Nanomolding<dim>::finished() const
     {
-      return fem::Simulator::finished() || pore_full();
+      if (fem::Simulator::finished())
+        return true;
+      for (const Pore &pore : pores)
+        if (!pore_full(pore))
+          return false;
+      return true;
     }
 
 
@@ -288,21 +419,20 @@ namespace vitrum
     {
       if (step == 0)
         return;
-      std::vector<double> row = {double(step),
-                                 time,
-                                 last.T,
-                                 last.p,
-                                 L * nm_per_m,
-                                 std::sqrt(L2_law) * nm_per_m,
-                                 last.v_visc,
-                                 last.v_diff,
-                                 viscous_length * nm_per_m,
-                                 diffusive_length * nm_per_m,
-                                 last.eta_N,
-                                 double(dofs),
-                                 double(last.iterations)};
-      for (const double x : wire.composition_at(L * 0.999999))
-        row.push_back(100 * x);
+      std::vector<double> row = {double(step), time, last.T, last.p};
+      for (const Pore &pore : pores)
+        row.insert(row.end(),
+                   {pore.L * nm_per_m,
+                    std::sqrt(pore.L2_law) * nm_per_m,
+                    pore.v_visc,
+                    pore.v_diff,
+                    pore.viscous_length * nm_per_m,
+                    pore.diffusive_length * nm_per_m});
+      row.insert(row.end(),
+                 {last.eta_N, double(dofs), double(last.iterations)});
+      for (const Pore &pore : pores)
+        for (const double x : pore.wire.composition_at(pore.L * 0.999999))
+          row.push_back(100 * x);
       table(0).add_row(row);
     }
 
@@ -311,12 +441,29 @@ namespace vitrum
     std::string
     Nanomolding<dim>::progress_details() const
     {
-      char text[96];
+      char text[128];
+      if (array_filling())
+        {
+          double shortest = pores[0].L, longest = pores[0].L;
+          for (const Pore &pore : pores)
+            {
+              shortest = std::min(shortest, pore.L);
+              longest  = std::max(longest, pore.L);
+            }
+          std::snprintf(text,
+                        sizeof(text),
+                        "L %9.3f to %9.3f nm in %zu pores  FGMRES %4u",
+                        shortest * 1e9,
+                        longest * 1e9,
+                        pores.size(),
+                        flow->linear_iterations());
+          return text;
+        }
       std::snprintf(text,
                     sizeof(text),
                     "L %9.3f nm  L/d %7.3f  FGMRES %4u",
-                    L * 1e9,
-                    L / prm.diameter,
+                    pores[0].L * 1e9,
+                    pores[0].L / prm.diameter,
                     flow->linear_iterations());
       return text;
     }
@@ -326,19 +473,27 @@ namespace vitrum
     void
     Nanomolding<dim>::finish()
     {
-      if (pore_full())
-        pcout << "The pore is full (depth " << prm.pore_depth * 1e9
-              << " nm) at t = " << time << " s" << std::endl;
-      write_wire_composition();
-      if (input.kinetics)
+      if (finished() && !fem::Simulator::finished())
+        pcout << (pores.size() == 1 ? "The pore is full" : "The pores are full")
+              << " (depth " << prm.pore_depth * 1e9 << " nm) at t = " << time
+              << " s" << std::endl;
+      crystallization_report.clear();
+      for (unsigned int i = 0; i < pores.size(); ++i)
         {
-          TimerOutput::Scope scope(*timer, "crystallization");
-          crystallization_report = report_cross_sections(crystallize_slices());
+          write_wire_composition(i);
+          if (input.kinetics)
+            {
+              TimerOutput::Scope scope(*timer, "crystallization");
+              if (array_filling())
+                crystallization_report += "Pore " + std::to_string(i) + ": ";
+              crystallization_report
+                += report_cross_sections(i, crystallize_slices(i));
+            }
         }
       if (prm.viscous_flow)
         {
           if (!flow->has_solution())
-            solve_flow(flow_time, flow_length);
+            solve_flow(flow_time, flow_lengths);
           flow->write_fields(output_prm.directory, "final", U, P);
         }
     }
@@ -346,11 +501,14 @@ namespace vitrum
 
     template <int dim>
     void
-    Nanomolding<dim>::write_wire_composition() const
+    Nanomolding<dim>::write_wire_composition(const unsigned int i) const
     {
       if (!is_root())
         return;
-      std::ofstream out(output_prm.directory + "/wire_composition.csv");
+      const Pore   &pore = pores[i];
+      const double  L    = pore.L;
+      std::ofstream out(output_prm.directory + "/"
+                        + pore_name("wire_composition.csv", i));
       out << "z_nm,z_over_L_fraction";
       for (const auto &e : material.elements)
         out << "," << e << "_at%";
@@ -360,7 +518,7 @@ namespace vitrum
         {
           const double z = (i + 0.5) / n * L;
           out << z * nm_per_m << "," << z / L;
-          for (const double x : wire.composition_at(z))
+          for (const double x : pore.wire.composition_at(z))
             out << "," << 100 * x;
           out << "\n";
         }
@@ -371,17 +529,26 @@ namespace vitrum
     std::string
     Nanomolding<dim>::summary() const
     {
-      const std::vector<double> mean = wire.mean_composition();
-      std::ostringstream        out;
-      out << "Final: t = " << time << " s, L = " << L * 1e9
-          << " nm, L/d = " << L / prm.diameter
-          << ", analytic law L = " << std::sqrt(L2_law) * 1e9
-          << " nm\n  viscous share of the wire "
-          << viscous_length / (viscous_length + diffusive_length + 1e-300)
-          << "; mean composition";
-      for (unsigned int k = 0; k < material.elements.size(); ++k)
-        out << " " << material.elements[k] << " " << 100 * mean[k];
-      out << " at.%\n" << crystallization_report;
+      std::ostringstream out;
+      out << "Final: t = " << time << " s";
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        {
+          const Pore               &pore = pores[i];
+          const std::vector<double> mean = pore.wire.mean_composition();
+          out << (array_filling() ? "\n  pore " + std::to_string(i) + " (d = "
+                                      + std::to_string(pore.d * 1e9) + " nm):"
+                                  : std::string(","))
+              << " L = " << pore.L * 1e9 << " nm, L/d = " << pore.L / pore.d
+              << ", analytic law L = " << std::sqrt(pore.L2_law) * 1e9
+              << " nm\n  viscous share of the wire "
+              << pore.viscous_length
+                   / (pore.viscous_length + pore.diffusive_length + 1e-300)
+              << "; mean composition";
+          for (unsigned int k = 0; k < material.elements.size(); ++k)
+            out << " " << material.elements[k] << " " << 100 * mean[k];
+          out << " at.%";
+        }
+      out << "\n" << crystallization_report;
       return out.str();
     }
 
@@ -390,10 +557,13 @@ namespace vitrum
     std::string
     Nanomolding<dim>::result_files() const
     {
-      std::string files = "time_series.csv, wire_composition.csv";
+      std::string files
+        = "time_series.csv, " + pore_name("wire_composition.csv", 0);
       if (input.kinetics)
-        files += ", wire_crystallization.csv, "
-                 "wire_crystallization_segments.csv";
+        files += ", " + pore_name("wire_crystallization.csv", 0) + ", "
+                 + pore_name("wire_crystallization_segments.csv", 0);
+      if (array_filling())
+        files += " (and the other pores')";
       if (prm.viscous_flow)
         files += ", final_00.pvtu";
       return files + ", checkpoint/";
@@ -404,13 +574,18 @@ namespace vitrum
     void
     Nanomolding<dim>::save_entries(fem::CheckpointState &state) const
     {
-      state.set("length", L);
-      state.set("length law squared", L2_law);
-      state.set("viscous length", viscous_length);
-      state.set("diffusive length", diffusive_length);
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        {
+          const Pore &pore = pores[i];
+          state.set(pore_name("length", i), pore.L);
+          state.set(pore_name("length law squared", i), pore.L2_law);
+          state.set(pore_name("viscous length", i), pore.viscous_length);
+          state.set(pore_name("diffusive length", i), pore.diffusive_length);
+          state.set(pore_name("flow length", i),
+                    i < flow_lengths.size() ? flow_lengths[i] : pore.L);
+          state.set(pore_name("wire", i), pore.wire.serialize());
+        }
       state.set("flow time", flow_time);
-      state.set("flow length", flow_length);
-      state.set("wire", wire.serialize());
     }
 
 
@@ -418,23 +593,30 @@ namespace vitrum
     void
     Nanomolding<dim>::load_entries(const fem::CheckpointState &state)
     {
-      L                = state.get_double("length");
-      L2_law           = state.get_double("length law squared");
-      viscous_length   = state.get_double("viscous length");
-      diffusive_length = state.get_double("diffusive length");
-      flow_time        = state.get_double("flow time");
-      flow_length      = state.get_double("flow length");
-      wire.deserialize(state.get_string("wire"));
+      flow_lengths.clear();
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        {
+          Pore &pore  = pores[i];
+          pore.L      = state.get_double(pore_name("length", i));
+          pore.L2_law = state.get_double(pore_name("length law squared", i));
+          pore.viscous_length
+            = state.get_double(pore_name("viscous length", i));
+          pore.diffusive_length
+            = state.get_double(pore_name("diffusive length", i));
+          flow_lengths.push_back(state.get_double(pore_name("flow length", i)));
+          pore.wire.deserialize(state.get_string(pore_name("wire", i)));
+        }
+      flow_time = state.get_double("flow time");
     }
 
 
     template <int dim>
     kinetics::SegmentCrystallizationSettings
-    Nanomolding<dim>::crystallization_settings() const
+    Nanomolding<dim>::crystallization_settings(const Pore &pore) const
     {
       kinetics::SegmentCrystallizationSettings settings;
       settings.interface_area_per_volume
-        = prm.wall_nucleation ? 4. / prm.diameter : 0.;
+        = prm.wall_nucleation ? 4. / pore.d : 0.;
       settings.threshold            = prm.crystallization_threshold;
       settings.max_temperature_step = prm.max_temperature_step;
       return settings;
@@ -443,13 +625,15 @@ namespace vitrum
 
     template <int dim>
     std::vector<double>
-    Nanomolding<dim>::crystallize_slices() const
+    Nanomolding<dim>::crystallize_slices(const unsigned int i) const
     {
-      const rheology::MoldingMaterial  &mat      = material;
-      const kinetics::KineticsMaterial &kin      = *input.kinetics;
-      const auto                        settings = crystallization_settings();
-      const double                      t        = time;
-      const double                      T_end    = input.temperature.value(t);
+      const Pore                       &pore = pores[i];
+      const auto                       &wire = pore.wire;
+      const rheology::MoldingMaterial  &mat  = material;
+      const kinetics::KineticsMaterial &kin  = *input.kinetics;
+      const auto   settings                  = crystallization_settings(pore);
+      const double t                         = time;
+      const double T_end                     = input.temperature.value(t);
 
       // the wire's fractions in the element order of the kinetics file
       const auto to_kinetics = [&](const std::vector<double> &x) {
@@ -478,8 +662,8 @@ namespace vitrum
                             "time_to_threshold_s",
                             "crystalline"})
         columns.push_back(c);
-      base::CsvWriter csv(output_prm.directory
-                            + "/wire_crystallization_segments.csv",
+      base::CsvWriter csv(output_prm.directory + "/"
+                            + pore_name("wire_crystallization_segments.csv", i),
                           columns,
                           is_root());
       // every slice of every streamtube: its own composition and age
@@ -499,9 +683,8 @@ namespace vitrum
           X[j] = c.fraction;
           std::vector<double> row
             = {double(s.tube),
-               0.5 * prm.diameter * std::sqrt(double(s.tube) / N) * nm_per_m,
-               0.5 * prm.diameter * std::sqrt(double(s.tube + 1) / N)
-                 * nm_per_m,
+               0.5 * pore.d * std::sqrt(double(s.tube) / N) * nm_per_m,
+               0.5 * pore.d * std::sqrt(double(s.tube + 1) / N) * nm_per_m,
                s.bottom * nm_per_m,
                (s.bottom + s.thickness) * nm_per_m};
           for (const double x : s.x)
@@ -524,9 +707,11 @@ namespace vitrum
 
     template <int dim>
     std::string
-    Nanomolding<dim>::report_cross_sections(const std::vector<double> &X) const
+    Nanomolding<dim>::report_cross_sections(const unsigned int         i,
+                                            const std::vector<double> &X) const
     {
-      const auto               settings = crystallization_settings();
+      const auto              &wire     = pores[i].wire;
+      const auto               settings = crystallization_settings(pores[i]);
       const auto               segments = wire.segments();
       const unsigned int       N        = wire.n_tubes();
       const unsigned int       K        = material.elements.size();
@@ -536,8 +721,8 @@ namespace vitrum
         columns.push_back(e + "_at%");
       for (const char *c : {"crystal_fraction", "crystalline"})
         columns.push_back(c);
-      base::CsvWriter profile(output_prm.directory
-                                + "/wire_crystallization.csv",
+      base::CsvWriter profile(output_prm.directory + "/"
+                                + pore_name("wire_crystallization.csv", i),
                               columns,
                               is_root());
       // cross-section means (what a line scan sees), root first

@@ -22,9 +22,12 @@ namespace vitrum
       prm.declare_entry(
         "Study",
         "filling",
-        Patterns::Selection("filling|mms|poiseuille|stokes"),
+        Patterns::Selection("filling|array filling|mms|poiseuille|stokes"),
         "filling: the glass front in one pore moves in time (L(t), wire "
-        "composition); mms: manufactured-solution convergence of the Stokes "
+        "composition); array filling: the same for every pore of the Gmsh "
+        "mesh 'Mesh file' (Dimension = 3, flat fronts), each front moving "
+        "with the flux through it, the pores fed by the feedstock over "
+        "them; mms: manufactured-solution convergence of the Stokes "
         "solver; poiseuille: pipe flow against the exact profile; stokes: one "
         "flow solve on the Gmsh mesh of 'Mesh file' (e.g. a 3D pore array).");
       prm.declare_entry("Geometry",
@@ -104,7 +107,9 @@ namespace vitrum
                         "material file): the front ends in the spherical "
                         "meniscus that meets the wall at theta and is pulled "
                         "by -gamma (div n) n, its capillary pressure "
-                        "4 gamma cos(theta)/d.");
+                        "4 gamma cos(theta)/d. Array filling: the fronts stay "
+                        "flat and carry 4 gamma cos(theta)/d_i of their own "
+                        "diameter as a traction.");
       prm.declare_entry("Shear thinning",
                         "false",
                         Patterns::Bool(),
@@ -129,17 +134,21 @@ namespace vitrum
                         "1e-10",
                         Patterns::Double(1e-16, 1e-2),
                         "Relative residual of the FGMRES Stokes solve.");
-      prm.declare_entry("Mesh file",
-                        "meshes/pore_array_3d.msh",
-                        Patterns::FileName(),
-                        "Gmsh mesh for Study = stokes, lengths in pore "
-                        "diameters; boundary ids: 0 mold wall (no slip), 1 "
-                        "pressed feedstock top, 2 glass fronts, 3/4 symmetry "
-                        "planes normal to x/y.");
+      prm.declare_entry(
+        "Mesh file",
+        "meshes/pore_array_3d.msh",
+        Patterns::FileName(),
+        "Gmsh mesh for Study = stokes and array filling, "
+        "lengths in 'Pore diameter' units; array filling "
+        "stretches each pore's part below z = 0 to its "
+        "length, from 'Initial length'; boundary ids: 0 mold wall (no slip), 1 "
+        "pressed feedstock top, 2 glass fronts, 3/4 symmetry "
+        "planes normal to x/y.");
       prm.declare_entry("Mesh refinements",
                         "0",
                         Patterns::Integer(0, 6),
-                        "Study = stokes: global refinements of the Gmsh mesh "
+                        "Study = stokes, array filling: global refinements of "
+                        "the Gmsh mesh "
                         "(new boundary points stay on the flat faces).");
       prm.declare_entry("Coarsest level",
                         "2",
@@ -250,6 +259,9 @@ namespace vitrum
                          + std::to_string(finest_level)
                          + ") must not be below Coarsest level ("
                          + std::to_string(coarsest_level) + ")");
+      if (study == "array filling" && dim != 3)
+        throw InputError("Nanomolding/Study: array filling needs Dimension "
+                         "= 3 (the pores of a 3D Gmsh mesh)");
       if (study == "filling" && dim == 3 && pore.reservoir)
         throw InputError("Nanomolding/Study: filling in Dimension = 3 fills "
                          "one round pore without the feedstock over it; set "
@@ -267,7 +279,7 @@ namespace vitrum
           "Nanomolding/Pore depth (" + std::to_string(pore_depth * 1e9)
           + " nm) must exceed the initial length ("
           + std::to_string(initial_length * diameter * 1e9) + " nm)");
-      if (study == "filling" && !viscous_flow && !interface_diffusion)
+      if (fills() && !viscous_flow && !interface_diffusion)
         throw InputError("Nanomolding: 'Viscous flow' and 'Interface "
                          "diffusion' are both false; nothing would fill the "
                          "pore");
@@ -300,10 +312,10 @@ namespace vitrum
         {
           throw InputError(std::string("Nanomolding/Pressure: ") + e.what());
         }
-      if (prm.study == "filling" || prm.study == "stokes")
+      if (prm.fills() || prm.study == "stokes")
         material = std::make_unique<rheology::MoldingMaterial>(
           rheology::MoldingMaterial::read(prm.material_file));
-      if (prm.study == "filling" && !prm.kinetics_file.empty())
+      if (prm.fills() && !prm.kinetics_file.empty())
         read_kinetics();
       if (prm.study == "filling" && prm.capillarity)
         set_meniscus();
@@ -450,6 +462,11 @@ namespace vitrum
                              const Tensor<1, dim>    &n) {
         if (id == pressed)
           return Tensor<1, dim>(-flow.p_top * n);
+        if (id == front && flow.pores)
+          return Tensor<1, dim>(
+            -flow.pore_p_front[flow.pores->pore_at(
+              Point<3>(x[0], x[1], dim == 3 ? x[dim - 1] : 0.))]
+            * n);
         if (id == front)
           return Tensor<1, dim>(
             -(flow.p_front + flow.gamma * front_curvature(flow.meniscus, x))

@@ -65,7 +65,7 @@ namespace vitrum
         prm.enter_subsection("Nanomolding");
         const std::string study = prm.get("Study");
         prm.leave_subsection();
-        if (study == "filling")
+        if (study == "filling" || study == "array filling")
           return create_in_2d_or_3d<Nanomolding>(prm, comm, dim);
         return create_in_2d_or_3d<NanomoldingStudy>(prm, comm, dim);
       }

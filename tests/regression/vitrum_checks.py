@@ -1375,7 +1375,20 @@ def check_nanomolding_bad_input(tmp):
         f.write(kinetics)
     wetting = write_prm(tmp, os.path.join(materials, "Ni45Pd35P16B4.prm"),
                         in_section("Capillarity", {"Contact angle": 10}), name="wetting.prm")
+    # a 3D mold mesh whose fronts are tagged as wall: no pore to fill
+    no_fronts = os.path.join(tmp, "no_fronts.msh")
+    with open(os.path.join(ARGS.source, "meshes/pore_array_3d.msh")) as f, open(no_fronts, "w") as out:
+        for line in f:
+            fields = line.split()
+            if len(fields) > 4 and fields[1] == "3" and fields[3] == "2":
+                fields[3] = "0"
+                line = " ".join(fields) + "\n"
+            out.write(line)
     cases = [("set Dimension = 3\n", "Study"),
+             (in_section("Nanomolding", {"Study": "array filling"}), "Dimension = 3"),
+             ("set Dimension = 3\n" + in_section("Nanomolding", {"Study": "array filling",
+                                                                "Mesh file": no_fronts}),
+              "no glass front"),
              # the meniscus apex would lie above the pore entrance
              (in_section("Nanomolding", {"Capillarity": "true", "Material file": wetting,
                                          "Initial length": 0.1}), "Initial length"),
@@ -1773,6 +1786,64 @@ def check_nanomolding_curved_front_3d(tmp):
 
 
 CHECKS["nanomolding-curved-front-3d"] = check_nanomolding_curved_front_3d
+
+
+def check_nanomolding_array_filling(tmp):
+    """Filling of the checkerboard of 60 nm and 30 nm pores of
+    meshes/pore_array_mixed_3d.msh (3D, feedstock over them), Ni glass at
+    297 C, 1.25 GPa, where d_c = 60 nm, 2 ranks, to t = 4000 s: pores of one
+    size fill alike (1e-3: the checkerboard's symmetry), the 30 nm pores
+    outrun the 60 nm ones (interface diffusion, L^2 ~ d^2 + d_c^3/d), each
+    pore lags its own analytic law (which has no entrance loss) by 0 to
+    0.35 of its diameter. Then on the coarse
+    2 x 2 array of meshes/pore_array_3d.msh: 4 steps equal 2 steps +
+    checkpoint + --resume + 2 steps (every pore's time series and wire)."""
+    rows = nanomolding_case(tmp, "array_small", in_section("Time stepping", {"End time": 4000}))
+    last = rows[-1]
+    L = [last[f"length_nm_pore{i}"] for i in range(4)]
+    law = [last[f"length_law_nm_pore{i}"] for i in range(4)]
+    print(f"t = {last['time_s']:.0f} s after {len(rows)} steps ({last['dofs']:.0f} DoFs): "
+          f"L = {', '.join(f'{x:.2f}' for x in L)} nm (d = 60, 30, 30, 60 nm); "
+          f"laws {', '.join(f'{x:.2f}' for x in law)} nm")
+    assert len(rows) >= 4 and L[0] > 2 * 60, "the pores did not fill"
+    assert relative(L[0], L[3]) <= 1e-3 and relative(L[1], L[2]) <= 1e-3, \
+        "pores of one size fill differently"
+    assert L[1] > L[0], "the 30 nm pores should outrun the 60 nm ones below d_c"
+    # the laws have no entrance loss: each pore lags its law by a delay of a
+    # fraction of its own diameter (0.24 d for one pore under its
+    # axisymmetric feedstock cell, nanomolding-viscous-filling)
+    delays = [(y - x) / d for x, y, d in zip(L, law, (60, 30, 30, 60))]
+    print(f"lag behind the laws: {', '.join(f'{x:.3f}' for x in delays)} pore diameters; "
+          f"ratio L(30 nm)/L(60 nm) {L[1] / L[0]:.4f}, laws {law[1] / law[0]:.4f}")
+    assert all(0 <= x <= 0.35 for x in delays), "a pore's entrance delay is outside 0 to 0.35 d"
+
+    def coarse(directory, steps, *args):
+        os.makedirs(directory, exist_ok=True)
+        prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/nanomolding",
+                                                "array_small.prm"),
+                        f"subsection Output\n set Directory = {directory}/out\nend\n"
+                        + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh"})
+                        + in_section("Time stepping", {"Maximum number of steps": steps}),
+                        name=f"case{steps}.prm")
+        print(run(2, *args, prm).stdout)
+    full, split = os.path.join(tmp, "full"), os.path.join(tmp, "split")
+    coarse(full, 4)
+    coarse(split, 2)
+    coarse(split, 4, "--resume")
+    a = nanomolding_table(os.path.join(full, "out"), "time_series.csv")
+    b = nanomolding_table(os.path.join(split, "out"), "time_series.csv")
+    assert len(a) == len(b) == 4, f"{len(b)} rows instead of {len(a)}"
+    worst = max(relative(x[k], y[k]) for x, y in zip(a, b) for k in x if k != "dofs")
+    for i in range(4):
+        name = f"wire_composition_pore{i}.csv"
+        with open(os.path.join(full, "out", name)) as f, open(os.path.join(split, "out", name)) as g:
+            assert f.read() == g.read(), f"{name} differs"
+    print(f"coarse 2 x 2 array, 4 steps vs 2 + restart + 2: largest relative difference {worst:.3e}; "
+          "the four wires identical")
+    assert worst <= 1e-12
+
+
+CHECKS["nanomolding-array-filling"] = check_nanomolding_array_filling
 
 
 # --- robustness: bad input on 2 ranks, output errors, resume ------------

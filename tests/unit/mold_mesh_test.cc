@@ -130,3 +130,53 @@ TEST(MoldMesh, RoundPoreIn3DHasTheSectionAndTheCap)
       EXPECT_NEAR(pore_volume(mesh) / (pi / 4 * L), 1., 2e-3) << degrees;
     }
 }
+
+
+TEST(MoldMesh, PoreArrayFromGmshStretchesEachPoreToItsLength)
+{
+  Triangulation<3> coarse;
+  vitrum::fem::read_gmsh_mesh(coarse,
+                              VITRUM_SOURCE_DIR
+                              "/meshes/pore_array_mixed_3d.msh",
+                              "Mesh file",
+                              0);
+  const auto array = vitrum::fem::find_pores(coarse, "Mesh file");
+  // the checkerboard of the .geo: numbered by x, then y
+  ASSERT_EQ(array.pores.size(), 4u);
+  const double x[]        = {0.75, 0.75, 2.25, 2.25};
+  const double y[]        = {0.75, 2.25, 0.75, 2.25};
+  const double diameter[] = {1, 0.5, 0.5, 1};
+  for (unsigned int i = 0; i < 4; ++i)
+    {
+      EXPECT_NEAR(array.pores[i].x, x[i], 1e-10) << i;
+      EXPECT_NEAR(array.pores[i].y, y[i], 1e-10) << i;
+      EXPECT_NEAR(array.pores[i].diameter, diameter[i], 1e-10) << i;
+      EXPECT_NEAR(array.pores[i].depth, 1.5, 1e-10) << i;
+      // a point on a small pore's wall belongs to it, not to the large
+      // pore at the same distance from the axes
+      EXPECT_EQ(array.pore_at(Point<3>(x[i] + 0.5 * diameter[i], y[i], -1)), i);
+    }
+
+  // the 16-gon section of each pore (its front faces' area); the file
+  // holds its coordinates to about 1e-12
+  const auto section = [](const double d) {
+    return 16. / 2 * std::sin(2 * pi / 16) * d * d / 4;
+  };
+  const std::vector<double> lengths = {2, 3, 4, 5};
+  Triangulation<3>          mesh;
+  vitrum::fem::make_array_mesh(mesh, coarse, array, lengths, 1);
+  double expected = 0;
+  for (unsigned int i = 0; i < 4; ++i)
+    expected += section(diameter[i]) * lengths[i];
+  EXPECT_NEAR(pore_volume(mesh) / expected, 1., 1e-9);
+  EXPECT_EQ(mesh.n_active_cells(), 8 * coarse.n_active_cells());
+  // the fronts are flat at each pore's length
+  for (const auto &cell : mesh.active_cell_iterators())
+    for (const auto f : cell->face_indices())
+      if (cell->face(f)->at_boundary()
+          && cell->face(f)->boundary_id() == vitrum::fem::front)
+        {
+          const Point<3> c = cell->face(f)->center();
+          EXPECT_NEAR(c[2], -lengths[array.pore_at(c)], 1e-9);
+        }
+}

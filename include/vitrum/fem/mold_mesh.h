@@ -2,6 +2,7 @@
 #define vitrum_fem_mold_mesh_h
 
 #include <deal.II/base/numbers.h>
+#include <deal.II/base/point.h>
 #include <deal.II/base/types.h>
 
 #include <deal.II/grid/tria.h>
@@ -147,6 +148,53 @@ namespace vitrum
                    const std::string          &file,
                    const std::string          &entry,
                    unsigned int                refinements);
+
+
+    /**
+     * The round pores of a 3D Gmsh mold mesh (lengths in pore diameters):
+     * each connected patch of its fronts (boundary id `front`, flat, normal
+     * to z, below the mold top z = 0) is one pore.
+     */
+    struct PoreArray
+    {
+      struct Pore
+      {
+        double x = 0, y = 0; ///< axis
+        /// of the circle the (polygonal) front is inscribed in
+        double diameter = 0;
+        double depth    = 0; ///< of the front below z = 0 in the file
+      };
+      std::vector<Pore> pores;
+
+      /// The pore whose axis is nearest to p (in x, y) in units of its
+      /// radius: the pore p lies in, if it lies in one.
+      unsigned int
+      pore_at(const dealii::Point<3> &p) const;
+    };
+
+
+    /**
+     * The pores of `mesh` (a coarse 3D mold mesh, e.g. from
+     * read_gmsh_mesh(), before refinement), numbered by their axes (x,
+     * then y). InputError, naming `entry`, if it has no front, a front is
+     * not flat, or a cell below z = 0 lies outside the pore it belongs to.
+     */
+    PoreArray
+    find_pores(const dealii::Triangulation<3> &mesh, const std::string &entry);
+
+
+    /**
+     * `mesh` = `coarse` (a mold mesh with the pores `array`) with the part of
+     * pore i below z = 0 stretched along z to the length lengths[i] (pore
+     * diameters; its front stays flat), refined `refinements` times. ALE
+     * by regeneration: the file's cells keep their number and connectivity.
+     */
+    void
+    make_array_mesh(dealii::Triangulation<3>       &mesh,
+                    const dealii::Triangulation<3> &coarse,
+                    const PoreArray                &array,
+                    const std::vector<double>      &lengths,
+                    unsigned int                    refinements);
   } // namespace fem
 } // namespace vitrum
 

@@ -139,21 +139,41 @@ namespace vitrum
         return solved;
       }
 
+      /// Which of n regions (e.g. the pores of an array) a face lies in,
+      /// from its center.
+      using Region = std::function<unsigned int(const dealii::Point<dim> &)>;
+
       /// Integral of u . n over a boundary (times 2 pi r if axisymmetric:
       /// the volume flux through the surface of revolution).
       double
       boundary_flux(dealii::types::boundary_id id) const;
+
+      /// The same per region: entry i sums the faces of region i.
+      std::vector<double>
+      boundary_flux(dealii::types::boundary_id id,
+                    const Region              &region,
+                    unsigned int               n_regions) const;
 
       /// Area of a boundary (times 2 pi r if axisymmetric: the surface
       /// of revolution), as the mesh's faces have it.
       double
       boundary_area(dealii::types::boundary_id id) const;
 
+      /// The same per region.
+      std::vector<double>
+      boundary_area(dealii::types::boundary_id id,
+                    const Region              &region,
+                    unsigned int               n_regions) const;
+
       /// Mean pressure (weighted by r if axisymmetric) over the faces at
       /// x_{dim-1} = 0 of the cells below it: the entrance of a pore that
       /// opens at z = 0 into a reservoir above.
       double
       entrance_pressure() const;
+
+      /// The same per region (0 for a region without such faces).
+      std::vector<double>
+      entrance_pressure(const Region &region, unsigned int n_regions) const;
 
       /// Visit every quadrature point of a QGauss(n_points) rule on the
       /// locally owned cells with the integration weight (JxW, times r if
@@ -205,13 +225,16 @@ namespace vitrum
       }
 
     private:
-      /// Sum over the faces of boundary `id` of integrand(face values) at
-      /// each quadrature point times JxW (times 2 pi r if axisymmetric).
+      /// Sum over the faces of boundary `id` in each region of
+      /// integrand(face values) at each quadrature point times JxW (times
+      /// 2 pi r if axisymmetric).
       template <typename Integrand>
-      double
+      std::vector<double>
       integrate_over_boundary(dealii::types::boundary_id id,
                               dealii::UpdateFlags        flags,
-                              const Integrand           &integrand) const;
+                              const Integrand           &integrand,
+                              const Region              &region,
+                              unsigned int               n_regions) const;
 
       MPI_Comm               comm;
       StokesSolverParameters parameters;

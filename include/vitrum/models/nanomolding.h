@@ -30,7 +30,11 @@ namespace vitrum
      * contact angle (fem::Meniscus), pulled by surface tension through its
      * curvature, and its contact line lies beyond L. The wire's composition is
      * recorded in streamtubes (rheology::WireComposition) and, with a kinetics
-     * file, crystallized slice by slice at the end.
+     * file, crystallized slice by slice at the end. `Study = array filling`
+     * does the same for every pore of a 3D Gmsh mesh under its feedstock
+     * (flat fronts; each pore's part of the mesh stretched to its length,
+     * fem::make_array_mesh): the pores share the feedstock's flow and fill
+     * each with its own flux.
      *
      * One fem::Simulator step is one filling step; the run ends at the End
      * time, the step limit or when the pore is full. Its state (L, the
@@ -111,27 +115,44 @@ namespace vitrum
       double P       = 0; ///< largest applied pressure, Pa
       double eta_ref = 0; ///< viscosity at the start, Pa s
       double U       = 0; ///< velocity unit P d / eta_ref, m/s
-      double p_cap   = 0; ///< capillary pressure, Pa
-      /// Cross-section of the pore, m^2: pi d^2 / 4, or in 3D the area of
-      /// the mesh's polygonal section (updated by each flow solve).
-      double pore_section = 0;
 
-      // state
-      rheology::WireComposition wire;
-      double                    L                = 0; ///< V / area, m
-      double                    L2_law           = 0; ///< m^2
-      double                    viscous_length   = 0; ///< m
-      double                    diffusive_length = 0; ///< m
-      /// Time and length of the last flow solve: the final fields are its
+      /// Study = array filling: the file's mesh, unrefined, and its pores.
+      std::unique_ptr<dealii::Triangulation<3>> array_mesh;
+      fem::PoreArray                            array;
+
+      /// One pore's filling: its geometry, state and last speeds.
+      struct Pore
+      {
+        explicit Pore(const std::vector<double> &feedstock, unsigned int tubes)
+            : wire(feedstock, tubes)
+        {
+        }
+        double d     = 0; ///< diameter, m
+        double p_cap = 0; ///< capillary pressure, Pa
+        /// Cross-section, m^2: pi d^2 / 4, or in 3D the area of the
+        /// mesh's polygonal section (updated by each flow solve).
+        double section = 0;
+        // state
+        rheology::WireComposition wire;
+        double                    L                = 0; ///< V / area, m
+        double                    L2_law           = 0; ///< m^2
+        double                    viscous_length   = 0; ///< m
+        double                    diffusive_length = 0; ///< m
+        /// front speeds at the start of the last step, m/s
+        double v_visc = 0, v_diff = 0;
+      };
+      std::vector<Pore> pores;
+
+      /// Time and lengths of the last flow solve: the final fields are its
       /// solution (solved again if a resumed run is already at its end).
-      double flow_time = 0, flow_length = 0;
+      double              flow_time = 0;
+      std::vector<double> flow_lengths;
 
       /// What the last step saw at its start (its row).
       struct StepRecord
       {
         double       T = 0, p = 0, eta_N = 0;
-        double       v_visc = 0, v_diff = 0; ///< front speeds, m/s
-        unsigned int iterations = 0;         ///< nonlinear, of the flow
+        unsigned int iterations = 0; ///< nonlinear, of the flow
       } last;
       unsigned long long dofs = 0; ///< of the last flow solve
 
@@ -139,28 +160,47 @@ namespace vitrum
       std::string crystallization_report;
 
       bool
-      pore_full() const;
+      array_filling() const
+      {
+        return prm.study == "array filling";
+      }
 
-      /// Solve the flow into the pore filled to length L at time t.
+      /// `name` for pore i: itself for one pore, "<name>_pore<i>" in an
+      /// array (columns, files and checkpoint entries).
+      std::string
+      pore_name(const std::string &name, unsigned int i) const;
+
+      bool
+      pore_full(const Pore &pore) const;
+
+      /// Solve the flow into the pores filled to `lengths` at time t.
       void
-      solve_flow(double t, double length);
+      solve_flow(double t, const std::vector<double> &lengths);
+
+      /// Flow and wall-layer speeds of every pore at the current state.
+      void
+      front_speeds(double T, double p);
+
+      /// Advance pore i by dt at front speed rate (wire, analytic law).
+      void
+      fill(Pore &pore, double dt, double T);
 
       /// The wire's cross-section composition from root to tip.
       void
-      write_wire_composition() const;
+      write_wire_composition(unsigned int i) const;
 
       kinetics::SegmentCrystallizationSettings
-      crystallization_settings() const;
+      crystallization_settings(const Pore &pore) const;
 
-      /// X of every slice of the wire at the current time (segments()
+      /// X of every slice of pore i's wire at the current time (segments()
       /// order); writes wire_crystallization_segments.csv.
       std::vector<double>
-      crystallize_slices() const;
+      crystallize_slices(unsigned int i) const;
 
-      /// Cross-section means of composition and X along the wire
+      /// Cross-section means of composition and X along pore i's wire
       /// (wire_crystallization.csv) and where it crystallizes (returned).
       std::string
-      report_cross_sections(const std::vector<double> &X) const;
+      report_cross_sections(unsigned int i, const std::vector<double> &X) const;
     };
   } // namespace models
 } // namespace vitrum

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace vitrum
 {
@@ -54,6 +55,13 @@ namespace vitrum
       declare_parameters(dealii::ParameterHandler &prm);
       void
       parse_parameters(dealii::ParameterHandler &prm, int dim);
+
+      /// A filling run (one generated pore or the pores of a mesh file).
+      bool
+      fills() const
+      {
+        return study == "filling" || study == "array filling";
+      }
     };
 
     void
@@ -102,6 +110,10 @@ namespace vitrum
     {
       double p_top   = 1; ///< on the pressed top
       double p_front = 0; ///< on flat fronts (minus the capillary pressure)
+      /// An array's pores (3D): the front of pore i carries pore_p_front[i]
+      /// in place of p_front.
+      const fem::PoreArray *pores = nullptr;
+      std::vector<double>   pore_p_front;
       /// Surface tension gamma / (P d) of a curved front: the front of a
       /// round pore is the Meniscus `meniscus`, pulled by the traction
       /// -gamma (div n) n with its curvature (0: p_front alone).
