@@ -13,7 +13,8 @@ model's outputs allow is written into the folder and its path printed:
   crystallization          crystallization.png, dsc.png, ttt.png
     (phase field)          free_energy.png (crystal fraction), layers.png
   nanomolding  filling     free_energy.png, L_vs_t.png, wire_composition.png,
-                           wire_crystallization.png (with a kinetics file)
+               (array      wire_crystallization.png (with a kinetics file);
+               filling)    an array's pores side by side
                mms         mms_convergence.png
                stokes      stokes_run.png
   study.py sweep / map     L_vs_d.png / dc_vs_T.png
@@ -26,6 +27,8 @@ exits non-zero if any plot fails (the test suite runs it on every shipped
 example).
 """
 import argparse
+import csv
+import glob
 import os
 import runpy
 import sys
@@ -201,19 +204,34 @@ def model_of(directory, prm):
 def nanomolding_plots(directory, prm):
     d_nm = float(prm.get("Nanomolding/Pore diameter", "nan").split()[0])
     yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm))
-    wire = os.path.join(directory, "wire_composition.csv")
-    if not os.path.exists(wire):
+    # one wire, or one per pore of an array (wire_composition_pore<i>.csv)
+    wires = sorted(glob.glob(os.path.join(directory, "wire_composition*.csv")))
+    if not wires:
         return
+    labels = [f"d = {d_nm:g} nm"] if len(wires) == 1 else pore_labels(directory, wires)
     # The share of the first element against the second, as the atom-probe
     # view of the Ni glass shows Ni/(Ni+Pd).
-    a, b = element_columns(wire)[:2]
-    yield lambda: print(pn.plot_wires([wire + f":d = {d_nm:g} nm"], a=a, b=b,
+    a, b = element_columns(wires[0])[:2]
+    yield lambda: print(pn.plot_wires([f"{w}:{n}" for w, n in zip(wires, labels)], a=a, b=b,
                                       out=os.path.join(directory, "wire_composition.png")))
-    crystallization = os.path.join(directory, "wire_crystallization.csv")
-    if os.path.exists(crystallization):
+    crystallization = [w.replace("wire_composition", "wire_crystallization") for w in wires]
+    if all(os.path.exists(c) for c in crystallization):
         yield lambda: print(pn.plot_wire_crystallization(
-            [crystallization + f":d = {d_nm:g} nm"], a=a, b=b,
+            [f"{c}:{n}" for c, n in zip(crystallization, labels)], a=a, b=b,
             out=os.path.join(directory, "wire_crystallization.png")))
+
+
+def pore_labels(directory, wires):
+    """'pore i, d = X nm' for each wire_composition_pore<i>.csv of an array."""
+    diameters = {}
+    if os.path.exists(os.path.join(directory, "pores.csv")):
+        with open(os.path.join(directory, "pores.csv")) as f:
+            diameters = {int(float(r["pore"])): float(r["diameter_nm"]) for r in csv.DictReader(f)}
+    labels = []
+    for w in wires:
+        i = int(os.path.basename(w)[len("wire_composition_pore"):-len(".csv")])
+        labels.append(f"pore {i}" + (f", d = {diameters[i]:g} nm" if i in diameters else ""))
+    return labels
 
 
 def element_columns(path):
@@ -230,7 +248,8 @@ def plots(directory):
     model = model_of(directory, prm)
     print(f"{directory}: {model}")
     has = lambda name: os.path.exists(os.path.join(directory, name))  # noqa: E731
-    if has("time_series.csv") and model != "nanomolding filling":
+    if has("time_series.csv") and model not in ("nanomolding filling",
+                                                "nanomolding array filling"):
         yield lambda: run_script("plot_time_series.py", directory)
     if model == "partitioning":
         yield lambda: run_script("plot_profiles.py", directory)
@@ -241,7 +260,7 @@ def plots(directory):
         yield lambda: run_script("plot_ttt.py", directory)
     elif model == "crystallization field":
         yield lambda: plot_layers(directory)
-    elif model == "nanomolding filling":
+    elif model in ("nanomolding filling", "nanomolding array filling"):
         yield lambda: run_script("plot_time_series.py", directory)
         yield from nanomolding_plots(directory, prm)
     elif model == "nanomolding mms":

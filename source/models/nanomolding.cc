@@ -477,6 +477,8 @@ namespace vitrum
         pcout << (pores.size() == 1 ? "The pore is full" : "The pores are full")
               << " (depth " << prm.pore_depth * 1e9 << " nm) at t = " << time
               << " s" << std::endl;
+      if (array_filling())
+        write_pore_table();
       crystallization_report.clear();
       for (unsigned int i = 0; i < pores.size(); ++i)
         {
@@ -496,6 +498,30 @@ namespace vitrum
             solve_flow(flow_time, flow_lengths);
           flow->write_fields(output_prm.directory, "final", U, P);
         }
+    }
+
+
+    template <int dim>
+    void
+    Nanomolding<dim>::write_pore_table() const
+    {
+      base::CsvWriter table(output_prm.directory + "/pores.csv",
+                            {"pore",
+                             "x_nm",
+                             "y_nm",
+                             "diameter_nm",
+                             "length_nm",
+                             "viscous_length_nm",
+                             "diffusive_length_nm"},
+                            is_root());
+      for (unsigned int i = 0; i < pores.size(); ++i)
+        table.add_row({double(i),
+                       array.pores[i].x * prm.diameter * nm_per_m,
+                       array.pores[i].y * prm.diameter * nm_per_m,
+                       pores[i].d * nm_per_m,
+                       pores[i].L * nm_per_m,
+                       pores[i].viscous_length * nm_per_m,
+                       pores[i].diffusive_length * nm_per_m});
     }
 
 
@@ -563,7 +589,7 @@ namespace vitrum
         files += ", " + pore_name("wire_crystallization.csv", 0) + ", "
                  + pore_name("wire_crystallization_segments.csv", 0);
       if (array_filling())
-        files += " (and the other pores')";
+        files += " (and the other pores'), pores.csv";
       if (prm.viscous_flow)
         files += ", final_00.pvtu";
       return files + ", checkpoint/";

@@ -54,6 +54,10 @@ SHIPPED = [
      "subsection Time stepping\n set Maximum number of steps = 6\nend\n"),
     ("parameter_files/nanomolding/pore_array_3d.prm",
      "subsection Nanomolding\n set Linear tolerance = 1e-4\nend\n"),
+    ("parameter_files/nanomolding/pore_array_filling.prm",
+     "subsection Nanomolding\n set Mesh file = meshes/pore_array_3d.msh\n"
+     " set Linear tolerance = 1e-4\nend\n"
+     "subsection Time stepping\n set Maximum number of steps = 2\nend\n"),
     ("parameter_files/nanomolding/stokes_mms.prm",
      "subsection Nanomolding\n set Finest level = 3\nend\n"),
     ("parameter_files/deposition/zrcuo_pld_vacuum.prm",

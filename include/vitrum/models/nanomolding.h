@@ -185,6 +185,10 @@ namespace vitrum
       void
       fill(Pore &pore, double dt, double T);
 
+      /// pores.csv: each pore's axis, diameter and lengths (array filling).
+      void
+      write_pore_table() const;
+
       /// The wire's cross-section composition from root to tip.
       void
       write_wire_composition(unsigned int i) const;
