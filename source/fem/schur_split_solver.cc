@@ -127,8 +127,8 @@ namespace vitrum
       // (The Krylov method too: its vectors have the matrix's sizes.)
       if (ksp != nullptr)
         KSPDestroy(&ksp);
-      if (schur_pc != nullptr)
-        PCDestroy(&schur_pc);
+      if (schur_ksp != nullptr)
+        KSPDestroy(&schur_ksp);
       for (Vec *v : {&inverse_diagonal, &work, &work2})
         if (*v != nullptr)
           VecDestroy(v);
@@ -276,13 +276,16 @@ namespace vitrum
     SchurSplitSolver::build_schur_solver(Mat J)
     {
       // The old hierarchy goes first: peak memory is S plus one hierarchy.
-      if (schur_pc != nullptr)
-        check_petsc(PCDestroy(&schur_pc), "PCDestroy");
+      if (schur_ksp != nullptr)
+        check_petsc(KSPDestroy(&schur_ksp), "KSPDestroy");
       Mat S = schur_complement(J);
-      check_petsc(PCCreate(comm, &schur_pc), "PCCreate");
-      check_petsc(PCSetOptionsPrefix(schur_pc, "vitrum_split_kept_"),
-                  "PCSetOptionsPrefix");
-      check_petsc(PCSetFromOptions(schur_pc), "PCSetFromOptions");
+      check_petsc(KSPCreate(comm, &schur_ksp), "KSPCreate");
+      check_petsc(KSPSetOptionsPrefix(schur_ksp, "vitrum_split_kept_"),
+                  "KSPSetOptionsPrefix");
+      check_petsc(KSPSetType(schur_ksp, KSPPREONLY), "KSPSetType");
+      check_petsc(KSPSetFromOptions(schur_ksp), "KSPSetFromOptions");
+      PC schur_pc;
+      check_petsc(KSPGetPC(schur_ksp, &schur_pc), "KSPGetPC");
       PCType type;
       check_petsc(PCGetType(schur_pc, &type), "PCGetType");
       if (std::strcmp(type, PCHYPRE) == 0)
@@ -297,8 +300,8 @@ namespace vitrum
       // The unknowns of a node together (the AMG's systems coarsening;
       // the conversion to hypre does not keep it).
       check_petsc(MatSetBlockSize(S, kept_per_node), "MatSetBlockSize");
-      check_petsc(PCSetOperators(schur_pc, S, S), "PCSetOperators");
-      check_petsc(PCSetUp(schur_pc), "PCSetUp (Schur complement)");
+      check_petsc(KSPSetOperators(schur_ksp, S, S), "KSPSetOperators");
+      check_petsc(KSPSetUp(schur_ksp), "KSPSetUp (Schur complement)");
       check_petsc(MatDestroy(&S), "MatDestroy"); // the PC keeps it
       ++n_setups;
     }
@@ -342,7 +345,7 @@ namespace vitrum
       Vec y_p, z_p;
       PetscCall(VecGetSubVector(y, self->kept_set, &y_p));
       PetscCall(VecGetSubVector(z, self->kept_set, &z_p));
-      PetscCall(PCApply(self->schur_pc, y_p, z_p));
+      PetscCall(KSPSolve(self->schur_ksp, y_p, z_p));
       PetscCall(VecRestoreSubVector(z, self->kept_set, &z_p));
       PetscCall(VecRestoreSubVector(y, self->kept_set, &y_p));
       // z_w = D^-1 (r_w - A_wp z_p)
@@ -373,7 +376,7 @@ namespace vitrum
                   "PetscOptionsGetBool");
       // A kept S that needed far more iterations than a fresh one is too
       // old.
-      const bool reuse = allow_reuse && schur_pc != nullptr
+      const bool reuse = allow_reuse && schur_ksp != nullptr
                          && step_key == built_for_key
                          && last_iterations <= 2 * fresh_iterations + 10;
       try

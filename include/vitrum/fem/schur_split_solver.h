@@ -117,7 +117,7 @@ namespace vitrum
       IS            eliminated_set   = nullptr;
       IS            kept_set         = nullptr;
       KSP           ksp              = nullptr;
-      PC            schur_pc         = nullptr;
+      KSP           schur_ksp        = nullptr; ///< the S solve
       Mat           operator_matrix  = nullptr; ///< J of the current solve
       Vec           inverse_diagonal = nullptr;
       Vec           work             = nullptr;
