@@ -100,12 +100,13 @@ def plot_length_vs_time(path, d_nm):
     rows = read(path)
     t = [r["time_s"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
-    # one pore ("length_nm") or every pore of an array ("length_nm_pore<i>")
-    suffixes = [k[len("length_nm"):] for k in rows[0] if k.startswith("length_nm")]
-    for n, suffix in enumerate(suffixes):
-        name = f"pore {suffix[len('_pore'):]}" if suffix else "simulated L(t)"
-        line, = ax.loglog(t, [r["length_nm" + suffix] for r in rows], "o-", ms=3, label=name)
-        ax.loglog(t, [r["length_law_nm" + suffix] for r in rows], "--", lw=1, color=line.get_color(),
+    # one pore ("length_nm") or every pore of an array ("pore<i>_length_nm")
+    prefixes = [k[:-len("length_nm")] for k in rows[0] if k.endswith("length_nm")
+                and not k.endswith(("viscous_length_nm", "diffusive_length_nm", "law_length_nm"))]
+    for n, prefix in enumerate(prefixes):
+        name = f"pore {prefix[len('pore'):-1]}" if prefix else "simulated L(t)"
+        line, = ax.loglog(t, [r[prefix + "length_nm"] for r in rows], "o-", ms=3, label=name)
+        ax.loglog(t, [r[prefix + "length_law_nm"] for r in rows], "--", lw=1, color=line.get_color(),
                   label="analytic law" if n == 0 else None)
     ax.set_xlabel("t (s)")
     ax.set_ylabel("L (nm)")

@@ -66,7 +66,7 @@ HISTORY = [("free_energy_nondim", "free energy F", "linear"),
            ("free_energy_J_per_mol", "mean molar Gibbs energy G (J/mol)", "linear"),
            ("crystal_fraction", "crystal fraction", "linear"),
            ("length_nm", "filled length (nm)", "log"),
-           ("length_nm_pore0", "filled length of pore 0 (nm)", "log")]
+           ("pore0_length_nm", "filled length of pore 0 (nm)", "log")]
 
 
 def time_columns(d):

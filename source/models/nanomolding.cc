@@ -183,13 +183,16 @@ namespace vitrum
     {
       if (!array_filling())
         return name;
-      const std::string suffix = "_pore" + std::to_string(i);
-      const std::string csv    = ".csv";
+      // files: wire_composition_pore3.csv; columns and entries keep their
+      // unit at the end: pore3_length_nm
+      const std::string pore = "pore" + std::to_string(i);
+      const std::string csv  = ".csv";
       if (name.size() > csv.size()
           && name.compare(name.size() - csv.size(), csv.size(), csv) == 0)
-        return name.substr(0, name.size() - csv.size()) + suffix + csv;
-      return name + suffix;
+        return name.substr(0, name.size() - csv.size()) + "_" + pore + csv;
+      return pore + "_" + name;
     }
+
 
     template <int dim>
     void

@@ -1800,8 +1800,8 @@ def check_nanomolding_array_filling(tmp):
     checkpoint + --resume + 2 steps (every pore's time series and wire)."""
     rows = nanomolding_case(tmp, "array_small", in_section("Time stepping", {"End time": 4000}))
     last = rows[-1]
-    L = [last[f"length_nm_pore{i}"] for i in range(4)]
-    law = [last[f"length_law_nm_pore{i}"] for i in range(4)]
+    L = [last[f"pore{i}_length_nm"] for i in range(4)]
+    law = [last[f"pore{i}_length_law_nm"] for i in range(4)]
     print(f"t = {last['time_s']:.0f} s after {len(rows)} steps ({last['dofs']:.0f} DoFs): "
           f"L = {', '.join(f'{x:.2f}' for x in L)} nm (d = 60, 30, 30, 60 nm); "
           f"laws {', '.join(f'{x:.2f}' for x in law)} nm")

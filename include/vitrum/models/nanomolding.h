@@ -165,8 +165,9 @@ namespace vitrum
         return prm.study == "array filling";
       }
 
-      /// `name` for pore i: itself for one pore, "<name>_pore<i>" in an
-      /// array (columns, files and checkpoint entries).
+      /// `name` for pore i: itself for one pore; in an array
+      /// "pore<i>_<name>" for columns and checkpoint entries (the unit
+      /// stays last) and "<stem>_pore<i>.csv" for files.
       std::string
       pore_name(const std::string &name, unsigned int i) const;
 
