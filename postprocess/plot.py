@@ -89,6 +89,8 @@ def conditions(prm):
         if value and not (label == "t_end" and prm.get("Model") == "crystallization"
                           and prm.get("Crystallization/Mode") != "phase field"):
             unit = {"t_end": " s", "d": " nm"}.get(label, "") if value[-1].isdigit() else ""
+            if label == "d" and prm.get("Nanomolding/Study") == "array filling":
+                label, unit = "mesh unit", unit  # the pores' own sizes are in pores.csv
             parts.append(f"{label} = {value}{unit}")
     return ", ".join(parts)
 
@@ -203,7 +205,8 @@ def model_of(directory, prm):
 
 def nanomolding_plots(directory, prm):
     d_nm = float(prm.get("Nanomolding/Pore diameter", "nan").split()[0])
-    yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm))
+    yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm,
+                                               pore_diameters(directory)))
     # one wire, or one per pore of an array (wire_composition_pore<i>.csv)
     wires = sorted(glob.glob(os.path.join(directory, "wire_composition*.csv")))
     if not wires:
@@ -221,12 +224,18 @@ def nanomolding_plots(directory, prm):
             out=os.path.join(directory, "wire_crystallization.png")))
 
 
+def pore_diameters(directory):
+    """{pore: diameter (nm)} of an array run (pores.csv), else {}."""
+    path = os.path.join(directory, "pores.csv")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {int(float(r["pore"])): float(r["diameter_nm"]) for r in csv.DictReader(f)}
+
+
 def pore_labels(directory, wires):
     """'pore i, d = X nm' for each wire_composition_pore<i>.csv of an array."""
-    diameters = {}
-    if os.path.exists(os.path.join(directory, "pores.csv")):
-        with open(os.path.join(directory, "pores.csv")) as f:
-            diameters = {int(float(r["pore"])): float(r["diameter_nm"]) for r in csv.DictReader(f)}
+    diameters = pore_diameters(directory)
     labels = []
     for w in wires:
         i = int(os.path.basename(w)[len("wire_composition_pore"):-len(".csv")])

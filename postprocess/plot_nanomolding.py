@@ -96,7 +96,9 @@ def crossover(m, T, factor=128):
     return (factor * m["delta"] * D * m["omega"] * viscosity(m, T) / (KB * T)) ** (1 / 3)
 
 
-def plot_length_vs_time(path, d_nm):
+def plot_length_vs_time(path, d_nm, pore_diameters=None):
+    """L(t) and its analytic law; for an array every pore (pore_diameters:
+    {i: d_nm} from pores.csv, for the labels)."""
     rows = read(path)
     t = [r["time_s"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
@@ -104,14 +106,17 @@ def plot_length_vs_time(path, d_nm):
     prefixes = [k[:-len("length_nm")] for k in rows[0] if k.endswith("length_nm")
                 and not k.endswith(("viscous_length_nm", "diffusive_length_nm", "law_length_nm"))]
     for n, prefix in enumerate(prefixes):
-        name = f"pore {prefix[len('pore'):-1]}" if prefix else "simulated L(t)"
+        name = "simulated L(t)"
+        if prefix:
+            i = int(prefix[len("pore"):-1])
+            name = f"pore {i}" + (f", d = {pore_diameters[i]:g} nm" if pore_diameters and i in pore_diameters else "")
         line, = ax.loglog(t, [r[prefix + "length_nm"] for r in rows], "o-", ms=3, label=name)
         ax.loglog(t, [r[prefix + "length_law_nm"] for r in rows], "--", lw=1, color=line.get_color(),
                   label="analytic law" if n == 0 else None)
     ax.set_xlabel("t (s)")
     ax.set_ylabel("L (nm)")
-    ax.set_title(f"d = {d_nm:g} nm")
-    ax.legend()
+    ax.set_title(f"d = {d_nm:g} nm" if prefixes == [""] else "pore array")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     png = os.path.join(os.path.dirname(path), "L_vs_t.png")
     fig.savefig(png, dpi=150)
