@@ -1797,7 +1797,8 @@ def check_nanomolding_array_filling(tmp):
     pore lags its own analytic law (which has no entrance loss) by 0 to
     0.35 of its diameter. Then on the coarse
     2 x 2 array of meshes/pore_array_3d.msh: 4 steps equal 2 steps +
-    checkpoint + --resume + 2 steps (every pore's time series and wire)."""
+    checkpoint + --resume + 2 steps (every pore's time series and wire),
+    and 1 rank gives the lengths of 2 ranks to 1e-8."""
     rows = nanomolding_case(tmp, "array_small", in_section("Time stepping", {"End time": 4000}))
     last = rows[-1]
     L = [last[f"pore{i}_length_nm"] for i in range(4)]
@@ -1817,19 +1818,22 @@ def check_nanomolding_array_filling(tmp):
           f"ratio L(30 nm)/L(60 nm) {L[1] / L[0]:.4f}, laws {law[1] / law[0]:.4f}")
     assert all(0 <= x <= 0.35 for x in delays), "a pore's entrance delay is outside 0 to 0.35 d"
 
-    def coarse(directory, steps, *args):
+    def coarse(directory, steps, *args, n_ranks=2):
         os.makedirs(directory, exist_ok=True)
         prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/nanomolding",
                                                 "array_small.prm"),
                         f"subsection Output\n set Directory = {directory}/out\nend\n"
-                        + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh"})
+                        + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh",
+                                                     "Linear tolerance": 1e-12})
                         + in_section("Time stepping", {"Maximum number of steps": steps}),
                         name=f"case{steps}.prm")
-        print(run(2, *args, prm).stdout)
-    full, split = os.path.join(tmp, "full"), os.path.join(tmp, "split")
+        print(run(n_ranks, *args, prm).stdout)
+    full, split, serial = (os.path.join(tmp, name) for name in ("full", "split", "serial"))
     coarse(full, 4)
     coarse(split, 2)
     coarse(split, 4, "--resume")
+    coarse(serial, 4, n_ranks=1)
+    one = nanomolding_table(os.path.join(serial, "out"), "time_series.csv")
     a = nanomolding_table(os.path.join(full, "out"), "time_series.csv")
     b = nanomolding_table(os.path.join(split, "out"), "time_series.csv")
     assert len(a) == len(b) == 4, f"{len(b)} rows instead of {len(a)}"
@@ -1841,6 +1845,10 @@ def check_nanomolding_array_filling(tmp):
     print(f"coarse 2 x 2 array, 4 steps vs 2 + restart + 2: largest relative difference {worst:.3e}; "
           "the four wires identical")
     assert worst <= 1e-12
+    ranks = max(relative(x[k], y[k]) for x, y in zip(a, one) for k in x
+                if k.endswith("length_nm"))
+    print(f"1 vs 2 ranks: largest relative difference of the pores' lengths {ranks:.3e}")
+    assert ranks <= 1e-8
 
 
 CHECKS["nanomolding-array-filling"] = check_nanomolding_array_filling
