@@ -448,6 +448,7 @@ namespace vitrum
                              * std::hypot(mesh.get_vertices()[v][0] - pore.x,
                                           mesh.get_vertices()[v][1] - pore.y));
           pore.depth = -z_max;
+          pore.area  = area;
           if (z_max - z_min > 1e-9 * pore.diameter || !(pore.depth > 0))
             throw InputError(
               entry + ": the front of the pore at (x, y) = ("
@@ -488,12 +489,17 @@ namespace vitrum
 
 
     void
-    make_array_mesh(Triangulation<3>          &mesh,
-                    const Triangulation<3>    &coarse,
-                    const PoreArray           &array,
-                    const std::vector<double> &lengths,
-                    const unsigned int         refinements)
+    make_array_mesh(Triangulation<3>            &mesh,
+                    const Triangulation<3>      &coarse,
+                    const PoreArray             &array,
+                    const std::vector<double>   &lengths,
+                    const unsigned int           refinements,
+                    const std::vector<Meniscus> &menisci)
     {
+      // the contact line of a curved front lies beyond the volume length
+      std::vector<double> contact(lengths);
+      for (unsigned int i = 0; i < menisci.size(); ++i)
+        contact[i] += menisci[i].volume_lag();
       Triangulation<3> stretched;
       stretched.copy_triangulation(coarse);
       GridTools::transform(
@@ -501,14 +507,37 @@ namespace vitrum
           if (p[2] < 0)
             {
               const unsigned int i = array.pore_at(p);
-              p[2] *= lengths[i] / array.pores[i].depth;
+              p[2] *= contact[i] / array.pores[i].depth;
             }
           return p;
         },
         stretched);
       mesh.clear();
-      mesh.copy_triangulation(stretched);
-      mesh.refine_global(refinements);
+      if (menisci.empty())
+        {
+          mesh.copy_triangulation(stretched);
+          mesh.refine_global(refinements);
+          return;
+        }
+      // refined first, so that every vertex of the front lies on its cap
+      stretched.refine_global(refinements);
+      Triangulation<3> flat;
+      GridGenerator::flatten_triangulation(stretched, flat);
+      GridTools::transform(
+        [&](Point<3> p) {
+          if (p[2] < 0)
+            {
+              const auto  &pore = array.pores[array.pore_at(p)];
+              const double r    = std::hypot(p[0] - pore.x, p[1] - pore.y);
+              const auto  &cap  = menisci[array.pore_at(p)];
+              p[2] *= 1
+                      - cap.lag(std::min(r, 0.5 * pore.diameter))
+                          / contact[array.pore_at(p)];
+            }
+          return p;
+        },
+        flat);
+      mesh.copy_triangulation(flat);
     }
 
 

@@ -120,6 +120,8 @@ namespace vitrum
           diameters.clear();
           for (const auto &pore : array.pores)
             diameters.push_back(pore.diameter * prm.diameter);
+          if (prm.capillarity)
+            check_array_menisci();
         }
       pores.clear();
       for (const double d : diameters)
@@ -134,6 +136,9 @@ namespace vitrum
                                        : 0.;
           pores.push_back(pore);
         }
+      // an array pore's section is its front's (polygonal) area
+      for (unsigned int i = 0; i < array.pores.size(); ++i)
+        pores[i].section = array.pores[i].area * prm.diameter * prm.diameter;
       flow = std::make_unique<fem::StokesSolver<dim>>(comm, prm.stokes, *timer);
     }
 
@@ -177,6 +182,34 @@ namespace vitrum
 
 
     template <int dim>
+    void
+    Nanomolding<dim>::check_array_menisci() const
+    {
+      // as for one pore: room for a few cells between entrance and apex
+      for (const auto &pore : array.pores)
+        {
+          const fem::Meniscus cap(material.contact_angle, 0.5 * pore.diameter);
+          const double        apex_depth
+            = prm.initial_length + cap.volume_lag() - cap.apex_lag();
+          if (apex_depth < 0.25 * pore.diameter)
+            throw InputError(
+              "Nanomolding/Initial length: "
+              + std::to_string(prm.initial_length)
+              + " (in Pore diameter units) puts the apex of the meniscus of "
+                "the "
+                "pore of diameter "
+              + std::to_string(pore.diameter) + " at a depth of "
+              + std::to_string(apex_depth) + ", less than the "
+              + std::to_string(0.25 * pore.diameter)
+              + " it needs; with Capillarity = true use an Initial length of "
+                "at least "
+              + std::to_string(prm.initial_length + 0.25 * pore.diameter
+                               - apex_depth));
+        }
+    }
+
+
+    template <int dim>
     std::string
     Nanomolding<dim>::pore_name(const std::string &name,
                                 const unsigned int i) const
@@ -209,14 +242,22 @@ namespace vitrum
             std::vector<double> in_diameters;
             for (const double L : lengths)
               in_diameters.push_back(L / d);
+            // with capillarity each pore ends in the cap of its contact
+            // angle, pulled by surface tension through its curvature
+            if (prm.capillarity)
+              {
+                for (const auto &pore : array.pores)
+                  mold.pore_menisci.emplace_back(material.contact_angle,
+                                                 0.5 * pore.diameter);
+                mold.gamma = material.surface_tension / (P * d);
+              }
             fem::make_array_mesh(flow->mesh(),
                                  *array_mesh,
                                  array,
                                  in_diameters,
-                                 prm.mesh_refinements);
-            // the capillary pressure of each pore on its flat front
-            for (const Pore &pore : pores)
-              mold.pore_p_front.push_back(-pore.p_cap / P);
+                                 prm.mesh_refinements,
+                                 mold.pore_menisci);
+            mold.pore_p_front.assign(pores.size(), 0.);
             mold.pores = &array;
           }
       if (!array_filling())
@@ -225,14 +266,15 @@ namespace vitrum
       const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
       mold.p_top                   = input.pressure.value(t) / P;
       mold.p_front                 = meniscus.flat() ? -pores[0].p_cap / P : 0.;
-      mold.gamma    = meniscus.flat() ? 0. : material.surface_tension / (P * d);
-      mold.meniscus = meniscus;
-      mold.eta_N    = eN;
-      mold.eta_ref  = eta_ref;
-      mold.tau0     = rheology::eyring_stress(T, material.activation_volume);
-      mold.U        = U;
-      mold.d        = d;
-      mold.thinning = prm.shear_thinning;
+      if (!array_filling())
+        mold.gamma = meniscus.flat() ? 0. : material.surface_tension / (P * d);
+      mold.meniscus   = meniscus;
+      mold.eta_N      = eN;
+      mold.eta_ref    = eta_ref;
+      mold.tau0       = rheology::eyring_stress(T, material.activation_volume);
+      mold.U          = U;
+      mold.d          = d;
+      mold.thinning   = prm.shear_thinning;
       last.iterations = flow->solve(mold_flow_problem<dim>(mold));
       dofs            = flow->n_dofs();
       flow_time       = t;
@@ -263,16 +305,8 @@ namespace vitrum
           const auto flux = flow->boundary_flux(fem::front, region, n);
           // the 3D pore's section is a polygon inside the circle: the
           // volume it fills per length is its area
-          if (dim == 3)
-            {
-              const auto area
-                = flow->boundary_area(array_filling() ? fem::front
-                                                      : fem::pressed,
-                                      region,
-                                      n);
-              for (unsigned int i = 0; i < n; ++i)
-                pores[i].section = area[i] * d * d;
-            }
+          if (dim == 3 && !array_filling())
+            pores[0].section = flow->boundary_area(fem::pressed) * d * d;
           // the wall layer starts where the pore does: its chemical
           // potential there is set by the pressure the flow leaves
           p_entrance = flow->entrance_pressure(region, n);

@@ -107,9 +107,8 @@ namespace vitrum
                         "material file): the front ends in the spherical "
                         "meniscus that meets the wall at theta and is pulled "
                         "by -gamma (div n) n, its capillary pressure "
-                        "4 gamma cos(theta)/d. Array filling: the fronts stay "
-                        "flat and carry 4 gamma cos(theta)/d_i of their own "
-                        "diameter as a traction.");
+                        "4 gamma cos(theta)/d. Array filling: every pore ends "
+                        "in the meniscus of its own diameter.");
       prm.declare_entry("Shear thinning",
                         "false",
                         Patterns::Bool(),
@@ -463,10 +462,19 @@ namespace vitrum
         if (id == pressed)
           return Tensor<1, dim>(-flow.p_top * n);
         if (id == front && flow.pores)
-          return Tensor<1, dim>(
-            -flow.pore_p_front[flow.pores->pore_at(
-              Point<3>(x[0], x[1], dim == 3 ? x[dim - 1] : 0.))]
-            * n);
+          {
+            const unsigned int i = flow.pores->pore_at(
+              Point<3>(x[0], x[1], dim == 3 ? x[dim - 1] : 0.));
+            if (flow.pore_menisci.empty())
+              return Tensor<1, dim>(-flow.pore_p_front[i] * n);
+            // the cap's curvature about the pore's own axis
+            Point<dim> about_axis = x;
+            about_axis[0] -= flow.pores->pores[i].x;
+            about_axis[1] -= flow.pores->pores[i].y;
+            return Tensor<1, dim>(
+              -flow.gamma * front_curvature(flow.pore_menisci[i], about_axis)
+              * n);
+          }
         if (id == front)
           return Tensor<1, dim>(
             -(flow.p_front + flow.gamma * front_curvature(flow.meniscus, x))

@@ -1386,6 +1386,10 @@ def check_nanomolding_bad_input(tmp):
             out.write(line)
     cases = [("set Dimension = 3\n", "Study"),
              (in_section("Nanomolding", {"Study": "array filling"}), "Dimension = 3"),
+             ("set Dimension = 3\n" + in_section("Nanomolding", {
+                 "Study": "array filling", "Mesh file": "meshes/pore_array_3d.msh",
+                 "Capillarity": "true", "Material file": wetting, "Initial length": 0.1}),
+              "Initial length"),
              ("set Dimension = 3\n" + in_section("Nanomolding", {"Study": "array filling",
                                                                 "Mesh file": no_fronts}),
               "no glass front"),
@@ -1798,7 +1802,9 @@ def check_nanomolding_array_filling(tmp):
     0.35 of its diameter. Then on the coarse
     2 x 2 array of meshes/pore_array_3d.msh: 4 steps equal 2 steps +
     checkpoint + --resume + 2 steps (every pore's time series and wire),
-    and 1 rank gives the lengths of 2 ranks to 1e-8."""
+    1 rank gives the lengths of 2 ranks to 1e-8, and with capillarity
+    (menisci of 130 degrees) the viscous L dL/dt at L = 5 d is
+    (p + p_cap)/p of the flat front's within 1.5 %."""
     rows = nanomolding_case(tmp, "array_small", in_section("Time stepping", {"End time": 4000}))
     last = rows[-1]
     L = [last[f"pore{i}_length_nm"] for i in range(4)]
@@ -1849,6 +1855,37 @@ def check_nanomolding_array_filling(tmp):
                 if k.endswith("length_nm"))
     print(f"1 vs 2 ranks: largest relative difference of the pores' lengths {ranks:.3e}")
     assert ranks <= 1e-8
+
+    # capillarity: every pore ends in the cap of the contact angle (130
+    # degrees: non-wetting, p_cap = 4 gamma cos(theta)/d opposes p); once
+    # L >> d the viscous flux L dL/dt scales as (p + p_cap), the cap's
+    # geometry (apex ahead, less wall) adding only O(d/L)
+    speeds = {}
+    for capillarity in ("true", "false"):
+        directory = os.path.join(tmp, f"capillarity_{capillarity}")
+        os.makedirs(directory)
+        prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/nanomolding",
+                                                "array_small.prm"),
+                        f"subsection Output\n set Directory = {directory}/out\nend\n"
+                        + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh",
+                                                     "Interface diffusion": "false",
+                                                     "Capillarity": capillarity})
+                        + in_section("Time stepping", {"Maximum number of steps": 14}))
+        print(run(2, prm).stdout)
+        last = nanomolding_table(os.path.join(directory, "out"), "time_series.csv")[-1]
+        speeds[capillarity] = [last[f"pore{i}_viscous_velocity_m_per_s"] * last[f"pore{i}_length_nm"]
+                               for i in range(4)]
+        L_end = last["pore0_length_nm"] / 60
+    values = read_prm_entries(os.path.join(ARGS.source, "parameter_files/materials/Ni45Pd35P16B4.prm"))
+    gamma = float(values["Capillarity/Surface tension"])
+    theta = math.radians(float(values["Capillarity/Contact angle"]))
+    expected = 1 + 4 * gamma * math.cos(theta) / 60e-9 / 1.25e9
+    ratios = [x / y for x, y in zip(speeds["true"], speeds["false"])]
+    print(f"capillarity (theta = {math.degrees(theta):.0f} deg) at L = {L_end:.1f} d: L dL/dt against "
+          f"the flat front without it: {', '.join(f'{x:.4f}' for x in ratios)}; "
+          f"(p + p_cap)/p = {expected:.4f}")
+    assert all(abs(x / expected - 1) <= 0.015 for x in ratios), \
+        "the capillary pull of the array's menisci is not (p + p_cap)/p within 1.5 %"
 
 
 CHECKS["nanomolding-array-filling"] = check_nanomolding_array_filling

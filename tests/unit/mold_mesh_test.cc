@@ -180,3 +180,47 @@ TEST(MoldMesh, PoreArrayFromGmshStretchesEachPoreToItsLength)
           EXPECT_NEAR(c[2], -lengths[array.pore_at(c)], 1e-9);
         }
 }
+
+
+TEST(MoldMesh, PoreArrayEndsInTheCapsOfItsMenisci)
+{
+  Triangulation<3> coarse;
+  vitrum::fem::read_gmsh_mesh(coarse,
+                              VITRUM_SOURCE_DIR
+                              "/meshes/pore_array_mixed_3d.msh",
+                              "Mesh file",
+                              0);
+  const auto array = vitrum::fem::find_pores(coarse, "Mesh file");
+  for (const double degrees : {130., 60.})
+    {
+      std::vector<Meniscus> menisci;
+      for (const auto &pore : array.pores)
+        menisci.emplace_back(degrees * pi / 180, 0.5 * pore.diameter);
+      const std::vector<double> lengths = {2, 3, 4, 5};
+      Triangulation<3>          mesh;
+      vitrum::fem::make_array_mesh(mesh, coarse, array, lengths, 1, menisci);
+      // every front vertex on its pore's cap about the pore's axis
+      double worst = 0;
+      for (const auto &cell : mesh.active_cell_iterators())
+        for (const auto f : cell->face_indices())
+          if (cell->face(f)->at_boundary()
+              && cell->face(f)->boundary_id() == vitrum::fem::front)
+            for (const auto v : cell->face(f)->vertex_indices())
+              {
+                const Point<3>    &x    = cell->face(f)->vertex(v);
+                const unsigned int i    = array.pore_at(x);
+                const auto        &pore = array.pores[i];
+                const double r = std::hypot(x[0] - pore.x, x[1] - pore.y);
+                const double contact = lengths[i] + menisci[i].volume_lag();
+                worst = std::max(worst,
+                                 std::abs(x[2] + contact - menisci[i].lag(r)));
+              }
+      EXPECT_LT(worst, 1e-9) << degrees;
+      // the caps hold the volume of the lengths (the polygon through points
+      // of each cap misses O(h^2) of it)
+      double expected = 0;
+      for (unsigned int i = 0; i < 4; ++i)
+        expected += array.pores[i].area * lengths[i];
+      EXPECT_NEAR(pore_volume(mesh) / expected, 1., 5e-3) << degrees;
+    }
+}

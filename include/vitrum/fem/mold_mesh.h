@@ -163,6 +163,7 @@ namespace vitrum
         /// of the circle the (polygonal) front is inscribed in
         double diameter = 0;
         double depth    = 0; ///< of the front below z = 0 in the file
+        double area     = 0; ///< of the (polygonal) front: the section
       };
       std::vector<Pore> pores;
 
@@ -188,13 +189,22 @@ namespace vitrum
      * pore i below z = 0 stretched along z to the length lengths[i] (pore
      * diameters; its front stays flat), refined `refinements` times. ALE
      * by regeneration: the file's cells keep their number and connectivity.
+     *
+     * With `menisci` (one per pore, radius that of the pore; empty: flat
+     * fronts) pore i ends in the cap of menisci[i] holding the volume of
+     * lengths[i]: it is stretched to the contact line's depth
+     * lengths[i] + volume_lag(), refined, and every vertex below z = 0
+     * moved along z by the cap's lag at its distance from the axis times
+     * its depth over the contact line's (as make_pore_mesh does); the
+     * refined cells become the coarse cells of `mesh`.
      */
     void
     make_array_mesh(dealii::Triangulation<3>       &mesh,
                     const dealii::Triangulation<3> &coarse,
                     const PoreArray                &array,
                     const std::vector<double>      &lengths,
-                    unsigned int                    refinements);
+                    unsigned int                    refinements,
+                    const std::vector<Meniscus>    &menisci = {});
   } // namespace fem
 } // namespace vitrum
 

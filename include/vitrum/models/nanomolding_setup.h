@@ -114,6 +114,9 @@ namespace vitrum
       /// in place of p_front.
       const fem::PoreArray *pores = nullptr;
       std::vector<double>   pore_p_front;
+      /// With `gamma`: the front of pore i is the cap pore_menisci[i] about
+      /// its axis (its traction -gamma (div n) n replaces pore_p_front).
+      std::vector<fem::Meniscus> pore_menisci;
       /// Surface tension gamma / (P d) of a curved front: the front of a
       /// round pore is the Meniscus `meniscus`, pulled by the traction
       /// -gamma (div n) n with its curvature (0: p_front alone).
