@@ -67,6 +67,19 @@ namespace
             }
     return worst;
   }
+
+  /// The shipped checkerboard of pores of d and d/2 into `coarse`, and its
+  /// pores.
+  vitrum::fem::PoreArray
+  read_checkerboard(Triangulation<3> &coarse)
+  {
+    vitrum::fem::read_gmsh_mesh(coarse,
+                                VITRUM_SOURCE_DIR
+                                "/meshes/pore_array_mixed_3d.msh",
+                                "Mesh file",
+                                0);
+    return vitrum::fem::find_pores(coarse, "Mesh file");
+  }
 } // namespace
 
 TEST(MoldMesh, FlatFrontAtRightAngle)
@@ -135,12 +148,7 @@ TEST(MoldMesh, RoundPoreIn3DHasTheSectionAndTheCap)
 TEST(MoldMesh, PoreArrayFromGmshStretchesEachPoreToItsLength)
 {
   Triangulation<3> coarse;
-  vitrum::fem::read_gmsh_mesh(coarse,
-                              VITRUM_SOURCE_DIR
-                              "/meshes/pore_array_mixed_3d.msh",
-                              "Mesh file",
-                              0);
-  const auto array = vitrum::fem::find_pores(coarse, "Mesh file");
+  const auto       array = read_checkerboard(coarse);
   // the checkerboard of the .geo: numbered by x, then y
   ASSERT_EQ(array.pores.size(), 4u);
   const double x[]        = {0.75, 0.75, 2.25, 2.25};
@@ -185,12 +193,7 @@ TEST(MoldMesh, PoreArrayFromGmshStretchesEachPoreToItsLength)
 TEST(MoldMesh, PoreArrayEndsInTheCapsOfItsMenisci)
 {
   Triangulation<3> coarse;
-  vitrum::fem::read_gmsh_mesh(coarse,
-                              VITRUM_SOURCE_DIR
-                              "/meshes/pore_array_mixed_3d.msh",
-                              "Mesh file",
-                              0);
-  const auto array = vitrum::fem::find_pores(coarse, "Mesh file");
+  const auto       array = read_checkerboard(coarse);
   for (const double degrees : {130., 60.})
     {
       std::vector<Meniscus> menisci;
@@ -210,9 +213,9 @@ TEST(MoldMesh, PoreArrayEndsInTheCapsOfItsMenisci)
                 const Point<3>    &x    = cell->face(f)->vertex(v);
                 const unsigned int i    = array.pore_at(x);
                 const auto        &pore = array.pores[i];
-                const double r = std::hypot(x[0] - pore.x, x[1] - pore.y);
+                const double       r = std::hypot(x[0] - pore.x, x[1] - pore.y);
                 const double contact = lengths[i] + menisci[i].volume_lag();
-                worst = std::max(worst,
+                worst                = std::max(worst,
                                  std::abs(x[2] + contact - menisci[i].lag(r)));
               }
       EXPECT_LT(worst, 1e-9) << degrees;
