@@ -45,12 +45,11 @@ namespace
     return volume;
   }
 
-  /// Largest distance of a front vertex from z = -L_contact + lag(r).
-  template <int dim>
+  /// The largest of distance(x) over the vertices x of the front faces.
+  template <int dim, typename Distance>
   double
-  front_distance_from_cap(const Triangulation<dim> &mesh,
-                          const Meniscus           &meniscus,
-                          const double              L_contact)
+  largest_over_front_vertices(const Triangulation<dim> &mesh,
+                              const Distance           &distance)
   {
     double worst = 0;
     for (const auto &cell : mesh.active_cell_iterators())
@@ -58,14 +57,22 @@ namespace
         if (cell->face(f)->at_boundary()
             && cell->face(f)->boundary_id() == vitrum::fem::front)
           for (const auto v : cell->face(f)->vertex_indices())
-            {
-              const Point<dim> &x = cell->face(f)->vertex(v);
-              const double      r = dim == 2 ? x[0] : std::hypot(x[0], x[1]);
-              worst
-                = std::max(worst,
-                           std::abs(x[dim - 1] + L_contact - meniscus.lag(r)));
-            }
+            worst = std::max(worst, distance(cell->face(f)->vertex(v)));
     return worst;
+  }
+
+
+  /// Largest distance of a front vertex from z = -L_contact + lag(r).
+  template <int dim>
+  double
+  front_distance_from_cap(const Triangulation<dim> &mesh,
+                          const Meniscus           &meniscus,
+                          const double              L_contact)
+  {
+    return largest_over_front_vertices(mesh, [&](const Point<dim> &x) {
+      const double r = dim == 2 ? x[0] : std::hypot(x[0], x[1]);
+      return std::abs(x[dim - 1] + L_contact - meniscus.lag(r));
+    });
   }
 
   /// The shipped checkerboard of pores of d and d/2 into `coarse`, and its
@@ -203,21 +210,14 @@ TEST(MoldMesh, PoreArrayEndsInTheCapsOfItsMenisci)
       Triangulation<3>          mesh;
       vitrum::fem::make_array_mesh(mesh, coarse, array, lengths, 1, menisci);
       // every front vertex on its pore's cap about the pore's axis
-      double worst = 0;
-      for (const auto &cell : mesh.active_cell_iterators())
-        for (const auto f : cell->face_indices())
-          if (cell->face(f)->at_boundary()
-              && cell->face(f)->boundary_id() == vitrum::fem::front)
-            for (const auto v : cell->face(f)->vertex_indices())
-              {
-                const Point<3>    &x    = cell->face(f)->vertex(v);
-                const unsigned int i    = array.pore_at(x);
-                const auto        &pore = array.pores[i];
-                const double       r = std::hypot(x[0] - pore.x, x[1] - pore.y);
-                const double contact = lengths[i] + menisci[i].volume_lag();
-                worst                = std::max(worst,
-                                 std::abs(x[2] + contact - menisci[i].lag(r)));
-              }
+      const double worst
+        = largest_over_front_vertices(mesh, [&](const Point<3> &x) {
+            const unsigned int i    = array.pore_at(x);
+            const auto        &pore = array.pores[i];
+            const double       r    = std::hypot(x[0] - pore.x, x[1] - pore.y);
+            const double       contact = lengths[i] + menisci[i].volume_lag();
+            return std::abs(x[2] + contact - menisci[i].lag(r));
+          });
       EXPECT_LT(worst, 1e-9) << degrees;
       // the caps hold the volume of the lengths (the polygon through points
       // of each cap misses O(h^2) of it)
