@@ -90,7 +90,7 @@ def conditions(prm):
                           and prm.get("Crystallization/Mode") != "phase field"):
             unit = {"t_end": " s", "d": " nm"}.get(label, "") if value[-1].isdigit() else ""
             if label == "d" and prm.get("Nanomolding/Study") == "array filling":
-                label, unit = "mesh unit", unit  # the pores' own sizes are in pores.csv
+                label = "mesh unit"  # the pores' own sizes are in pores.csv
             parts.append(f"{label} = {value}{unit}")
     return ", ".join(parts)
 
@@ -206,12 +206,17 @@ def model_of(directory, prm):
 def nanomolding_plots(directory, prm):
     d_nm = float(prm.get("Nanomolding/Pore diameter", "nan").split()[0])
     yield lambda: print(pn.plot_length_vs_time(os.path.join(directory, "time_series.csv"), d_nm,
-                                               pore_diameters(directory)))
+                                               pore_labels(directory)))
     # one wire, or one per pore of an array (wire_composition_pore<i>.csv)
     wires = sorted(glob.glob(os.path.join(directory, "wire_composition*.csv")))
     if not wires:
         return
-    labels = [f"d = {d_nm:g} nm"] if len(wires) == 1 else pore_labels(directory, wires)
+    if len(wires) == 1:
+        labels = [f"d = {d_nm:g} nm"]
+    else:
+        by_pore = pore_labels(directory)
+        numbers = [int(os.path.basename(w)[len("wire_composition_pore"):-len(".csv")]) for w in wires]
+        labels = [by_pore.get(i, f"pore {i}") for i in numbers]
     # The share of the first element against the second, as the atom-probe
     # view of the Ni glass shows Ni/(Ni+Pd).
     a, b = element_columns(wires[0])[:2]
@@ -224,23 +229,15 @@ def nanomolding_plots(directory, prm):
             out=os.path.join(directory, "wire_crystallization.png")))
 
 
-def pore_diameters(directory):
-    """{pore: diameter (nm)} of an array run (pores.csv), else {}."""
+def pore_labels(directory):
+    """{i: 'pore i, d = X nm'} of an array run's pores (pores.csv, written
+    at the end of the run), else {}."""
     path = os.path.join(directory, "pores.csv")
     if not os.path.exists(path):
         return {}
     with open(path) as f:
-        return {int(float(r["pore"])): float(r["diameter_nm"]) for r in csv.DictReader(f)}
-
-
-def pore_labels(directory, wires):
-    """'pore i, d = X nm' for each wire_composition_pore<i>.csv of an array."""
-    diameters = pore_diameters(directory)
-    labels = []
-    for w in wires:
-        i = int(os.path.basename(w)[len("wire_composition_pore"):-len(".csv")])
-        labels.append(f"pore {i}" + (f", d = {diameters[i]:g} nm" if i in diameters else ""))
-    return labels
+        return {int(float(r["pore"])): f"pore {int(float(r['pore']))}, d = {float(r['diameter_nm']):g} nm"
+                for r in csv.DictReader(f)}
 
 
 def element_columns(path):

@@ -96,20 +96,20 @@ def crossover(m, T, factor=128):
     return (factor * m["delta"] * D * m["omega"] * viscosity(m, T) / (KB * T)) ** (1 / 3)
 
 
-def plot_length_vs_time(path, d_nm, pore_diameters=None):
-    """L(t) and its analytic law; for an array every pore (pore_diameters:
-    {i: d_nm} from pores.csv, for the labels)."""
+def plot_length_vs_time(path, d_nm, pore_labels=None):
+    """L(t) and its analytic law; for an array every pore (pore_labels:
+    {i: legend label}, default 'pore i')."""
     rows = read(path)
     t = [r["time_s"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 4))
     # one pore ("length_nm") or every pore of an array ("pore<i>_length_nm")
     prefixes = [k[:-len("length_nm")] for k in rows[0] if k.endswith("length_nm")
-                and not k.endswith(("viscous_length_nm", "diffusive_length_nm", "law_length_nm"))]
+                and not k.endswith(("viscous_length_nm", "diffusive_length_nm"))]
     for n, prefix in enumerate(prefixes):
         name = "simulated L(t)"
         if prefix:
             i = int(prefix[len("pore"):-1])
-            name = f"pore {i}" + (f", d = {pore_diameters[i]:g} nm" if pore_diameters and i in pore_diameters else "")
+            name = (pore_labels or {}).get(i, f"pore {i}")
         line, = ax.loglog(t, [r[prefix + "length_nm"] for r in rows], "o-", ms=3, label=name)
         ax.loglog(t, [r[prefix + "length_law_nm"] for r in rows], "--", lw=1, color=line.get_color(),
                   label="analytic law" if n == 0 else None)

@@ -527,12 +527,12 @@ namespace vitrum
         [&](Point<3> p) {
           if (p[2] < 0)
             {
-              const auto  &pore = array.pores[array.pore_at(p)];
-              const double r    = std::hypot(p[0] - pore.x, p[1] - pore.y);
-              const auto  &cap  = menisci[array.pore_at(p)];
+              const unsigned int i    = array.pore_at(p);
+              const auto        &pore = array.pores[i];
+              const double       r = std::hypot(p[0] - pore.x, p[1] - pore.y);
               p[2] *= 1
-                      - cap.lag(std::min(r, 0.5 * pore.diameter))
-                          / contact[array.pore_at(p)];
+                      - menisci[i].lag(std::min(r, 0.5 * pore.diameter))
+                          / contact[i];
             }
           return p;
         },

@@ -426,15 +426,13 @@ namespace vitrum
     {
       /// Entry by entry sum of the vectors of all ranks.
       std::vector<double>
-      sum_over_ranks(std::vector<double> values, MPI_Comm comm)
+      sum_over_ranks(const std::vector<double> &values, MPI_Comm comm)
       {
-        MPI_Allreduce(MPI_IN_PLACE,
-                      values.data(),
-                      int(values.size()),
-                      MPI_DOUBLE,
-                      MPI_SUM,
-                      comm);
-        return values;
+        std::vector<double> sums(values.size());
+        Utilities::MPI::sum(make_array_view(values),
+                            comm,
+                            make_array_view(sums));
+        return sums;
       }
     } // namespace
 
@@ -521,32 +519,14 @@ namespace vitrum
     double
     StokesSolver<dim>::boundary_area(const types::boundary_id id) const
     {
-      return boundary_area(id, everywhere<dim>, 1)[0];
-    }
-
-
-    template <int dim>
-    std::vector<double>
-    StokesSolver<dim>::boundary_area(const types::boundary_id id,
-                                     const Region            &region,
-                                     const unsigned int       n_regions) const
-    {
       return integrate_over_boundary(
         id,
         update_default,
         [](const FEFaceValues<dim> &fv) {
           return std::vector<double>(fv.n_quadrature_points, 1.);
         },
-        region,
-        n_regions);
-    }
-
-
-    template <int dim>
-    double
-    StokesSolver<dim>::entrance_pressure() const
-    {
-      return entrance_pressure(everywhere<dim>, 1)[0];
+        everywhere<dim>,
+        1)[0];
     }
 
 

@@ -119,16 +119,22 @@ namespace vitrum
           array = fem::find_pores(*array_mesh, "Nanomolding/Mesh file");
           diameters.clear();
           for (const auto &pore : array.pores)
-            diameters.push_back(pore.diameter * prm.diameter);
-          if (prm.capillarity)
-            check_array_menisci();
+            {
+              diameters.push_back(pore.diameter * prm.diameter);
+              if (prm.capillarity)
+                input.check_meniscus_apex(pore.diameter);
+            }
         }
       pores.clear();
-      for (const double d : diameters)
+      for (unsigned int i = 0; i < diameters.size(); ++i)
         {
-          Pore pore(material.composition, prm.wire_tubes);
-          pore.d       = d;
-          pore.section = numbers::PI * d * d / 4;
+          const double d = diameters[i];
+          Pore         pore(material.composition, prm.wire_tubes);
+          pore.d = d;
+          // an array pore's section is its front's (polygonal) area
+          pore.section = array_filling()
+                           ? array.pores[i].area * prm.diameter * prm.diameter
+                           : numbers::PI * d * d / 4;
           pore.p_cap = prm.capillarity ? rheology::filling::capillary_pressure(
                          material.surface_tension,
                          material.contact_angle,
@@ -136,9 +142,6 @@ namespace vitrum
                                        : 0.;
           pores.push_back(pore);
         }
-      // an array pore's section is its front's (polygonal) area
-      for (unsigned int i = 0; i < array.pores.size(); ++i)
-        pores[i].section = array.pores[i].area * prm.diameter * prm.diameter;
       flow = std::make_unique<fem::StokesSolver<dim>>(comm, prm.stokes, *timer);
     }
 
@@ -177,34 +180,6 @@ namespace vitrum
           pore.viscous_length   = 0;
           pore.diffusive_length = 0;
           pore.wire.reset(pore.L);
-        }
-    }
-
-
-    template <int dim>
-    void
-    Nanomolding<dim>::check_array_menisci() const
-    {
-      // as for one pore: room for a few cells between entrance and apex
-      for (const auto &pore : array.pores)
-        {
-          const fem::Meniscus cap(material.contact_angle, 0.5 * pore.diameter);
-          const double        apex_depth
-            = prm.initial_length + cap.volume_lag() - cap.apex_lag();
-          if (apex_depth < 0.25 * pore.diameter)
-            throw InputError(
-              "Nanomolding/Initial length: "
-              + std::to_string(prm.initial_length)
-              + " (in Pore diameter units) puts the apex of the meniscus of "
-                "the "
-                "pore of diameter "
-              + std::to_string(pore.diameter) + " at a depth of "
-              + std::to_string(apex_depth) + ", less than the "
-              + std::to_string(0.25 * pore.diameter)
-              + " it needs; with Capillarity = true use an Initial length of "
-                "at least "
-              + std::to_string(prm.initial_length + 0.25 * pore.diameter
-                               - apex_depth));
         }
     }
 
@@ -257,7 +232,6 @@ namespace vitrum
                                  in_diameters,
                                  prm.mesh_refinements,
                                  mold.pore_menisci);
-            mold.pore_p_front.assign(pores.size(), 0.);
             mold.pores = &array;
           }
       if (!array_filling())
@@ -387,9 +361,8 @@ namespace vitrum
       const double L           = pore.L;
       const double rate        = pore.v_visc + pore.v_diff;
       // a front on the bottom stays there (rounding of the last step)
-      const double        L_new      = (prm.pore_depth > 0 && pore_full(pore))
-                                         ? L
-                                         : std::sqrt(L * L + 2 * L * rate * dt);
+      const double L_new
+        = pore_full(pore) ? L : std::sqrt(L * L + 2 * L * rate * dt);
       const double        dL         = L_new - L;
       const double        share_visc = rate > 0 ? pore.v_visc / rate : 0.;
       const unsigned int  K          = material.elements.size();

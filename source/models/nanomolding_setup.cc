@@ -325,29 +325,41 @@ namespace vitrum
     void
     NanomoldingInput::set_meniscus()
     {
-      prm.pore.contact_angle       = material->contact_angle;
-      const fem::Meniscus meniscus = fem::pore_meniscus(prm.pore);
+      prm.pore.contact_angle = material->contact_angle;
+      check_meniscus_apex(1.);
+    }
+
+
+    void
+    NanomoldingInput::check_meniscus_apex(const double pore_diameter) const
+    {
+      const fem::Meniscus meniscus(material->contact_angle,
+                                   0.5 * pore_diameter);
       // room for a few cells between the entrance and the apex
-      const double margin = 0.25;
+      const double margin = 0.25 * pore_diameter;
       const double apex_depth
         = prm.initial_length + meniscus.volume_lag() - meniscus.apex_lag();
       if (apex_depth < margin)
         {
-          char text[512];
-          std::snprintf(text,
-                        sizeof(text),
-                        "Nanomolding/Initial length: %g pore diameters put the "
-                        "apex of the meniscus (contact angle %g degrees, "
-                        "Material file '%s') at a depth of %g pore diameters "
-                        "in the pore, less than the %g it needs; with "
-                        "Capillarity = true use an Initial length of at "
-                        "least %g",
-                        prm.initial_length,
-                        material->contact_angle * 180 / numbers::PI,
-                        prm.material_file.c_str(),
-                        apex_depth,
-                        margin,
-                        prm.initial_length + margin - apex_depth);
+          char text[640];
+          std::snprintf(
+            text,
+            sizeof(text),
+            "Nanomolding/Initial length: %g pore diameters put the "
+            "apex of the meniscus (contact angle %g degrees, "
+            "Material file '%s') at a depth of %g pore diameters "
+            "in the pore%s, less than the %g it needs; with "
+            "Capillarity = true use an Initial length of at "
+            "least %g",
+            prm.initial_length,
+            material->contact_angle * 180 / numbers::PI,
+            prm.material_file.c_str(),
+            apex_depth,
+            pore_diameter == 1.
+              ? ""
+              : (" of diameter " + std::to_string(pore_diameter)).c_str(),
+            margin,
+            prm.initial_length + margin - apex_depth);
           throw InputError(text);
         }
     }
@@ -461,13 +473,11 @@ namespace vitrum
                              const Tensor<1, dim>    &n) {
         if (id == pressed)
           return Tensor<1, dim>(-flow.p_top * n);
-        if (id == front && flow.pores)
+        if (id == front && !flow.pore_menisci.empty())
           {
+            // the cap's curvature about the pore's own axis
             const unsigned int i = flow.pores->pore_at(
               Point<3>(x[0], x[1], dim == 3 ? x[dim - 1] : 0.));
-            if (flow.pore_menisci.empty())
-              return Tensor<1, dim>(-flow.pore_p_front[i] * n);
-            // the cap's curvature about the pore's own axis
             Point<dim> about_axis = x;
             about_axis[0] -= flow.pores->pores[i].x;
             about_axis[1] -= flow.pores->pores[i].y;

@@ -1824,24 +1824,24 @@ def check_nanomolding_array_filling(tmp):
           f"ratio L(30 nm)/L(60 nm) {L[1] / L[0]:.4f}, laws {law[1] / law[0]:.4f}")
     assert all(0 <= x <= 0.35 for x in delays), "a pore's entrance delay is outside 0 to 0.35 d"
 
-    def coarse(directory, steps, *args, n_ranks=2):
+    def coarse(directory, steps, entries, *args, n_ranks=2):
+        """The coarse 2 x 2 array for `steps` steps: its time series."""
         os.makedirs(directory, exist_ok=True)
         prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/nanomolding",
                                                 "array_small.prm"),
                         f"subsection Output\n set Directory = {directory}/out\nend\n"
                         + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh",
-                                                     "Linear tolerance": 1e-12})
+                                                     **entries})
                         + in_section("Time stepping", {"Maximum number of steps": steps}),
                         name=f"case{steps}.prm")
         print(run(n_ranks, *args, prm).stdout)
+        return nanomolding_table(os.path.join(directory, "out"), "time_series.csv")
     full, split, serial = (os.path.join(tmp, name) for name in ("full", "split", "serial"))
-    coarse(full, 4)
-    coarse(split, 2)
-    coarse(split, 4, "--resume")
-    coarse(serial, 4, n_ranks=1)
-    one = nanomolding_table(os.path.join(serial, "out"), "time_series.csv")
-    a = nanomolding_table(os.path.join(full, "out"), "time_series.csv")
-    b = nanomolding_table(os.path.join(split, "out"), "time_series.csv")
+    exact = {"Linear tolerance": 1e-12}
+    a = coarse(full, 4, exact)
+    coarse(split, 2, exact)
+    b = coarse(split, 4, exact, "--resume")
+    one = coarse(serial, 4, exact, n_ranks=1)
     assert len(a) == len(b) == 4, f"{len(b)} rows instead of {len(a)}"
     worst = max(relative(x[k], y[k]) for x, y in zip(a, b) for k in x if k != "dofs")
     for i in range(4):
@@ -1862,17 +1862,8 @@ def check_nanomolding_array_filling(tmp):
     # geometry (apex ahead, less wall) adding only O(d/L)
     speeds = {}
     for capillarity in ("true", "false"):
-        directory = os.path.join(tmp, f"capillarity_{capillarity}")
-        os.makedirs(directory)
-        prm = write_prm(directory, os.path.join(ARGS.source, "tests/regression/nanomolding",
-                                                "array_small.prm"),
-                        f"subsection Output\n set Directory = {directory}/out\nend\n"
-                        + in_section("Nanomolding", {"Mesh file": "meshes/pore_array_3d.msh",
-                                                     "Interface diffusion": "false",
-                                                     "Capillarity": capillarity})
-                        + in_section("Time stepping", {"Maximum number of steps": 14}))
-        print(run(2, prm).stdout)
-        last = nanomolding_table(os.path.join(directory, "out"), "time_series.csv")[-1]
+        last = coarse(os.path.join(tmp, f"capillarity_{capillarity}"), 14,
+                      {"Interface diffusion": "false", "Capillarity": capillarity})[-1]
         speeds[capillarity] = [last[f"pore{i}_viscous_velocity_m_per_s"] * last[f"pore{i}_length_nm"]
                                for i in range(4)]
         L_end = last["pore0_length_nm"] / 60

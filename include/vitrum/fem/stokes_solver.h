@@ -159,19 +159,10 @@ namespace vitrum
       double
       boundary_area(dealii::types::boundary_id id) const;
 
-      /// The same per region.
-      std::vector<double>
-      boundary_area(dealii::types::boundary_id id,
-                    const Region              &region,
-                    unsigned int               n_regions) const;
-
       /// Mean pressure (weighted by r if axisymmetric) over the faces at
-      /// x_{dim-1} = 0 of the cells below it: the entrance of a pore that
-      /// opens at z = 0 into a reservoir above.
-      double
-      entrance_pressure() const;
-
-      /// The same per region (0 for a region without such faces).
+      /// x_{dim-1} = 0 of the cells below it, per region (0 for a region
+      /// without such faces): the entrance of each pore that opens at
+      /// z = 0 into a reservoir above.
       std::vector<double>
       entrance_pressure(const Region &region, unsigned int n_regions) const;
 

@@ -174,11 +174,6 @@ namespace vitrum
       bool
       pore_full(const Pore &pore) const;
 
-      /// Array filling with capillarity: InputError if a pore's meniscus
-      /// apex would lie above its entrance at `Initial length`.
-      void
-      check_array_menisci() const;
-
       /// Solve the flow into the pores filled to `lengths` at time t.
       void
       solve_flow(double t, const std::vector<double> &lengths);

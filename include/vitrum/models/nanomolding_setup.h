@@ -88,14 +88,19 @@ namespace vitrum
       std::unique_ptr<rheology::MoldingMaterial>  material;
       std::unique_ptr<kinetics::KineticsMaterial> kinetics;
 
+      /// With capillarity: InputError if the apex of the meniscus of a pore
+      /// of this diameter (in pore diameters) would lie less than a quarter
+      /// of it inside the pore at `Initial length`.
+      void
+      check_meniscus_apex(double pore_diameter) const;
+
     private:
       void
       read_kinetics();
       void
       check_schedules() const;
       /// With capillarity, the front of the generated pore is the meniscus
-      /// of the material's contact angle; InputError if its apex would not
-      /// lie in the pore at the initial length.
+      /// of the material's contact angle (its apex checked).
       void
       set_meniscus();
     };
@@ -110,12 +115,9 @@ namespace vitrum
     {
       double p_top   = 1; ///< on the pressed top
       double p_front = 0; ///< on flat fronts (minus the capillary pressure)
-      /// An array's pores (3D): the front of pore i carries pore_p_front[i]
-      /// in place of p_front.
-      const fem::PoreArray *pores = nullptr;
-      std::vector<double>   pore_p_front;
-      /// With `gamma`: the front of pore i is the cap pore_menisci[i] about
-      /// its axis (its traction -gamma (div n) n replaces pore_p_front).
+      /// An array's pores (3D), with `gamma`: the front of pore i of `pores` is
+      /// the cap pore_menisci[i] about the pore's axis.
+      const fem::PoreArray      *pores = nullptr;
       std::vector<fem::Meniscus> pore_menisci;
       /// Surface tension gamma / (P d) of a curved front: the front of a
       /// round pore is the Meniscus `meniscus`, pulled by the traction
