@@ -17,6 +17,12 @@ and with the tolerance on each mesh (flagged above 0.5 %). --case NAME
 over several processes or machines; --no-run then analyses them together.
 --no-run only analyses existing output, and copes with the partial
 time_series.csv of a run still in progress.
+
+--compare-solvers runs the file twice, back to back, with Solver/Linear
+solver = direct and = iterative (everything else as in the file), and
+prints a table of wall times (to t = 1e4 and to the end), steps, peak
+memory and F at t = 100, 1000, 1e4 and the end for both, with their
+relative difference.
 """
 import argparse
 import bisect
@@ -125,7 +131,7 @@ def parse_log(output):
     if os.path.exists(path):
         with open(path, errors="replace") as f:
             for line in f:
-                m = re.search(r"Peak memory:\s*(.+)", line)
+                m = re.search(r"[Pp]eak memory:?\s*([0-9.]+ [kMG]B(?: \(sum over ranks\))?)", line)
                 if m:
                     info["memory"] = m.group(1).strip()
                 m = re.search(r"wall time\s+([0-9.eE+-]+)\s*s", line)
@@ -255,6 +261,55 @@ def analyse_study(output, prm):
     print(png)
 
 
+SOLVER_CASES = {
+    "direct": "subsection Solver\n  set Linear solver = direct\nend\n",
+    "iterative": "subsection Solver\n  set Linear solver = iterative\nend\n",
+}
+COMPARE_TIMES = [100, 1e3, 1e4, 1e6]
+
+
+def wall_time_to(d, target):
+    """Wall time of the first row at or after target, or None."""
+    for t, w in zip(d["time_nondim"], d["wall_time_s"]):
+        if t >= target * (1 - 1e-12):
+            return w
+    return None
+
+
+def analyse_solver_comparison(output, end_time):
+    """Side-by-side table of the direct and the iterative run."""
+    data, logs = {}, {}
+    for case in SOLVER_CASES:
+        path = os.path.join(output, case, "time_series.csv")
+        if os.path.exists(path):
+            data[case] = read_time_series(path)
+            logs[case] = parse_log(os.path.join(output, case))
+    L = ["Direct against iterative linear solver (same file, back to back)", ""]
+    rows = [("wall time to t = 1e4 (s)", lambda d, g: wall_time_to(d, 1e4)),
+            (f"wall time to t = {end_time:g} (s)", lambda d, g: wall_time_to(d, end_time)),
+            ("steps (rejected)", lambda d, g: f"{int(d['step'][-1])} ({int(d['rejected_steps'][-1])})"),
+            ("peak memory (all ranks)", lambda d, g: g["memory"].split(" (")[0])]
+    rows.append(("largest rel. mass change",
+                 lambda d, g: "%.1e" % max(abs(m / d["mass_nondim"][0] - 1) for m in d["mass_nondim"])))
+    rows += [(f"F at t = {t:g}", lambda d, g, t=t: value_at(d, t)) for t in COMPARE_TIMES]
+    L.append(f"{'':<28}" + "".join(f"{c:>18}" for c in data) + f"{'difference':>14}")
+    for label, get in rows:
+        values = [get(d, logs[c]) for c, d in data.items()]
+        cells = [fmt_value(v) if isinstance(v, tuple) else
+                 ("-" if v is None else (f"{v:.1f}" if isinstance(v, float) else str(v)))
+                 for v in values]
+        diff = ""
+        if len(values) == 2 and all(isinstance(v, tuple) for v in values):
+            diff = f"{100 * (values[1][0] - values[0][0]) / values[0][0]:+.4f} %"
+        elif len(values) == 2 and all(isinstance(v, float) for v in values):
+            diff = f"x {values[0] / values[1]:.2f}"
+        L.append(f"{label:<28}" + "".join(f"{c:>18}" for c in cells) + f"{diff:>14}")
+    text = "\n".join(L) + "\n"
+    print(text)
+    with open(os.path.join(output, "solver_comparison.txt"), "w") as f:
+        f.write(text)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -270,6 +325,9 @@ def main():
     p.add_argument("--case", action="append", metavar="NAME",
                    help="with --study: run only this case (mesh, mesh_tight_time, fine_mesh, "
                         "fine_mesh_tight_time); repeatable")
+    p.add_argument("--compare-solvers", action="store_true",
+                   help="run the file with the direct and with the iterative linear solver, "
+                        "back to back, and compare wall times and F")
     a = p.parse_args()
     output = os.path.abspath(a.output)
     vitrum, prm = os.path.abspath(a.vitrum), os.path.abspath(a.prm)
@@ -283,6 +341,11 @@ def main():
                 run_solver(vitrum, a.np, prm, os.path.join(output, case),
                            min(1e4, a.end_time), extra)
         analyse_study(output, prm)
+    elif a.compare_solvers:
+        for case, extra in SOLVER_CASES.items():
+            if not a.no_run:
+                run_solver(vitrum, a.np, prm, os.path.join(output, case), a.end_time, extra)
+        analyse_solver_comparison(output, a.end_time)
     else:
         wall = None if a.no_run else run_solver(vitrum, a.np, prm, output, a.end_time)
         report(output, a.end_time, wall, None if a.no_run else a.np)

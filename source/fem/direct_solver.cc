@@ -45,11 +45,17 @@ namespace vitrum
         "too ill-conditioned for that is factorized again in double.");
       prm.declare_entry(
         "Linear solver",
-        "direct",
-        dealii::Patterns::Selection("direct|iterative"),
-        "How each Newton update is solved. direct: sparse LU (Direct "
-        "solver); the crystallization field has no LU and keeps its "
-        "Jacobi-preconditioned CG/GMRES. iterative: Krylov iterations "
+        "automatic",
+        dealii::Patterns::Selection("automatic|direct|iterative"),
+        "How each Newton update is solved. automatic: on each mesh the "
+        "iterative solver where it was measured as fast as the LU or "
+        "faster "
+        "(Cahn-Hilliard from 5e4 unknowns, partitioning in 3D from 5e4) or "
+        "where the build has no direct solver, else the LU; the "
+        "crystallization field keeps its Jacobi-preconditioned Krylov "
+        "solve. direct: sparse LU (Direct solver); the crystallization "
+        "field has no LU and keeps its Jacobi-preconditioned CG/GMRES. "
+        "iterative: Krylov iterations "
         "preconditioned by algebraic multigrid, whose cost grows about "
         "linearly with the number of unknowns: FGMRES with a block "
         "factorization for Cahn-Hilliard, GMRES with one BoomerAMG V-cycle "
@@ -111,7 +117,11 @@ namespace vitrum
       prm.leave_subsection();
       if (!(newton_tolerance > 0))
         throw InputError("Solver/Newton tolerance: must be > 0");
-      if (linear_solver == "direct")
+      // automatic falls back on the iterative solver only in a build
+      // without any direct solver; a package it lacks is an error.
+      if (linear_solver == "direct"
+          || (linear_solver == "automatic"
+              && !available_direct_solvers().empty()))
         check_direct_solver(direct_solver);
     }
 

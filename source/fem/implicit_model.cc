@@ -97,7 +97,9 @@ namespace vitrum
         , controller(time_prm)
     {
       // (The iterative solver depends on the model's fields: setup_dofs.)
-      if (solver_prm.linear_solver == "direct")
+      if (solver_prm.linear_solver == "direct"
+          || (solver_prm.linear_solver == "automatic"
+              && !available_direct_solvers().empty()))
         direct_solver = std::make_unique<DirectSolver>(comm, solver_prm);
     }
 
@@ -245,10 +247,17 @@ namespace vitrum
                    jacobian,
                    coupling());
       residual.reinit(owned_dofs, comm);
+      // The LU's factors and the iterative solver's blocks belong to the
+      // old mesh either way.
       if (direct_solver)
         direct_solver->reset();
-      else
+      iterative = solver_prm.linear_solver == "iterative" || !direct_solver
+                  || (solver_prm.linear_solver == "automatic"
+                      && iterative_solver_pays(dof_handler.n_dofs()));
+      if (iterative)
         set_up_iterative_solver();
+      else if (block_solver || split_solver)
+        forget_iterative_solver();
       time_error_mask.reinit(owned_dofs, comm);
       after_setup_dofs();
       // (A sum of ones: exact.)
@@ -261,7 +270,7 @@ namespace vitrum
     ImplicitModel<dim>::set_up_iterative_solver()
     {
       const auto fields = paired_field_dofs(dof_handler, owned_dofs);
-      if (block_preconditioner_weight(1, 1) > 0 && fields.size() == 2)
+      if (block_preconditioner_weight(1, 1).first > 0 && fields.size() == 2)
         {
           if (!block_solver)
             block_solver = std::make_unique<MixedBlockSolver>(
@@ -294,6 +303,18 @@ namespace vitrum
       split_solver->set_fields(eliminated_dofs,
                                kept_dofs,
                                fields.size() - eliminated.size());
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::forget_iterative_solver()
+    {
+      // Back on the LU (a smaller mesh): free the blocks and hierarchy.
+      if (block_solver)
+        block_solver->reset();
+      if (split_solver)
+        split_solver->reset();
     }
 
 
@@ -442,25 +463,17 @@ namespace vitrum
       TimerOutput::Scope scope(*timer, "linear solve");
       try
         {
-          if (block_solver)
+          if (!iterative)
+            solve_direct(update, cost);
+          else if (block_solver)
             cost.linear_iterations
               += block_solver->solve(jacobian,
                                      update,
                                      residual,
                                      block_preconditioner_weight(a0, dt));
-          else if (split_solver)
+          else
             cost.linear_iterations
               += split_solver->solve(jacobian, update, residual, a0 / dt);
-          else
-            {
-              const unsigned int factorized = direct_solver->factorizations();
-              const unsigned int iterated   = direct_solver->reuse_iterations();
-              direct_solver->solve(jacobian, update, residual);
-              cost.factorizations
-                += direct_solver->factorizations() - factorized;
-              cost.linear_iterations
-                += direct_solver->reuse_iterations() - iterated;
-            }
         }
       catch (const SolverError &)
         {
@@ -469,6 +482,18 @@ namespace vitrum
       ++cost.linear_solves;
       constraints.distribute(update);
       return true;
+    }
+
+
+    template <int dim>
+    void
+    ImplicitModel<dim>::solve_direct(Vector &update, StepCost &cost)
+    {
+      const unsigned int factorized = direct_solver->factorizations();
+      const unsigned int iterated   = direct_solver->reuse_iterations();
+      direct_solver->solve(jacobian, update, residual);
+      cost.factorizations += direct_solver->factorizations() - factorized;
+      cost.linear_iterations += direct_solver->reuse_iterations() - iterated;
     }
 
 
@@ -663,7 +688,7 @@ namespace vitrum
     ImplicitModel<dim>::solver_progress() const
     {
       char text[64];
-      if (!direct_solver)
+      if (iterative)
         std::snprintf(text,
                       sizeof(text),
                       "Newton %u  FGMRES %.1f",

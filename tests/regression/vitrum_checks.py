@@ -236,6 +236,38 @@ def check_direct_solvers(tmp):
     assert mass <= 1e-10
 
 
+def check_linear_solver_automatic(tmp):
+    """Solver/Linear solver = automatic (the default) takes the LU below the
+    model's size and the iterative solver above it, mesh by mesh: a
+    Cahn-Hilliard run (Q2) whose adaptive mesh grows through 5e4 unknowns
+    solves every step on the smaller meshes by an LU and every step on the
+    larger ones by FGMRES (no factorization), and gives the run of the
+    direct solver (F to 1e-8, mass to 1e-10). A row's DoFs are those of the
+    mesh after the step: the step was solved on the previous row's mesh."""
+    mesh = ("subsection Mesh\n set Polynomial degree = 2\n set Minimum refinement level = 1\n"
+            " set Maximum refinement level = 2\n set Refine threshold = 0.1\nend\n")
+    runs = {}
+    for solver in ("direct", "automatic"):
+        d = os.path.join(tmp, solver)
+        os.makedirs(d)
+        runs[solver] = small_case(d, mesh + f"subsection Solver\n set Linear solver = {solver}\nend\n")
+    direct, automatic = runs["direct"], runs["automatic"]
+    assert len(direct) == len(automatic), f"{len(automatic)} vs {len(direct)} steps"
+    solved_on = [(before["dofs"], row) for before, row in zip(automatic, automatic[1:])]
+    large = [row for dofs, row in solved_on if dofs >= 50000]
+    small = [row for dofs, row in solved_on if dofs < 50000]
+    print(f"{len(small)} steps on meshes below 5e4 unknowns, {len(large)} above "
+          f"({min(r['dofs'] for r in automatic):.0f} to {max(r['dofs'] for r in automatic):.0f})")
+    assert large and small, "the mesh did not cross 5e4 unknowns: nothing to check"
+    assert all(r["factorizations"] == 0 and r["linear_iterations"] > 0 for r in large)
+    assert all(r["factorizations"] > 0 for r in small)
+    worst = max(relative(a["free_energy_nondim"], b["free_energy_nondim"])
+                for a, b in zip(direct, automatic))
+    mass = max(relative(r["mass_nondim"], automatic[0]["mass_nondim"]) for r in automatic)
+    print(f"largest relative F difference from the LU run {worst:.2e}, mass change {mass:.2e}")
+    assert worst <= 1e-8 and mass <= 1e-10
+
+
 def check_factor_reuse(tmp):
     """GMRES with the factors of an earlier matrix (Solver/Factor reuse
     iterations) on 2 ranks: Cahn-Hilliard, linearly implicit with Q2, and the
@@ -447,6 +479,7 @@ CHECKS = {
     "iterative-solver": check_iterative_solver,
     "partitioning-iterative": check_partitioning_iterative,
     "factor-reuse": check_factor_reuse,
+    "linear-solver-automatic": check_linear_solver_automatic,
     "ranks": check_ranks,
     "restart": check_restart,
     "bdf3": check_bdf3,

@@ -32,29 +32,51 @@ namespace vitrum
      *
      *     S = D - C A^-1 B = M + (tau / a0) (N + kappa K) M^-1 K.
      *
-     * Dropping N (Bosch, Stoll & Benner 2014; Boyanova & Neytcheva), S is
-     * approximated by
+     * With N = f'' M for a representative f'' >= 0 (the curvature of the
+     * bulk phases), S = M + b K + c K M^-1 K, b = tau f'' / a0, c = tau
+     * kappa / a0, and it is approximated by two second-order factors
+     * (Bosch, Stoll & Benner 2014; Boyanova & Neytcheva),
      *
-     *     S~ = (M + eps K) M^-1 (M + eps K),  eps = sqrt(tau kappa / a0),
+     *     S~ = (M + eps1 K) M^-1 (M + eps2 K),  eps1 eps2 = c,
      *
-     * which differs from M + eps^2 K M^-1 K by 2 eps K only, uniformly in
-     * h and dt. The preconditioner is the block upper triangle
+     * eps1 + eps2 = b where b^2 >= 4c (long steps: exact for a constant
+     * f''), else eps1 = eps2 = sqrt(c) (which differs from S by at most
+     * (2 sqrt(c) - b) K), uniformly in h and dt (schur_factor_weights).
+     * The preconditioner is the block upper triangle
      *
-     *     P = [ A  B  ]     P^-1 r:  y_mu = L^-1 M L^-1 r_mu,  L = M + eps K,
+     *     P = [ A  B  ]     P^-1 r:  y_mu = L1^-1 M L2^-1 r_mu,
      *         [ 0  S~ ]              y_c  = A^-1 (r_c - B y_mu),
      *
-     * with one BoomerAMG V-cycle for each L^-1 and a few Jacobi-
-     * preconditioned CG iterations for the mass matrix A^-1. With exact
-     * blocks J P^-1 would need two Krylov iterations; the counts grow only
-     * where f'' < 0 makes N matter (long steps in the spinodal region).
+     * L_i = M + eps_i K, with one BoomerAMG V-cycle for each L_i^-1 and a
+     * few Jacobi-preconditioned CG iterations for the mass matrix A^-1.
+     * With exact blocks J P^-1 would need two Krylov iterations; the counts
+     * grow only where f'' differs much from the representative value (the
+     * interfaces, a small part of the domain) on long steps.
      *
-     * L is formed from the Jacobian's blocks as D + sigma B, sigma = eps /
-     * tau, so the model gives only sigma. The unknowns are split by the
+     * L_i is formed from the Jacobian's blocks as D + sigma_i B, sigma_i =
+     * eps_i / tau, so the model gives only the sigmas. The unknowns are
+     * split by the
      * index sets of the two fields, given in pairs that belong to the same
      * node (so that the blocks act on the same numbering). Sub-matrices and
      * the multigrid hierarchy are rebuilt only when the Jacobian's entries
      * changed (PETSc's object state), as the LU of DirectSolver.
      */
+    /// The weights of the two second-order factors of a Schur
+    /// complement approximation S~ = L1 M^-1 L2, L_i = M + weight_i K.
+    struct FactorWeights
+    {
+      double first  = 0;
+      double second = 0;
+    };
+
+
+    /// eps1, eps2 for S = M + b K + c K M^-1 K (b >= 0, c > 0): the roots'
+    /// pair with eps1 eps2 = c, eps1 + eps2 = b if b^2 >= 4c, else
+    /// eps1 = eps2 = sqrt(c).
+    FactorWeights
+    schur_factor_weights(double b, double c);
+
+
     class MixedBlockSolver
     {
     public:
@@ -77,14 +99,14 @@ namespace vitrum
       void
       reset();
 
-      /// Solve J x = b to the relative residual tolerance with L = D +
-      /// sigma B. Returns the FGMRES iterations. Throws SolverError if it
+      /// Solve J x = b to the relative residual tolerance with L_i = D +
+      /// sigma_i B. Returns the FGMRES iterations. Throws SolverError if it
       /// does not converge (or the system is not finite).
       unsigned int
       solve(const dealii::PETScWrappers::MPI::SparseMatrix &J,
             dealii::PETScWrappers::MPI::Vector             &x,
             const dealii::PETScWrappers::MPI::Vector       &b,
-            double                                          sigma);
+            const FactorWeights                            &sigma);
 
       /// Apply P^-1 (after a solve set it up): for tests.
       void
@@ -92,9 +114,13 @@ namespace vitrum
                            dealii::PETScWrappers::MPI::Vector       &y) const;
 
     private:
-      /// Extract blocks, form L and set up the inner solvers for J.
+      /// Extract blocks, form the L_i and set up the inner solvers for J.
       void
-      setup(const dealii::PETScWrappers::MPI::SparseMatrix &J, double sigma);
+      setup(const dealii::PETScWrappers::MPI::SparseMatrix &J,
+            const FactorWeights                            &sigma);
+      /// L_i = D + sigma B and its BoomerAMG.
+      void
+      setup_factor(Mat &L, PC &amg, double sigma);
       void
       destroy_blocks();
       static PetscErrorCode
@@ -106,17 +132,18 @@ namespace vitrum
       double       tolerance;
       unsigned int max_iterations;
       IS           c_set = nullptr, mu_set = nullptr;
-      Mat          A = nullptr, B = nullptr, D = nullptr, L = nullptr;
-      KSP          ksp      = nullptr; ///< outer FGMRES
-      KSP          mass_ksp = nullptr; ///< A^-1
-      PC           amg      = nullptr; ///< L^-1
-      Vec          t1 = nullptr, t2 = nullptr, t3 = nullptr;
+      Mat          A = nullptr, B = nullptr, D = nullptr;
+      Mat          L1 = nullptr, L2 = nullptr;
+      KSP          ksp      = nullptr;    ///< outer FGMRES
+      KSP          mass_ksp = nullptr;    ///< A^-1
+      PC  amg1 = nullptr, amg2 = nullptr; ///< L1^-1, L2^-1 (if L2 != L1)
+      Vec t1 = nullptr, t2 = nullptr, t3 = nullptr;
       // The fields' parts of a whole vector (scatters made once per mesh:
       // VecGetSubVector would make one at every application).
       VecScatter to_c = nullptr, to_mu = nullptr;
       Vec        r_c = nullptr, r_mu = nullptr, y_c = nullptr, y_mu = nullptr;
-      bool       ready      = false;
-      double     used_sigma = 0;
+      bool       ready = false;
+      FactorWeights used_sigma;
       // The Jacobian the blocks were taken from.
       MatrixVersion built_from;
     };

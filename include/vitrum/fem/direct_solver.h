@@ -29,9 +29,9 @@ namespace vitrum
       unsigned int maximum_newton_iterations = 10;
       /// "PETSc MUMPS", "MUMPS" or "MUMPS single precision".
       std::string direct_solver = "PETSc MUMPS";
-      /// "direct" (sparse LU) or "iterative" (FGMRES with the model's block
-      /// preconditioner).
-      std::string linear_solver = "direct";
+      /// "automatic" (the model's choice per mesh), "direct" (sparse LU)
+      /// or "iterative" (FGMRES with the model's block preconditioner).
+      std::string linear_solver = "automatic";
       /// Relative residual reduction the iterative solver must reach.
       double linear_tolerance = 1e-10;
       /// Iterations after which it gives up (and the step is retried).

@@ -128,15 +128,23 @@ namespace vitrum
       {
         return false;
       }
-      /// Solver/Linear solver = iterative: the weight sigma of the
-      /// MixedBlockSolver's Laplace-type block L = D + sigma B for a step
-      /// with these a0 and dt (the model knows what its blocks hold). 0
-      /// (the default): the model has no block preconditioner, and the
+      /// Solver/Linear solver = iterative: the weights sigma_i of the
+      /// MixedBlockSolver's Laplace-type factors L_i = D + sigma_i B for a
+      /// step with these a0 and dt (the model knows what its blocks hold).
+      /// 0 (the default): the model has no block preconditioner, and the
       /// iterative solver is refused.
-      virtual double
+      virtual FactorWeights
       block_preconditioner_weight(double /*a0*/, double /*dt*/) const
       {
-        return 0;
+        return {};
+      }
+      /// Solver/Linear solver = automatic: whether the iterative solver is
+      /// the faster one on a mesh with n_dofs unknowns (as measured for
+      /// the model; false, the default: always the LU).
+      virtual bool
+      iterative_solver_pays(dealii::types::global_dof_index /*n_dofs*/) const
+      {
+        return false;
       }
       /// Solver/Linear solver = iterative for a model without a
       /// block_preconditioner_weight: the components whose block of the
@@ -317,14 +325,23 @@ namespace vitrum
       /// linear solver failed.
       bool
       solve_linear(Vector &update, double a0, double dt, StepCost &cost);
+      /// The LU's part of solve_linear.
+      void
+      solve_direct(Vector &update, StepCost &cost);
       /// Create or re-point the iterative solver for the current DoFs.
       void
       set_up_iterative_solver();
+      /// Free the iterative solver's matrices while the LU solves.
+      void
+      forget_iterative_solver();
 
-      /// One of the two, as Solver/Linear solver says.
+      /// Solver/Linear solver: the LU (direct or automatic with a direct
+      /// solver in the build) and the model's iterative solver, and which
+      /// of them solves on the current mesh.
       std::unique_ptr<DirectSolver>     direct_solver;
       std::unique_ptr<MixedBlockSolver> block_solver;
       std::unique_ptr<SchurSplitSolver> split_solver;
+      bool                              iterative           = false;
       double                            free_energy         = 0;
       double                            n_error_unknowns    = 1;
       bool                              checking_first_step = false;
