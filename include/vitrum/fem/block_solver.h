@@ -16,6 +16,22 @@ namespace vitrum
 {
   namespace fem
   {
+    /// The weights of the two second-order factors of a Schur
+    /// complement approximation S~ = L1 M^-1 L2, L_i = M + weight_i K.
+    struct FactorWeights
+    {
+      double first  = 0;
+      double second = 0;
+    };
+
+
+    /// eps1, eps2 for S = M + b K + c K M^-1 K (b >= 0, c > 0): the roots'
+    /// pair with eps1 eps2 = c, eps1 + eps2 = b if b^2 >= 4c, else
+    /// eps1 = eps2 = sqrt(c).
+    FactorWeights
+    schur_factor_weights(double b, double c);
+
+
     /**
      * FGMRES for the Jacobian of a mixed (c, mu) Cahn–Hilliard step,
      * preconditioned with a block factorization whose blocks are solved by
@@ -50,33 +66,17 @@ namespace vitrum
      * L_i = M + eps_i K, with one BoomerAMG V-cycle for each L_i^-1 and a
      * few Jacobi-preconditioned CG iterations for the mass matrix A^-1.
      * With exact blocks J P^-1 would need two Krylov iterations; the counts
-     * grow only where f'' differs much from the representative value (the
-     * interfaces, a small part of the domain) on long steps.
+     * grow where f'' differs much from the representative value (the
+     * interfaces) on long steps.
      *
      * L_i is formed from the Jacobian's blocks as D + sigma_i B, sigma_i =
      * eps_i / tau, so the model gives only the sigmas. The unknowns are
-     * split by the
-     * index sets of the two fields, given in pairs that belong to the same
-     * node (so that the blocks act on the same numbering). Sub-matrices and
-     * the multigrid hierarchy are rebuilt only when the Jacobian's entries
-     * changed (PETSc's object state), as the LU of DirectSolver.
+     * split by the index sets of the two fields, given in pairs that belong
+     * to the same node (so that the blocks act on the same numbering).
+     * Sub-matrices and the multigrid hierarchy are rebuilt only when the
+     * Jacobian's entries changed (PETSc's object state), as the LU of
+     * DirectSolver.
      */
-    /// The weights of the two second-order factors of a Schur
-    /// complement approximation S~ = L1 M^-1 L2, L_i = M + weight_i K.
-    struct FactorWeights
-    {
-      double first  = 0;
-      double second = 0;
-    };
-
-
-    /// eps1, eps2 for S = M + b K + c K M^-1 K (b >= 0, c > 0): the roots'
-    /// pair with eps1 eps2 = c, eps1 + eps2 = b if b^2 >= 4c, else
-    /// eps1 = eps2 = sqrt(c).
-    FactorWeights
-    schur_factor_weights(double b, double c);
-
-
     class MixedBlockSolver
     {
     public:
