@@ -5,6 +5,7 @@
 #include <vitrum/fem/petsc_check.h>
 
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -41,11 +42,15 @@ namespace vitrum
 
     MixedBlockSolver::MixedBlockSolver(MPI_Comm           comm,
                                        const double       tolerance,
-                                       const unsigned int max_iterations)
+                                       const unsigned int max_iterations,
+                                       const double       hierarchy_reuse_ratio)
         : comm(comm)
         , tolerance(tolerance)
         , max_iterations(max_iterations)
+        , hierarchy_reuse_ratio(hierarchy_reuse_ratio)
     {
+      AssertThrow(hierarchy_reuse_ratio >= 1,
+                  dealii::ExcMessage("the hierarchy reuse ratio is >= 1"));
     }
 
 
@@ -78,8 +83,6 @@ namespace vitrum
       destroy(A, MatDestroy);
       destroy(B, MatDestroy);
       destroy(D, MatDestroy);
-      destroy(L1, MatDestroy);
-      destroy(L2, MatDestroy);
       destroy(t1, VecDestroy);
       destroy(t2, VecDestroy);
       destroy(t3, VecDestroy);
@@ -95,32 +98,56 @@ namespace vitrum
     {
       destroy(ksp, KSPDestroy);
       destroy(mass_ksp, KSPDestroy);
-      destroy(amg1, PCDestroy);
-      destroy(amg2, PCDestroy);
+      destroy_factor(first);
+      destroy_factor(second);
       destroy_blocks();
       ready = false;
     }
 
 
     void
-    MixedBlockSolver::setup_factor(Mat &L, PC &amg, const double sigma)
+    MixedBlockSolver::destroy_factor(Factor &factor)
     {
+      destroy(factor.amg, PCDestroy);
+      destroy(factor.L, MatDestroy);
+      factor.built_weight = 0;
+    }
+
+
+    void
+    MixedBlockSolver::update_factor(Factor      &factor,
+                                    const double sigma,
+                                    const double b_norm)
+    {
+      const double weight = sigma * b_norm;
+      if (factor.amg != nullptr && weight > 0 && factor.built_weight > 0
+          && std::max(weight / factor.built_weight,
+                      factor.built_weight / weight)
+               <= hierarchy_reuse_ratio)
+        return;
       // L = M + eps K = D + sigma B (B = tau K, D = M in the same numbering).
-      if (L == nullptr)
-        check_petsc(MatDuplicate(D, MAT_COPY_VALUES, &L), "MatDuplicate");
+      if (factor.L == nullptr)
+        check_petsc(MatDuplicate(D, MAT_COPY_VALUES, &factor.L),
+                    "MatDuplicate");
       else
-        check_petsc(MatCopy(D, L, SAME_NONZERO_PATTERN), "MatCopy");
-      check_petsc(MatAXPY(L, sigma, B, UNKNOWN_NONZERO_PATTERN), "MatAXPY");
-      if (amg == nullptr)
+        check_petsc(MatCopy(D, factor.L, SAME_NONZERO_PATTERN), "MatCopy");
+      check_petsc(MatAXPY(factor.L, sigma, B, UNKNOWN_NONZERO_PATTERN),
+                  "MatAXPY");
+      if (factor.amg == nullptr)
         {
-          check_petsc(PCCreate(comm, &amg), "PCCreate");
-          check_petsc(PCSetType(amg, PCHYPRE), "PCSetType");
-          check_petsc(PCHYPRESetType(amg, "boomeramg"), "PCHYPRESetType");
-          check_petsc(PCSetOptionsPrefix(amg, "vitrum_schur_"), "prefix");
-          check_petsc(PCSetFromOptions(amg), "PCSetFromOptions");
+          check_petsc(PCCreate(comm, &factor.amg), "PCCreate");
+          check_petsc(PCSetType(factor.amg, PCHYPRE), "PCSetType");
+          check_petsc(PCHYPRESetType(factor.amg, "boomeramg"),
+                      "PCHYPRESetType");
+          check_petsc(PCSetOptionsPrefix(factor.amg, "vitrum_schur_"),
+                      "prefix");
+          check_petsc(PCSetFromOptions(factor.amg), "PCSetFromOptions");
         }
-      check_petsc(PCSetOperators(amg, L, L), "PCSetOperators");
-      check_petsc(PCSetUp(amg), "BoomerAMG setup");
+      check_petsc(PCSetOperators(factor.amg, factor.L, factor.L),
+                  "PCSetOperators");
+      check_petsc(PCSetUp(factor.amg), "BoomerAMG setup");
+      factor.built_weight = weight;
+      ++n_hierarchy_setups;
     }
 
 
@@ -164,15 +191,14 @@ namespace vitrum
           VecDestroy(&whole);
         }
 
-      setup_factor(L1, amg1, sigma.first);
+      PetscReal b_norm;
+      check_petsc(MatNorm(B, NORM_FROBENIUS, &b_norm), "MatNorm");
+      update_factor(first, sigma.first, b_norm);
       // Equal factors (short steps): one hierarchy serves both.
       if (sigma.second != sigma.first)
-        setup_factor(L2, amg2, sigma.second);
+        update_factor(second, sigma.second, b_norm);
       else
-        {
-          destroy(amg2, PCDestroy);
-          destroy(L2, MatDestroy);
-        }
+        destroy_factor(second);
 
       if (mass_ksp == nullptr)
         {
@@ -278,10 +304,12 @@ namespace vitrum
       // weight) last: its V-cycle leaves a smooth error, which B = tau K
       // below does not amplify (the other order took 108 instead of 11
       // iterations on a long convex step, unit test).
-      check_petsc(PCApply(amg2 != nullptr ? amg2 : amg1, r_mu, t1),
+      check_petsc(PCApply(second.amg != nullptr ? second.amg : first.amg,
+                          r_mu,
+                          t1),
                   "BoomerAMG");
       check_petsc(MatMult(D, t1, t2), "MatMult");
-      check_petsc(PCApply(amg1, t2, y_mu), "BoomerAMG");
+      check_petsc(PCApply(first.amg, t2, y_mu), "BoomerAMG");
       // y_c = A^-1 (r_c - B y_mu)
       check_petsc(MatMult(B, y_mu, t3), "MatMult");
       check_petsc(VecAYPX(t3, -1.0, r_c), "VecAYPX");

@@ -76,6 +76,16 @@ namespace vitrum
                         "after this many iterations fails, and the step is "
                         "retried with a shorter time step.");
       prm.declare_entry(
+        "Multigrid reuse ratio",
+        "2",
+        dealii::Patterns::Double(1, 100),
+        "Iterative Cahn-Hilliard solver: a factor's BoomerAMG hierarchy is "
+        "kept on the same mesh while the factor's weight (which follows the "
+        "time step) stays within this ratio of the one it was built for. 1: "
+        "a new hierarchy at every change of the time step. PFHub 1a to t = "
+        "30: 2 (and 1.5, 3) took 20 % less time in the linear solves than 1, "
+        "with 0.1 more FGMRES iterations per solve.");
+      prm.declare_entry(
         "Factor reuse iterations",
         "0",
         dealii::Patterns::Integer(0, 100),
@@ -114,6 +124,7 @@ namespace vitrum
       linear_solver             = prm.get("Linear solver");
       linear_tolerance          = prm.get_double("Linear tolerance");
       maximum_linear_iterations = prm.get_integer("Maximum linear iterations");
+      multigrid_reuse_ratio     = prm.get_double("Multigrid reuse ratio");
       prm.leave_subsection();
       if (!(newton_tolerance > 0))
         throw InputError("Solver/Newton tolerance: must be > 0");

@@ -276,7 +276,8 @@ namespace vitrum
             block_solver = std::make_unique<MixedBlockSolver>(
               comm,
               solver_prm.linear_tolerance,
-              solver_prm.maximum_linear_iterations);
+              solver_prm.maximum_linear_iterations,
+              solver_prm.multigrid_reuse_ratio);
           block_solver->set_fields(fields[0], fields[1]);
           return;
         }

@@ -44,12 +44,19 @@ namespace
     dealii::PETScWrappers::MPI::Vector           b;
     std::vector<dealii::types::global_dof_index> c, mu;
     vitrum::fem::FactorWeights                   sigma;
+    double                                       kappa, curvature;
+    bool                                         lumped_mu_mass;
+    dealii::SparsityPattern                      pattern;
+    dealii::SparseMatrix<double>                 M, K;
 
     CahnHilliardSystem(const unsigned int n,
                        const double       tau,
                        const double       kappa,
                        const double       curvature,
                        const bool         lumped_mu_mass = false)
+        : kappa(kappa)
+        , curvature(curvature)
+        , lumped_mu_mass(lumped_mu_mass)
     {
       dealii::Triangulation<2> mesh;
       dealii::GridGenerator::subdivided_hyper_cube(mesh, n);
@@ -58,9 +65,9 @@ namespace
       dofs.distribute_dofs(fe);
       dealii::DynamicSparsityPattern scalar_pattern(dofs.n_dofs());
       dealii::DoFTools::make_sparsity_pattern(dofs, scalar_pattern);
-      dealii::SparsityPattern pattern;
       pattern.copy_from(scalar_pattern);
-      dealii::SparseMatrix<double> M(pattern), K(pattern);
+      M.reinit(pattern);
+      K.reinit(pattern);
       dealii::MatrixCreator::create_mass_matrix(dofs, dealii::QGauss<2>(2), M);
       dealii::MatrixCreator::create_laplace_matrix(dofs,
                                                    dealii::QGauss<2>(2),
@@ -76,7 +83,25 @@ namespace
             for (unsigned int b = 0; b < 2; ++b)
               block_pattern.add(2 * i + a, 2 * it->column() + b);
       J.reinit(all, all, block_pattern, MPI_COMM_SELF);
+      set_step(tau);
+
+      b.reinit(all, MPI_COMM_SELF);
+      for (unsigned int i = 0; i < size; ++i)
+        b(i) = std::sin(0.37 * i) + (i % 2 ? 0.0 : 0.1);
+      b.compress(dealii::VectorOperation::insert);
       for (unsigned int i = 0; i < dofs.n_dofs(); ++i)
+        {
+          c.push_back(2 * i);
+          mu.push_back(2 * i + 1);
+        }
+    }
+
+    /// The entries of J and sigma for tau = dt Mobility (the same matrix
+    /// object: the next step on the same mesh).
+    void
+    set_step(const double tau)
+    {
+      for (unsigned int i = 0; i < M.m(); ++i)
         for (auto it = pattern.begin(i); it != pattern.end(i); ++it)
           {
             const unsigned int j = it->column();
@@ -90,16 +115,6 @@ namespace
               J.set(2 * i + 1, 2 * j + 1, lumped(M, i));
           }
       J.compress(dealii::VectorOperation::insert);
-
-      b.reinit(all, MPI_COMM_SELF);
-      for (unsigned int i = 0; i < size; ++i)
-        b(i) = std::sin(0.37 * i) + (i % 2 ? 0.0 : 0.1);
-      b.compress(dealii::VectorOperation::insert);
-      for (unsigned int i = 0; i < dofs.n_dofs(); ++i)
-        {
-          c.push_back(2 * i);
-          mu.push_back(2 * i + 1);
-        }
       // As CahnHilliard::block_preconditioner_weight with a0 = 1 (the bulk
       // curvature there is positive).
       const auto eps
@@ -178,6 +193,55 @@ TEST(MixedBlockSolver, SolvesCahnHilliardStepsIndependentlyOfMeshAndStep)
                     fewest,
                     most);
       }
+}
+
+
+// The steps on one mesh keep a factor's BoomerAMG hierarchy while its
+// weight (which follows tau) stays within the reuse ratio, and still reach
+// the LU's solution in a few more iterations; a step outside the ratio, or
+// ratio 1, builds new hierarchies.
+TEST(MixedBlockSolver, KeepsTheHierarchiesWhileTheStepChangesLittle)
+{
+  if (vitrum::fem::available_direct_solvers().empty())
+    GTEST_SKIP() << "no direct solver to compare with";
+  const auto solve_steps = [](const double               ratio,
+                              const std::vector<double> &taus) {
+    CahnHilliardSystem            system(32, taus.front(), 1e-3, 1.0);
+    vitrum::fem::MixedBlockSolver solver(MPI_COMM_SELF, 1e-10, 200, ratio);
+    solver.set_fields(system.c, system.mu);
+    vitrum::fem::DirectSolver lu(
+      MPI_COMM_SELF,
+      vitrum::fem::available_direct_solvers().front());
+    std::vector<unsigned int> iterations;
+    for (const double tau : taus)
+      {
+        system.set_step(tau);
+        dealii::PETScWrappers::MPI::Vector x(system.all, MPI_COMM_SELF),
+          exact(system.all, MPI_COMM_SELF);
+        iterations.push_back(solver.solve(system.J, x, system.b, system.sigma));
+        lu.solve(system.J, exact, system.b);
+        x -= exact;
+        EXPECT_LT(x.l2_norm() / exact.l2_norm(), 1e-7) << "tau " << tau;
+      }
+    return std::make_pair(solver.hierarchy_setups(), iterations);
+  };
+  // Long steps (two factors) growing by 1.2 per step, then one 3x longer.
+  const std::vector<double> taus   = {1.0, 1.2, 1.44, 1.728, 5.184};
+  const auto [kept_setups, kept]   = solve_steps(1.5, taus);
+  const auto [fresh_setups, fresh] = solve_steps(1.0, taus);
+  EXPECT_EQ(fresh_setups, 10u); // two factors per step
+  // eps1 ~ tau, eps2 = tau kappa / eps1 ~ kappa: the second factor is
+  // kept throughout, the first for 1.2 and 1.44 (ratio <= 1.5) and built
+  // again at 1.728 and at 5.184.
+  EXPECT_EQ(kept_setups, 4u);
+  for (std::size_t k = 0; k < taus.size(); ++k)
+    {
+      EXPECT_LE(kept[k], fresh[k] + 4) << "tau " << taus[k];
+      std::printf("tau %g: %u iterations with kept hierarchies, %u fresh\n",
+                  taus[k],
+                  kept[k],
+                  fresh[k]);
+    }
 }
 
 

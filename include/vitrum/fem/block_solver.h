@@ -73,16 +73,25 @@ namespace vitrum
      * eps_i / tau, so the model gives only the sigmas. The unknowns are
      * split by the index sets of the two fields, given in pairs that belong
      * to the same node (so that the blocks act on the same numbering).
-     * Sub-matrices and the multigrid hierarchy are rebuilt only when the
-     * Jacobian's entries changed (PETSc's object state), as the LU of
-     * DirectSolver.
+     * Sub-matrices are re-taken only when the Jacobian's entries changed
+     * (PETSc's object state), as the LU of DirectSolver. A factor's
+     * multigrid hierarchy is kept across solves with the same matrix object
+     * (one mesh) while its weight eps_i stays within a factor
+     * `hierarchy_reuse_ratio` of the one it was built for: a factor built
+     * for eps' preconditions M + eps K with eigenvalues between 1 and
+     * eps/eps', so a moderate ratio costs fewer iterations than an AMG
+     * set-up (eps_i = sigma_i |B|, B = tau K, measured by its Frobenius norm
+     * so that the solver needs no tau).
      */
     class MixedBlockSolver
     {
     public:
+      /// `hierarchy_reuse_ratio` 1 rebuilds the hierarchies at every
+      /// change of the weights.
       MixedBlockSolver(MPI_Comm     comm,
                        double       tolerance,
-                       unsigned int max_iterations);
+                       unsigned int max_iterations,
+                       double       hierarchy_reuse_ratio = 1);
       ~MixedBlockSolver();
       MixedBlockSolver(const MixedBlockSolver &) = delete;
       MixedBlockSolver &
@@ -108,6 +117,14 @@ namespace vitrum
             const dealii::PETScWrappers::MPI::Vector       &b,
             const FactorWeights                            &sigma);
 
+      /// How many BoomerAMG hierarchies were set up (for tests and
+      /// benchmarks).
+      unsigned int
+      hierarchy_setups() const
+      {
+        return n_hierarchy_setups;
+      }
+
       /// Apply P^-1 (after a solve set it up): for tests.
       void
       apply_preconditioner(const dealii::PETScWrappers::MPI::Vector &r,
@@ -118,9 +135,19 @@ namespace vitrum
       void
       setup(const dealii::PETScWrappers::MPI::SparseMatrix &J,
             const FactorWeights                            &sigma);
-      /// L_i = D + sigma B and its BoomerAMG.
+      /// A factor L = D + sigma B, its BoomerAMG and the weight sigma |B|
+      /// the hierarchy was built for.
+      struct Factor
+      {
+        Mat    L            = nullptr;
+        PC     amg          = nullptr;
+        double built_weight = 0;
+      };
+      /// Set up `factor` for sigma unless its hierarchy may be kept.
       void
-      setup_factor(Mat &L, PC &amg, double sigma);
+      update_factor(Factor &factor, double sigma, double b_norm);
+      void
+      destroy_factor(Factor &factor);
       void
       destroy_blocks();
       static PetscErrorCode
@@ -133,11 +160,12 @@ namespace vitrum
       unsigned int max_iterations;
       IS           c_set = nullptr, mu_set = nullptr;
       Mat          A = nullptr, B = nullptr, D = nullptr;
-      Mat          L1 = nullptr, L2 = nullptr;
-      KSP          ksp      = nullptr;    ///< outer FGMRES
-      KSP          mass_ksp = nullptr;    ///< A^-1
-      PC  amg1 = nullptr, amg2 = nullptr; ///< L1^-1, L2^-1 (if L2 != L1)
-      Vec t1 = nullptr, t2 = nullptr, t3 = nullptr;
+      double       hierarchy_reuse_ratio;
+      Factor       first, second; ///< L1, L2 (second unused if equal)
+      KSP          ksp                = nullptr; ///< outer FGMRES
+      KSP          mass_ksp           = nullptr; ///< A^-1
+      unsigned int n_hierarchy_setups = 0;
+      Vec          t1 = nullptr, t2 = nullptr, t3 = nullptr;
       // The fields' parts of a whole vector (scatters made once per mesh:
       // VecGetSubVector would make one at every application).
       VecScatter to_c = nullptr, to_mu = nullptr;

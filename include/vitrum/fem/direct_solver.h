@@ -36,6 +36,9 @@ namespace vitrum
       double linear_tolerance = 1e-10;
       /// Iterations after which it gives up (and the step is retried).
       unsigned int maximum_linear_iterations = 200;
+      /// Ratio of a multigrid factor's weight to the one its hierarchy was
+      /// built for within which the hierarchy is kept (1: never kept).
+      double multigrid_reuse_ratio = 2;
       /// GMRES iterations allowed with the factors of an earlier matrix
       /// before a changed matrix is factorized (0: always factorize).
       unsigned int factor_reuse_iterations = 0;
