@@ -162,7 +162,7 @@ def report(output, end_time, total_wall=None, nproc=None):
     L.append(f"Final DoFs / cells:      {int(d['dofs'][-1])} / {int(d['cells'][-1])}")
     L.append(f"Peak memory:             {log['memory']}")
     mass0 = d["mass_nondim"][0]
-    L.append(f"Max rel. mass change:    {max(abs(m - mass0) for m in d['mass']) / abs(mass0):.2e}")
+    L.append(f"Max rel. mass change:    {max(abs(m - mass0) for m in d['mass_nondim']) / abs(mass0):.2e}")
     teq = equilibrium_time(d)
     L.append("Equilibrium reached at:  " + ("not reached" if teq is None else
                                             f"t = {teq:g} (F within 1e-6 of final F)"))

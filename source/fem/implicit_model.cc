@@ -724,6 +724,12 @@ namespace vitrum
     ImplicitModel<dim>::write_checkpoint_data(
       const CheckpointState &state) const
     {
+      // The multigrid hierarchies kept across steps are not part of the
+      // checkpoint: forgetting them here gives this run's next step the
+      // preconditioner of a run resumed from the checkpoint (the same
+      // steps to rounding; check iterative-restart).
+      if (block_solver)
+        block_solver->reset();
       save_checkpoint(output_prm.directory,
                       dof_handler,
                       states,

@@ -336,6 +336,19 @@ def check_restart(tmp, extra=""):
     assert worst <= 1e-12
 
 
+def check_iterative_restart(tmp):
+    """The iterative Cahn-Hilliard solver keeps its multigrid hierarchies
+    across steps on one mesh; writing a checkpoint forgets them, so that a
+    run resumed from a checkpoint is the run that wrote it to 1e-12. On a
+    fixed mesh, with hierarchies kept over any change of the step and a loose
+    linear tolerance, so that a hierarchy kept over the checkpoint (step 12
+    of 24) would show (without the reset: 3e-10 relative)."""
+    check_restart(tmp, "subsection Solver\n set Linear solver = iterative\n"
+                  " set Multigrid reuse ratio = 100\n set Linear tolerance = 1e-4\nend\n"
+                  "subsection Mesh\n set Adapt every = 0\nend\n"
+                  "subsection Checkpointing\n set Every = 12\nend\n")
+
+
 def check_bdf3(tmp):
     """Variable-step BDF3 on a fixed mesh (so that only the time error
     differs): at the same error tolerance it takes fewer steps than BDF2 and
@@ -484,6 +497,7 @@ CHECKS = {
     "linear-solver-automatic": check_linear_solver_automatic,
     "ranks": check_ranks,
     "restart": check_restart,
+    "iterative-restart": check_iterative_restart,
     "bdf3": check_bdf3,
     "three-d": check_three_d,
     "bad-input": check_bad_input,
