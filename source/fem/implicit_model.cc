@@ -724,12 +724,16 @@ namespace vitrum
     ImplicitModel<dim>::write_checkpoint_data(
       const CheckpointState &state) const
     {
-      // The multigrid hierarchies kept across steps are not part of the
-      // checkpoint: forgetting them here gives this run's next step the
-      // preconditioner of a run resumed from the checkpoint (the same
-      // steps to rounding; check iterative-restart).
+      // The multigrid hierarchies and the LU factors kept across steps are
+      // not part of the checkpoint: forgetting them here gives this run's
+      // next step the preconditioner of a run resumed from the checkpoint
+      // (the same steps to rounding; checks iterative-restart and
+      // factor-reuse-restart). Without factor reuse the next step
+      // factorizes anyway, and the LU keeps its symbolic analysis.
       if (block_solver)
         block_solver->reset();
+      if (direct_solver && solver_prm.factor_reuse_iterations > 0)
+        direct_solver->reset();
       save_checkpoint(output_prm.directory,
                       dof_handler,
                       states,

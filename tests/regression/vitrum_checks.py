@@ -349,6 +349,18 @@ def check_iterative_restart(tmp):
                   "subsection Checkpointing\n set Every = 12\nend\n")
 
 
+def check_factor_reuse_restart(tmp):
+    """GMRES with the factors of earlier matrices (Factor reuse iterations)
+    carries factors from step to step; writing a checkpoint forgets them, so
+    that a run resumed from a checkpoint is the run that wrote it to 1e-12.
+    Fixed mesh and a loose reuse tolerance, so that factors kept over the
+    checkpoint (step 12 of 24) would show."""
+    check_restart(tmp, "subsection Solver\n set Linear solver = direct\n"
+                  " set Factor reuse iterations = 10\n set Factor reuse tolerance = 1e-4\nend\n"
+                  "subsection Mesh\n set Adapt every = 0\nend\n"
+                  "subsection Checkpointing\n set Every = 12\nend\n")
+
+
 def check_bdf3(tmp):
     """Variable-step BDF3 on a fixed mesh (so that only the time error
     differs): at the same error tolerance it takes fewer steps than BDF2 and
@@ -498,6 +510,7 @@ CHECKS = {
     "ranks": check_ranks,
     "restart": check_restart,
     "iterative-restart": check_iterative_restart,
+    "factor-reuse-restart": check_factor_reuse_restart,
     "bdf3": check_bdf3,
     "three-d": check_three_d,
     "bad-input": check_bad_input,
