@@ -12,6 +12,7 @@ blank panel and passes on an explained one.
   plot_checks.py --vitrum build/vitrum --source . [--keep DIR]
 """
 import argparse
+import concurrent.futures
 import os
 import shutil
 import subprocess
@@ -121,14 +122,15 @@ def run_studies(args, tmp):
 
 
 def plot(args, folder):
+    """plot.py --check on one folder: (its report, the failure or None)."""
     result = subprocess.run([sys.executable, os.path.join(args.source, "postprocess/plot.py"),
                              folder, "--check"], capture_output=True, text=True)
-    print(f"--- plot.py {os.path.basename(folder)}\n{result.stdout.strip()}")
+    report = f"--- plot.py {os.path.basename(folder)}\n{result.stdout.strip()}"
     if result.returncode != 0:
-        return f"{os.path.basename(folder)}: {result.stderr.strip()[-1500:]}"
+        return report, f"{os.path.basename(folder)}: {result.stderr.strip()[-1500:]}"
     if ".png" not in result.stdout:
-        return f"{os.path.basename(folder)}: no figure written"
-    return None
+        return report, f"{os.path.basename(folder)}: no figure written"
+    return report, None
 
 
 def self_test():
@@ -160,7 +162,12 @@ def main():
     outputs = {}
     folders = [run_example(ARGS, tmp, rel, ov, outputs) for rel, ov in SHIPPED]
     folders += run_studies(ARGS, tmp)
-    failures = [f for f in (plot(ARGS, d) for d in folders) if f]
+    # Each plot.py is one process on one core: two at a time.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda d: plot(ARGS, d), folders))
+    for report, _ in results:
+        print(report)
+    failures = [failure for _, failure in results if failure]
     if not ARGS.keep:
         shutil.rmtree(tmp, ignore_errors=True)
     if failures:
