@@ -304,6 +304,22 @@ namespace vitrum
       split_solver->set_fields(eliminated_dofs,
                                kept_dofs,
                                fields.size() - eliminated.size());
+      const std::vector<unsigned int> partners = eliminated_partners();
+      if (partners.empty())
+        return;
+      std::vector<bool> is_partner(fields.size(), false);
+      for (const unsigned int c : partners)
+        is_partner[c] = true;
+      std::vector<types::global_dof_index> partner_dofs, other_dofs;
+      for (std::size_t k = 0; k < fields[0].size(); ++k)
+        {
+          for (const unsigned int c : partners)
+            partner_dofs.push_back(fields[c][k]);
+          for (unsigned int f = 0; f < fields.size(); ++f)
+            if (!is_eliminated[f] && !is_partner[f])
+              other_dofs.push_back(fields[f][k]);
+        }
+      split_solver->set_partners(partner_dofs, other_dofs, partners.size());
     }
 
 
@@ -474,7 +490,7 @@ namespace vitrum
                                      block_preconditioner_weight(a0, dt));
           else
             cost.linear_iterations
-              += split_solver->solve(jacobian, update, residual, a0 / dt);
+              += split_solver->solve(jacobian, update, residual, a0 / dt, a0);
         }
       catch (const SolverError &)
         {

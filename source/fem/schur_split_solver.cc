@@ -1,8 +1,13 @@
+#include <deal.II/lac/lapack_full_matrix.h>
+
 #include <vitrum/base/exceptions.h>
+#include <vitrum/fem/block_solver.h>
 #include <vitrum/fem/schur_split_solver.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -76,7 +81,251 @@ namespace vitrum
                     "MatMPIAIJSetPreallocation");
         return B;
       }
+
+
+      /// One V-cycle of the solver the options with this prefix choose
+      /// (BoomerAMG unless told otherwise) on A, which it takes over;
+      /// `block_size` unknowns of a node together (systems coarsening).
+      KSP
+      v_cycle_solver(MPI_Comm           comm,
+                     Mat                A,
+                     const char        *prefix,
+                     const unsigned int block_size)
+      {
+        KSP ksp;
+        check_petsc(KSPCreate(comm, &ksp), "KSPCreate");
+        check_petsc(KSPSetOptionsPrefix(ksp, prefix), "KSPSetOptionsPrefix");
+        check_petsc(KSPSetType(ksp, KSPPREONLY), "KSPSetType");
+        check_petsc(KSPSetFromOptions(ksp), "KSPSetFromOptions");
+        PC pc;
+        check_petsc(KSPGetPC(ksp, &pc), "KSPGetPC");
+        PCType type;
+        check_petsc(PCGetType(pc, &type), "PCGetType");
+        if (std::strcmp(type, PCHYPRE) == 0)
+          {
+            // hypre keeps its own copy: the PETSc one is freed right away.
+            Mat in_hypre;
+            check_petsc(MatConvert(A, MATHYPRE, MAT_INITIAL_MATRIX, &in_hypre),
+                        "MatConvert (hypre)");
+            check_petsc(MatDestroy(&A), "MatDestroy");
+            A = in_hypre;
+          }
+        // (The conversion to hypre does not keep the block size.)
+        check_petsc(MatSetBlockSize(A, block_size), "MatSetBlockSize");
+        check_petsc(KSPSetOperators(ksp, A, A), "KSPSetOperators");
+        check_petsc(KSPSetUp(ksp), "KSPSetUp (V-cycle)");
+        check_petsc(MatDestroy(&A), "MatDestroy"); // the PC keeps it
+        return ksp;
+      }
+
+
+      /// A += the n x n blocks on the diagonal (row-major, one block after
+      /// the other for the local rows, n to a node).
+      void
+      add_node_blocks(Mat A, const std::vector<double> &blocks, unsigned int n)
+      {
+        PetscInt first, last;
+        check_petsc(MatGetOwnershipRange(A, &first, &last), "ownership");
+        Mat B;
+        check_petsc(MatCreateAIJ(PetscObjectComm(
+                                   reinterpret_cast<PetscObject>(A)),
+                                 last - first,
+                                 last - first,
+                                 PETSC_DETERMINE,
+                                 PETSC_DETERMINE,
+                                 n,
+                                 nullptr,
+                                 0,
+                                 nullptr,
+                                 &B),
+                    "MatCreateAIJ");
+        std::vector<PetscInt> rows(n);
+        for (PetscInt node_first = first; node_first < last; node_first += n)
+          {
+            for (unsigned int a = 0; a < n; ++a)
+              rows[a] = node_first + a;
+            check_petsc(MatSetValues(B,
+                                     n,
+                                     rows.data(),
+                                     n,
+                                     rows.data(),
+                                     &blocks[(node_first - first) * n],
+                                     INSERT_VALUES),
+                        "MatSetValues");
+          }
+        check_petsc(MatAssemblyBegin(B, MAT_FINAL_ASSEMBLY), "assembly");
+        check_petsc(MatAssemblyEnd(B, MAT_FINAL_ASSEMBLY), "assembly");
+        check_petsc(MatAXPY(A, 1., B, DIFFERENT_NONZERO_PATTERN), "MatAXPY");
+        check_petsc(MatDestroy(&B), "MatDestroy");
+      }
+
+
+      /// One node's H M (the row sums of G over each partner field), its
+      /// n x n block of K_L, the sum of G's diagonal and of |G| over its
+      /// rows (zero: a constrained node).
+      struct NodeRows
+      {
+        std::vector<double> HM, K_L;
+        double              gradient_diagonal = 0, size = 0;
+      };
+
+      NodeRows
+      read_node(Mat          diffusion,
+                Mat          gradient,
+                PetscInt     node_first,
+                unsigned int n)
+      {
+        NodeRows node{std::vector<double>(n * n, 0.),
+                      std::vector<double>(n * n, 0.)};
+        for (unsigned int a = 0; a < n; ++a)
+          {
+            const PetscInt     row = node_first + a;
+            PetscInt           count;
+            const PetscInt    *columns;
+            const PetscScalar *values;
+            check_petsc(MatGetRow(gradient, row, &count, &columns, &values),
+                        "MatGetRow");
+            for (PetscInt k = 0; k < count; ++k)
+              {
+                node.HM[a * n + columns[k] % n] += values[k];
+                node.size += std::abs(values[k]);
+                if (columns[k] == row)
+                  node.gradient_diagonal += values[k];
+              }
+            check_petsc(MatRestoreRow(gradient, row, &count, &columns, &values),
+                        "MatRestoreRow");
+            check_petsc(MatGetRow(diffusion, row, &count, &columns, &values),
+                        "MatGetRow");
+            for (PetscInt k = 0; k < count; ++k)
+              if (columns[k] >= node_first
+                  && columns[k] < node_first + PetscInt(n))
+                node.K_L[a * n + columns[k] - node_first] = values[k];
+            check_petsc(
+              MatRestoreRow(diffusion, row, &count, &columns, &values),
+              "MatRestoreRow");
+          }
+        return node;
+      }
+
+
+      /// The node blocks the two factors add to K_L and to G (n x n per
+      /// node, row-major, in the order of the local rows): a0 M Ĥ^-1 and
+      /// M (Ĥ - H); on a constrained node (rows of J that are diagonal) 1
+      /// and M J_xx, so that the factors give z = y / J_xx there.
+      void
+      factor_node_blocks(Mat                  diffusion,
+                         Mat                  gradient,
+                         Vec                  partner_mass,
+                         Vec                  partner_diagonal,
+                         const double         a0,
+                         const unsigned int   n,
+                         std::vector<double> &add_d,
+                         std::vector<double> &add_g)
+      {
+        PetscInt first, last;
+        check_petsc(MatGetOwnershipRange(gradient, &first, &last), "ownership");
+        add_d.assign((last - first) * n, 0.);
+        add_g.assign((last - first) * n, 0.);
+        const PetscScalar *mass, *diagonal;
+        check_petsc(VecGetArrayRead(partner_mass, &mass), "VecGetArrayRead");
+        check_petsc(VecGetArrayRead(partner_diagonal, &diagonal),
+                    "VecGetArrayRead");
+        std::vector<double> H(n * n);
+        for (PetscInt node_first = first; node_first < last; node_first += n)
+          {
+            const NodeRows node = read_node(diffusion, gradient, node_first, n);
+            const PetscInt local = node_first - first;
+            double *const  d     = &add_d[local * n];
+            double *const  g     = &add_g[local * n];
+            if (node.size == 0)
+              {
+                for (unsigned int a = 0; a < n; ++a)
+                  {
+                    d[a * n + a] = 1;
+                    g[a * n + a] = mass[local + a] * diagonal[local + a];
+                  }
+                continue;
+              }
+            // kappa K_ii: the diagonal of G less that of H M.
+            double kappa_K = node.gradient_diagonal;
+            for (unsigned int a = 0; a < n; ++a)
+              kappa_K -= node.HM[a * n + a];
+            kappa_K /= n;
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int b = 0; b < n; ++b)
+                H[a * n + b] = node.HM[a * n + b] / mass[local + a];
+            const std::vector<double> factor
+              = factor_hessian(H, node.K_L, kappa_K, a0, n);
+            for (unsigned int a = 0; a < n; ++a)
+              for (unsigned int b = 0; b < n; ++b)
+                {
+                  const double m = mass[local + a];
+                  d[a * n + b]   = a0 * m * factor[n * n + a * n + b];
+                  g[a * n + b]   = m * (factor[a * n + b] - H[a * n + b]);
+                }
+          }
+        check_petsc(VecRestoreArrayRead(partner_diagonal, &diagonal),
+                    "VecRestoreArrayRead");
+        check_petsc(VecRestoreArrayRead(partner_mass, &mass),
+                    "VecRestoreArrayRead");
+      }
     } // namespace
+
+
+    std::vector<double>
+    factor_hessian(const std::vector<double> &H,
+                   const std::vector<double> &K_L,
+                   const double               kappa_K,
+                   const double               a0,
+                   const unsigned int         n)
+    {
+      dealii::LAPACKFullMatrix<double> symmetric(n, n);
+      for (unsigned int a = 0; a < n; ++a)
+        for (unsigned int b = 0; b < n; ++b)
+          symmetric(a, b) = 0.5 * (H[a * n + b] + H[b * n + a]);
+      dealii::Vector<double>     eigenvalues;
+      dealii::FullMatrix<double> eigenvectors;
+      symmetric.compute_eigenvalues_symmetric(
+        -std::numeric_limits<double>::max(),
+        std::numeric_limits<double>::max(),
+        0.,
+        eigenvalues,
+        eigenvectors);
+      if (eigenvalues.size() != n)
+        throw SolverError("factor_hessian: LAPACK found "
+                          + std::to_string(eigenvalues.size()) + " of "
+                          + std::to_string(n) + " eigenvalues");
+      double largest = 0;
+      for (const double lambda : eigenvalues)
+        largest = std::max(largest, std::abs(lambda));
+      std::vector<double> result(2 * n * n, 0.);
+      if (largest == 0)
+        return result;
+      for (unsigned int k = 0; k < n; ++k)
+        {
+          // The mobility along the eigenvector, and the weight of the
+          // split's two second-order parts (as the binary system's
+          // schur_factor_weights: b the curvature, c = a0 kappa / mobility).
+          double mobility = 0;
+          for (unsigned int a = 0; a < n; ++a)
+            for (unsigned int b = 0; b < n; ++b)
+              mobility
+                += eigenvectors(a, k) * K_L[a * n + b] * eigenvectors(b, k);
+          const double b_k = std::abs(eigenvalues[k]);
+          const double c_k = std::min(a0 * kappa_K / std::max(mobility, 0.),
+                                      1e24 * largest * largest);
+          const double lambda
+            = std::max(schur_factor_weights(b_k, c_k).first, 1e-8 * largest);
+          for (unsigned int a = 0; a < n; ++a)
+            for (unsigned int b = 0; b < n; ++b)
+              {
+                const double vv = eigenvectors(a, k) * eigenvectors(b, k);
+                result[a * n + b] += lambda * vv;
+                result[n * n + a * n + b] += vv / lambda;
+              }
+        }
+      return result;
+    }
 
 
     SchurSplitSolver::SchurSplitSolver(MPI_Comm           comm,
@@ -93,13 +342,31 @@ namespace vitrum
       // high strength threshold keeps them out of the coarsening (the
       // default job at dt = 50 s: 93 iterations against 230 at 0.25).
       default_option(p + "pc_hypre_boomeramg_strong_threshold", "0.7");
+      for (const std::string factor : {"-vitrum_split_diffusion_",
+                                       "-vitrum_split_gradient_",
+                                       "-vitrum_split_other_"})
+        {
+          default_option(factor + "pc_type", "hypre");
+          default_option(factor + "pc_hypre_type", "boomeramg");
+        }
+      // The factors couple a node's n unknowns strongly (the mobility and
+      // Hessian matrices): coarsening by nodes (the Frobenius norms of the
+      // node blocks) with nodal (block Gauss-Seidel) relaxation. Unknown-
+      // based coarsening, which sees only one element's couplings, failed
+      // on the laminate at dt = 10 s (no convergence in 1000 iterations).
+      for (const std::string factor :
+           {"-vitrum_split_diffusion_", "-vitrum_split_gradient_"})
+        {
+          default_option(factor + "pc_hypre_boomeramg_nodal_coarsen", "4");
+          default_option(factor + "pc_hypre_boomeramg_nodal_relaxation", "1");
+        }
     }
 
 
     SchurSplitSolver::~SchurSplitSolver()
     {
       reset();
-      for (IS *set : {&eliminated_set, &kept_set})
+      for (IS *set : {&eliminated_set, &kept_set, &partner_set, &other_set})
         if (*set != nullptr)
           ISDestroy(set);
     }
@@ -112,12 +379,43 @@ namespace vitrum
       const unsigned int                                  kept_per_node)
     {
       reset();
-      for (IS *set : {&eliminated_set, &kept_set})
+      for (IS *set : {&eliminated_set, &kept_set, &partner_set, &other_set})
         if (*set != nullptr)
           ISDestroy(set);
       eliminated_set      = make_index_set(comm, eliminated);
       kept_set            = make_index_set(comm, kept);
       this->kept_per_node = kept_per_node;
+      partners_per_node   = 0;
+    }
+
+
+    void
+    SchurSplitSolver::set_partners(
+      const std::vector<dealii::types::global_dof_index> &partners,
+      const std::vector<dealii::types::global_dof_index> &others,
+      const unsigned int                                  per_node)
+    {
+      reset();
+      for (IS *set : {&partner_set, &other_set})
+        if (*set != nullptr)
+          ISDestroy(set);
+      partner_set       = make_index_set(comm, partners);
+      other_set         = make_index_set(comm, others);
+      partners_per_node = per_node;
+    }
+
+
+    bool
+    SchurSplitSolver::factored() const
+    {
+      PetscBool on = PETSC_TRUE;
+      check_petsc(PetscOptionsGetBool(nullptr,
+                                      nullptr,
+                                      "-vitrum_split_factored",
+                                      &on,
+                                      nullptr),
+                  "PetscOptionsGetBool");
+      return partners_per_node > 0 && on;
     }
 
 
@@ -127,9 +425,11 @@ namespace vitrum
       // (The Krylov method too: its vectors have the matrix's sizes.)
       if (ksp != nullptr)
         KSPDestroy(&ksp);
-      if (schur_ksp != nullptr)
-        KSPDestroy(&schur_ksp);
-      for (Vec *v : {&inverse_diagonal, &work, &work2})
+      for (KSP *k : {&schur_ksp, &diffusion_ksp, &gradient_ksp, &other_ksp})
+        if (*k != nullptr)
+          KSPDestroy(k);
+      for (Vec *v :
+           {&inverse_diagonal, &work, &work2, &partner_mass, &partner_work})
         if (*v != nullptr)
           VecDestroy(v);
       built_from = MatrixVersion();
@@ -278,32 +578,123 @@ namespace vitrum
       // The old hierarchy goes first: peak memory is S plus one hierarchy.
       if (schur_ksp != nullptr)
         check_petsc(KSPDestroy(&schur_ksp), "KSPDestroy");
-      Mat S = schur_complement(J);
-      check_petsc(KSPCreate(comm, &schur_ksp), "KSPCreate");
-      check_petsc(KSPSetOptionsPrefix(schur_ksp, "vitrum_split_kept_"),
-                  "KSPSetOptionsPrefix");
-      check_petsc(KSPSetType(schur_ksp, KSPPREONLY), "KSPSetType");
-      check_petsc(KSPSetFromOptions(schur_ksp), "KSPSetFromOptions");
-      PC schur_pc;
-      check_petsc(KSPGetPC(schur_ksp, &schur_pc), "KSPGetPC");
-      PCType type;
-      check_petsc(PCGetType(schur_pc, &type), "PCGetType");
-      if (std::strcmp(type, PCHYPRE) == 0)
-        {
-          // hypre keeps its own copy: the PETSc one is freed right away.
-          Mat in_hypre;
-          check_petsc(MatConvert(S, MATHYPRE, MAT_INITIAL_MATRIX, &in_hypre),
-                      "MatConvert (hypre)");
-          check_petsc(MatDestroy(&S), "MatDestroy");
-          S = in_hypre;
-        }
-      // The unknowns of a node together (the AMG's systems coarsening;
-      // the conversion to hypre does not keep it).
-      check_petsc(MatSetBlockSize(S, kept_per_node), "MatSetBlockSize");
-      check_petsc(KSPSetOperators(schur_ksp, S, S), "KSPSetOperators");
-      check_petsc(KSPSetUp(schur_ksp), "KSPSetUp (Schur complement)");
-      check_petsc(MatDestroy(&S), "MatDestroy"); // the PC keeps it
+      schur_ksp = v_cycle_solver(comm,
+                                 schur_complement(J),
+                                 "vitrum_split_kept_",
+                                 kept_per_node);
       ++n_setups;
+    }
+
+
+    void
+    SchurSplitSolver::build_factored_solver(Mat J, const double mass_weight)
+    {
+      for (KSP *k : {&diffusion_ksp, &gradient_ksp, &other_ksp})
+        if (*k != nullptr)
+          check_petsc(KSPDestroy(k), "KSPDestroy");
+      const unsigned int n = partners_per_node;
+      // Both factors in the partners' numbering (partner k and potential
+      // k share their position): K_L = J(x, w), G = -J(w, x).
+      Mat diffusion, gradient;
+      check_petsc(MatCreateSubMatrix(J,
+                                     partner_set,
+                                     eliminated_set,
+                                     MAT_INITIAL_MATRIX,
+                                     &diffusion),
+                  "MatCreateSubMatrix (K_L)");
+      check_petsc(MatCreateSubMatrix(J,
+                                     eliminated_set,
+                                     partner_set,
+                                     MAT_INITIAL_MATRIX,
+                                     &gradient),
+                  "MatCreateSubMatrix (G)");
+      check_petsc(MatScale(gradient, -1.), "MatScale");
+      if (partner_mass == nullptr)
+        {
+          check_petsc(MatCreateVecs(diffusion, &partner_mass, &partner_work),
+                      "MatCreateVecs");
+        }
+      // M on the partners (D on the potentials), J's diagonal on them.
+      Vec inverse_mass, partner_diagonal;
+      check_petsc(VecGetSubVector(inverse_diagonal,
+                                  eliminated_set,
+                                  &inverse_mass),
+                  "VecGetSubVector");
+      check_petsc(VecCopy(inverse_mass, partner_mass), "VecCopy");
+      check_petsc(VecRestoreSubVector(inverse_diagonal,
+                                      eliminated_set,
+                                      &inverse_mass),
+                  "VecRestoreSubVector");
+      check_petsc(VecReciprocal(partner_mass), "VecReciprocal");
+      check_petsc(MatGetDiagonal(J, work), "MatGetDiagonal");
+      check_petsc(VecGetSubVector(work, partner_set, &partner_diagonal),
+                  "VecGetSubVector");
+
+      std::vector<double> add_d, add_g;
+      factor_node_blocks(diffusion,
+                         gradient,
+                         partner_mass,
+                         partner_diagonal,
+                         mass_weight,
+                         n,
+                         add_d,
+                         add_g);
+      check_petsc(VecRestoreSubVector(work, partner_set, &partner_diagonal),
+                  "VecRestoreSubVector");
+      // (A constrained node's rows have no entries in J's blocks: adding a
+      // matrix of another pattern merges the patterns in one pass, where
+      // setting new entries would move the matrix once per node.)
+      add_node_blocks(diffusion, add_d, n);
+      add_node_blocks(gradient, add_g, n);
+      diffusion_ksp
+        = v_cycle_solver(comm, diffusion, "vitrum_split_diffusion_", n);
+      gradient_ksp
+        = v_cycle_solver(comm, gradient, "vitrum_split_gradient_", n);
+      PetscInt n_other;
+      check_petsc(ISGetSize(other_set, &n_other), "ISGetSize");
+      if (n_other > 0)
+        {
+          Mat other;
+          check_petsc(MatCreateSubMatrix(J,
+                                         other_set,
+                                         other_set,
+                                         MAT_INITIAL_MATRIX,
+                                         &other),
+                      "MatCreateSubMatrix (J_oo)");
+          other_ksp = v_cycle_solver(comm,
+                                     other,
+                                     "vitrum_split_other_",
+                                     kept_per_node - n);
+        }
+      ++n_setups;
+    }
+
+
+    PetscErrorCode
+    SchurSplitSolver::apply_factored(Vec y, Vec z)
+    {
+      // z_x = (Ĥ M + kappa K)^-1 M (a0 M Ĥ^-1 + K_L)^-1 y_x
+      Vec y_x, z_x;
+      PetscCall(VecGetSubVector(y, partner_set, &y_x));
+      PetscCall(KSPSolve(diffusion_ksp, y_x, partner_work));
+      PetscCall(VecRestoreSubVector(y, partner_set, &y_x));
+      PetscCall(VecPointwiseMult(partner_work, partner_work, partner_mass));
+      PetscCall(VecGetSubVector(z, partner_set, &z_x));
+      PetscCall(KSPSolve(gradient_ksp, partner_work, z_x));
+      PetscCall(VecRestoreSubVector(z, partner_set, &z_x));
+      if (other_ksp == nullptr)
+        return 0;
+      // z_o = J_oo^-1 (y_o - J_ox z_x): J z has no potential part in the
+      // other rows, and z_o = 0 so far.
+      Vec t = work, t_o, z_o;
+      PetscCall(MatMult(operator_matrix, z, t));
+      PetscCall(VecAYPX(t, -1., y));
+      PetscCall(VecGetSubVector(t, other_set, &t_o));
+      PetscCall(VecGetSubVector(z, other_set, &z_o));
+      PetscCall(KSPSolve(other_ksp, t_o, z_o));
+      PetscCall(VecRestoreSubVector(z, other_set, &z_o));
+      PetscCall(VecRestoreSubVector(t, other_set, &t_o));
+      return 0;
     }
 
 
@@ -342,12 +733,17 @@ namespace vitrum
       PetscCall(VecAYPX(y, -1., r));
       // z = [0; S^-1 y_p]
       PetscCall(VecSet(z, 0.));
-      Vec y_p, z_p;
-      PetscCall(VecGetSubVector(y, self->kept_set, &y_p));
-      PetscCall(VecGetSubVector(z, self->kept_set, &z_p));
-      PetscCall(KSPSolve(self->schur_ksp, y_p, z_p));
-      PetscCall(VecRestoreSubVector(z, self->kept_set, &z_p));
-      PetscCall(VecRestoreSubVector(y, self->kept_set, &y_p));
+      if (self->diffusion_ksp != nullptr)
+        PetscCall(self->apply_factored(y, z));
+      else
+        {
+          Vec y_p, z_p;
+          PetscCall(VecGetSubVector(y, self->kept_set, &y_p));
+          PetscCall(VecGetSubVector(z, self->kept_set, &z_p));
+          PetscCall(KSPSolve(self->schur_ksp, y_p, z_p));
+          PetscCall(VecRestoreSubVector(z, self->kept_set, &z_p));
+          PetscCall(VecRestoreSubVector(y, self->kept_set, &y_p));
+        }
       // z_w = D^-1 (r_w - A_wp z_p)
       PetscCall(MatMult(J, z, y));
       PetscCall(VecAYPX(y, -1., r));
@@ -361,7 +757,8 @@ namespace vitrum
     SchurSplitSolver::solve(const dealii::PETScWrappers::MPI::SparseMatrix &J,
                             dealii::PETScWrappers::MPI::Vector             &x,
                             const dealii::PETScWrappers::MPI::Vector       &b,
-                            const double step_key)
+                            const double step_key,
+                            const double mass_weight)
     {
       const Mat          &mat     = J;
       const MatrixVersion version = matrix_version(mat);
@@ -376,7 +773,8 @@ namespace vitrum
                   "PetscOptionsGetBool");
       // A kept S that needed far more iterations than a fresh one is too
       // old.
-      const bool reuse = allow_reuse && schur_ksp != nullptr
+      const bool reuse = allow_reuse
+                         && (schur_ksp != nullptr || diffusion_ksp != nullptr)
                          && step_key == built_for_key
                          && last_iterations <= 2 * fresh_iterations + 10;
       try
@@ -385,7 +783,9 @@ namespace vitrum
             create_krylov_solver();
           operator_matrix = mat;
           update_inverse_diagonal(mat);
-          if (!reuse)
+          if (!reuse && factored())
+            build_factored_solver(mat, mass_weight);
+          else if (!reuse)
             build_schur_solver(mat);
           check_petsc(KSPSetOperators(ksp, mat, mat), "KSPSetOperators");
           check_petsc(KSPSolve(ksp, b, x), "KSPSolve");
@@ -398,7 +798,7 @@ namespace vitrum
           if (!reuse)
             throw;
           // An old S may be the reason: once more with a fresh one.
-          return solve(J, x, b, step_key);
+          return solve(J, x, b, step_key, mass_weight);
         }
       if (!reuse)
         {

@@ -275,6 +275,18 @@ namespace vitrum
 
 
     template <int dim>
+    std::vector<unsigned int>
+    Partitioning<dim>::eliminated_partners() const
+    {
+      // Potential a belongs to fraction a.
+      std::vector<unsigned int> fractions;
+      for (unsigned int a = 0; a < n_independent; ++a)
+        fractions.push_back(a);
+      return fractions;
+    }
+
+
+    template <int dim>
     Table<2, DoFTools::Coupling>
     Partitioning<dim>::coupling() const
     {

@@ -155,6 +155,16 @@ namespace vitrum
       {
         return {};
       }
+      /// For each eliminated component, the kept one whose rows read a0 M
+      /// x + K_L w + ... while the eliminated one's read M w - (H M + kappa
+      /// K) x - ... (fractions and their potentials): the SchurSplitSolver
+      /// then solves S in the two-factor form. Empty (the default): one
+      /// V-cycle on S.
+      virtual std::vector<unsigned int>
+      eliminated_partners() const
+      {
+        return {};
+      }
       /// Which components' equations involve which components (the
       /// Jacobian's nonzero blocks); empty (the default): all of them.
       virtual dealii::Table<2, dealii::DoFTools::Coupling>

@@ -121,6 +121,8 @@ namespace vitrum
       newton_change(const Vector &update) const override;
       std::vector<unsigned int>
       eliminated_components() const override;
+      std::vector<unsigned int>
+      eliminated_partners() const override;
       /// Measured on the 3D laminate (benchmarks/scaling): the Schur split
       /// is 1.9 times faster than the LU at 7.7e4 unknowns, even at 3.9e4;
       /// in 2D the LU is faster at every size measured (to 4e4).
