@@ -342,23 +342,23 @@ namespace vitrum
       // high strength threshold keeps them out of the coarsening (the
       // default job at dt = 50 s: 93 iterations against 230 at 0.25).
       default_option(p + "pc_hypre_boomeramg_strong_threshold", "0.7");
+      // The factors couple a node's n unknowns strongly (the mobility and
+      // Hessian matrices): coarsening by nodes (the Frobenius norms of the
+      // node blocks) with nodal (block Gauss-Seidel) relaxation. Unknown-
+      // based coarsening, which sees only one element's couplings, failed
+      // on the laminate at dt = 10 s (no convergence in 1000 iterations).
       for (const std::string factor : {"-vitrum_split_diffusion_",
                                        "-vitrum_split_gradient_",
                                        "-vitrum_split_other_"})
         {
           default_option(factor + "pc_type", "hypre");
           default_option(factor + "pc_hypre_type", "boomeramg");
-        }
-      // The factors couple a node's n unknowns strongly (the mobility and
-      // Hessian matrices): coarsening by nodes (the Frobenius norms of the
-      // node blocks) with nodal (block Gauss-Seidel) relaxation. Unknown-
-      // based coarsening, which sees only one element's couplings, failed
-      // on the laminate at dt = 10 s (no convergence in 1000 iterations).
-      for (const std::string factor :
-           {"-vitrum_split_diffusion_", "-vitrum_split_gradient_"})
-        {
-          default_option(factor + "pc_hypre_boomeramg_nodal_coarsen", "4");
-          default_option(factor + "pc_hypre_boomeramg_nodal_relaxation", "1");
+          if (factor != "-vitrum_split_other_")
+            {
+              default_option(factor + "pc_hypre_boomeramg_nodal_coarsen", "4");
+              default_option(factor + "pc_hypre_boomeramg_nodal_relaxation",
+                             "1");
+            }
         }
     }
 
@@ -711,8 +711,9 @@ namespace vitrum
       check_petsc(PCShellSetContext(pc, this), "PCShellSetContext");
       check_petsc(PCShellSetApply(pc, &SchurSplitSolver::apply),
                   "PCShellSetApply");
-      check_petsc(PCShellSetName(pc, "potentials eliminated, S by AMG"),
-                  "PCShellSetName");
+      check_petsc(
+        PCShellSetName(pc, "potentials eliminated, S by AMG or two factors"),
+        "PCShellSetName");
       check_petsc(
         KSPSetTolerances(ksp, tolerance, 1e-300, PETSC_DEFAULT, max_iterations),
         "KSPSetTolerances");

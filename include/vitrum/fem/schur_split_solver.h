@@ -195,8 +195,8 @@ namespace vitrum
       IS            partner_set       = nullptr; ///< ordered as eliminated_set
       IS            other_set         = nullptr;
       unsigned int  partners_per_node = 0;
-      KSP           diffusion_ksp     = nullptr; ///< a0 M |H|^-1 + K_L
-      KSP           gradient_ksp      = nullptr; ///< |H| M + kappa K
+      KSP           diffusion_ksp     = nullptr; ///< a0 M Ĥ^-1 + K_L
+      KSP           gradient_ksp      = nullptr; ///< Ĥ M + kappa K
       KSP           other_ksp         = nullptr; ///< J_oo
       Vec           partner_mass      = nullptr; ///< M on the partners
       Vec           partner_work      = nullptr;
