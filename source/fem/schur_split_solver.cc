@@ -428,10 +428,20 @@ namespace vitrum
       for (KSP *k : {&schur_ksp, &diffusion_ksp, &gradient_ksp, &other_ksp})
         if (*k != nullptr)
           KSPDestroy(k);
-      for (Vec *v :
-           {&inverse_diagonal, &work, &work2, &partner_mass, &partner_work})
+      for (Vec *v : {&inverse_diagonal,
+                     &work,
+                     &work2,
+                     &partner_mass,
+                     &partner_work,
+                     &eliminated_inverse_diagonal,
+                     &eliminated_work,
+                     &kept_work,
+                     &other_work})
         if (*v != nullptr)
           VecDestroy(v);
+      for (Mat *m : {&coupling_pw, &coupling_wp, &coupling_ox})
+        if (*m != nullptr)
+          MatDestroy(m);
       built_from = MatrixVersion();
     }
 
@@ -459,6 +469,48 @@ namespace vitrum
       check_petsc(VecRestoreArray(inverse_diagonal, &inverse),
                   "VecRestoreArray");
       check_petsc(VecRestoreArrayRead(work, &diagonal), "VecRestoreArrayRead");
+    }
+
+
+    void
+    SchurSplitSolver::update_coupling_blocks(Mat J)
+    {
+      // The pattern of J is that of its mesh (a new mesh is a new matrix,
+      // and reset() comes first): after the first extraction only the
+      // values are copied.
+      const auto extract = [&](IS rows, IS columns, Mat &block) {
+        check_petsc(MatCreateSubMatrix(J,
+                                       rows,
+                                       columns,
+                                       block == nullptr ? MAT_INITIAL_MATRIX
+                                                        : MAT_REUSE_MATRIX,
+                                       &block),
+                    "MatCreateSubMatrix (coupling block)");
+      };
+      extract(kept_set, eliminated_set, coupling_pw);
+      extract(eliminated_set, kept_set, coupling_wp);
+      if (eliminated_work == nullptr)
+        check_petsc(MatCreateVecs(coupling_pw, &eliminated_work, &kept_work),
+                    "MatCreateVecs");
+      Vec view;
+      check_petsc(VecGetSubVector(inverse_diagonal, eliminated_set, &view),
+                  "VecGetSubVector");
+      if (eliminated_inverse_diagonal == nullptr)
+        check_petsc(VecDuplicate(view, &eliminated_inverse_diagonal),
+                    "VecDuplicate");
+      check_petsc(VecCopy(view, eliminated_inverse_diagonal), "VecCopy");
+      check_petsc(VecRestoreSubVector(inverse_diagonal, eliminated_set, &view),
+                  "VecRestoreSubVector");
+      PetscInt n_other = 0;
+      if (other_set != nullptr)
+        check_petsc(ISGetSize(other_set, &n_other), "ISGetSize");
+      if (n_other > 0)
+        {
+          extract(other_set, partner_set, coupling_ox);
+          if (other_work == nullptr)
+            check_petsc(MatCreateVecs(coupling_ox, nullptr, &other_work),
+                        "MatCreateVecs");
+        }
     }
 
 
@@ -681,19 +733,21 @@ namespace vitrum
       PetscCall(VecPointwiseMult(partner_work, partner_work, partner_mass));
       PetscCall(VecGetSubVector(z, partner_set, &z_x));
       PetscCall(KSPSolve(gradient_ksp, partner_work, z_x));
-      PetscCall(VecRestoreSubVector(z, partner_set, &z_x));
       if (other_ksp == nullptr)
-        return 0;
-      // z_o = J_oo^-1 (y_o - J_ox z_x): J z has no potential part in the
-      // other rows, and z_o = 0 so far.
-      Vec t = work, t_o, z_o;
-      PetscCall(MatMult(operator_matrix, z, t));
-      PetscCall(VecAYPX(t, -1., y));
-      PetscCall(VecGetSubVector(t, other_set, &t_o));
+        {
+          PetscCall(VecRestoreSubVector(z, partner_set, &z_x));
+          return 0;
+        }
+      // z_o = J_oo^-1 (y_o - A_ox z_x)
+      Vec y_o, z_o;
+      PetscCall(MatMult(coupling_ox, z_x, other_work));
+      PetscCall(VecRestoreSubVector(z, partner_set, &z_x));
+      PetscCall(VecGetSubVector(y, other_set, &y_o));
+      PetscCall(VecAYPX(other_work, -1., y_o));
+      PetscCall(VecRestoreSubVector(y, other_set, &y_o));
       PetscCall(VecGetSubVector(z, other_set, &z_o));
-      PetscCall(KSPSolve(other_ksp, t_o, z_o));
+      PetscCall(KSPSolve(other_ksp, other_work, z_o));
       PetscCall(VecRestoreSubVector(z, other_set, &z_o));
-      PetscCall(VecRestoreSubVector(t, other_set, &t_o));
       return 0;
     }
 
@@ -726,12 +780,19 @@ namespace vitrum
     {
       SchurSplitSolver *self;
       PetscCall(PCShellGetContext(pc, &self));
-      Mat J = self->operator_matrix;
-      Vec t = self->work, y = self->work2;
-      // y_p = r_p - A_pw D^-1 r_w (t has no kept part: J t = A_.w t_w)
-      PetscCall(VecPointwiseMult(t, self->inverse_diagonal, r));
-      PetscCall(MatMult(J, t, y));
-      PetscCall(VecAYPX(y, -1., r));
+      Vec y = self->work2, r_w, v_p, v_w;
+      // y = r with y_p = r_p - A_pw D^-1 r_w
+      PetscCall(VecGetSubVector(r, self->eliminated_set, &r_w));
+      PetscCall(VecPointwiseMult(self->eliminated_work,
+                                 self->eliminated_inverse_diagonal,
+                                 r_w));
+      PetscCall(VecRestoreSubVector(r, self->eliminated_set, &r_w));
+      PetscCall(
+        MatMult(self->coupling_pw, self->eliminated_work, self->kept_work));
+      PetscCall(VecCopy(r, y));
+      PetscCall(VecGetSubVector(y, self->kept_set, &v_p));
+      PetscCall(VecAXPY(v_p, -1., self->kept_work));
+      PetscCall(VecRestoreSubVector(y, self->kept_set, &v_p));
       // z = [0; S^-1 y_p]
       PetscCall(VecSet(z, 0.));
       if (self->diffusion_ksp != nullptr)
@@ -746,10 +807,17 @@ namespace vitrum
           PetscCall(VecRestoreSubVector(y, self->kept_set, &y_p));
         }
       // z_w = D^-1 (r_w - A_wp z_p)
-      PetscCall(MatMult(J, z, y));
-      PetscCall(VecAYPX(y, -1., r));
-      PetscCall(VecPointwiseMult(t, self->inverse_diagonal, y));
-      PetscCall(VecAXPY(z, 1., t));
+      PetscCall(VecGetSubVector(z, self->kept_set, &v_p));
+      PetscCall(MatMult(self->coupling_wp, v_p, self->eliminated_work));
+      PetscCall(VecRestoreSubVector(z, self->kept_set, &v_p));
+      PetscCall(VecGetSubVector(r, self->eliminated_set, &r_w));
+      PetscCall(VecAYPX(self->eliminated_work, -1., r_w));
+      PetscCall(VecRestoreSubVector(r, self->eliminated_set, &r_w));
+      PetscCall(VecGetSubVector(z, self->eliminated_set, &v_w));
+      PetscCall(VecPointwiseMult(v_w,
+                                 self->eliminated_inverse_diagonal,
+                                 self->eliminated_work));
+      PetscCall(VecRestoreSubVector(z, self->eliminated_set, &v_w));
       return 0;
     }
 
@@ -782,8 +850,8 @@ namespace vitrum
         {
           if (ksp == nullptr)
             create_krylov_solver();
-          operator_matrix = mat;
           update_inverse_diagonal(mat);
+          update_coupling_blocks(mat);
           if (!reuse && factored())
             build_factored_solver(mat, mass_weight);
           else if (!reuse)

@@ -161,6 +161,10 @@ namespace vitrum
       /// D^-1 on the eliminated rows, zero on the kept ones.
       void
       update_inverse_diagonal(Mat J);
+      /// The blocks of J the preconditioner multiplies with (A_pw, A_wp,
+      /// A_ox), taken from the current J, and their work vectors.
+      void
+      update_coupling_blocks(Mat J);
       /// S = A_pp - A_pw D^-1 A_wp over the kept unknowns (their order in
       /// `kept_set`), as a sparse matrix.
       Mat
@@ -175,7 +179,7 @@ namespace vitrum
       bool
       factored() const;
       /// S^-1 y_p in the two-factor form: z_x, then z_o (y and z full
-      /// vectors; z zero on entry; uses `work`).
+      /// vectors; z zero on entry).
       PetscErrorCode
       apply_factored(Vec y, Vec z);
       void
@@ -184,26 +188,34 @@ namespace vitrum
       static PetscErrorCode
       apply(PC pc, Vec r, Vec z);
 
-      MPI_Comm      comm;
-      double        tolerance;
-      unsigned int  max_iterations;
-      unsigned int  kept_per_node     = 1;
-      IS            eliminated_set    = nullptr;
-      IS            kept_set          = nullptr;
-      KSP           ksp               = nullptr;
-      KSP           schur_ksp         = nullptr; ///< the S solve
-      IS            partner_set       = nullptr; ///< ordered as eliminated_set
-      IS            other_set         = nullptr;
-      unsigned int  partners_per_node = 0;
-      KSP           diffusion_ksp     = nullptr; ///< a0 M Ĥ^-1 + K_L
-      KSP           gradient_ksp      = nullptr; ///< Ĥ M + kappa K
-      KSP           other_ksp         = nullptr; ///< J_oo
-      Vec           partner_mass      = nullptr; ///< M on the partners
-      Vec           partner_work      = nullptr;
-      Mat           operator_matrix   = nullptr; ///< J of the current solve
-      Vec           inverse_diagonal  = nullptr;
-      Vec           work              = nullptr;
-      Vec           work2             = nullptr;
+      MPI_Comm     comm;
+      double       tolerance;
+      unsigned int max_iterations;
+      unsigned int kept_per_node     = 1;
+      IS           eliminated_set    = nullptr;
+      IS           kept_set          = nullptr;
+      KSP          ksp               = nullptr;
+      KSP          schur_ksp         = nullptr; ///< the S solve
+      IS           partner_set       = nullptr; ///< ordered as eliminated_set
+      IS           other_set         = nullptr;
+      unsigned int partners_per_node = 0;
+      KSP          diffusion_ksp     = nullptr; ///< a0 M Ĥ^-1 + K_L
+      KSP          gradient_ksp      = nullptr; ///< Ĥ M + kappa K
+      KSP          other_ksp         = nullptr; ///< J_oo
+      Vec          partner_mass      = nullptr; ///< M on the partners
+      Vec          partner_work      = nullptr;
+      Vec          inverse_diagonal  = nullptr;
+      Vec          work              = nullptr;
+      Vec          work2             = nullptr;
+      // Products with these blocks instead of J: in 3D a partitioning row
+      // of J has 13 x 27 entries, A_pw's 6 x 27 (0 in the phase field's).
+      Mat coupling_pw = nullptr; ///< kept rows, eliminated columns
+      Mat coupling_wp = nullptr; ///< eliminated rows, kept columns
+      Mat coupling_ox = nullptr; ///< other rows, partner columns
+      Vec eliminated_inverse_diagonal = nullptr; ///< D^-1 on the eliminated
+      Vec eliminated_work             = nullptr;
+      Vec kept_work                   = nullptr;
+      Vec other_work                  = nullptr;
       MatrixVersion built_from;
       double        built_for_key    = 0;
       unsigned int  fresh_iterations = 0; ///< of the solve right after a build
