@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -269,6 +270,14 @@ namespace vitrum
         check_petsc(VecRestoreArrayRead(partner_mass, &mass),
                     "VecRestoreArrayRead");
       }
+
+      void
+      destroy_index_sets(std::initializer_list<IS *> sets)
+      {
+        for (IS *set : sets)
+          if (*set != nullptr)
+            ISDestroy(set);
+      }
     } // namespace
 
 
@@ -366,9 +375,8 @@ namespace vitrum
     SchurSplitSolver::~SchurSplitSolver()
     {
       reset();
-      for (IS *set : {&eliminated_set, &kept_set, &partner_set, &other_set})
-        if (*set != nullptr)
-          ISDestroy(set);
+      destroy_index_sets(
+        {&eliminated_set, &kept_set, &partner_set, &other_set});
     }
 
 
@@ -379,9 +387,8 @@ namespace vitrum
       const unsigned int                                  kept_per_node)
     {
       reset();
-      for (IS *set : {&eliminated_set, &kept_set, &partner_set, &other_set})
-        if (*set != nullptr)
-          ISDestroy(set);
+      destroy_index_sets(
+        {&eliminated_set, &kept_set, &partner_set, &other_set});
       eliminated_set      = make_index_set(comm, eliminated);
       kept_set            = make_index_set(comm, kept);
       this->kept_per_node = kept_per_node;
@@ -396,9 +403,7 @@ namespace vitrum
       const unsigned int                                  per_node)
     {
       reset();
-      for (IS *set : {&partner_set, &other_set})
-        if (*set != nullptr)
-          ISDestroy(set);
+      destroy_index_sets({&partner_set, &other_set});
       partner_set       = make_index_set(comm, partners);
       other_set         = make_index_set(comm, others);
       partners_per_node = per_node;

@@ -360,10 +360,7 @@ namespace vitrum
     std::vector<unsigned int>
     Deposition<dim>::refinement_components() const
     {
-      std::vector<unsigned int> components;
-      for (unsigned int a = 0; a < n_independent; ++a)
-        components.push_back(a);
-      return components;
+      return consecutive_components(0, n_independent);
     }
 
 

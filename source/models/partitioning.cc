@@ -244,9 +244,8 @@ namespace vitrum
     Partitioning<dim>::refinement_components() const
     {
       // Refine where any mole fraction or the phase field changes fast.
-      std::vector<unsigned int> components;
-      for (unsigned int a = 0; a < n_independent; ++a)
-        components.push_back(a);
+      std::vector<unsigned int> components
+        = consecutive_components(0, n_independent);
       components.push_back(phi_component());
       return components;
     }
@@ -267,10 +266,7 @@ namespace vitrum
     {
       // The potentials' rows are M w - (H M + kappa K) x: their own block
       // is the lumped mass (vertex quadrature), diagonal.
-      std::vector<unsigned int> potentials;
-      for (unsigned int a = 0; a < n_independent; ++a)
-        potentials.push_back(n_independent + a);
-      return potentials;
+      return consecutive_components(n_independent, n_independent);
     }
 
 
@@ -279,10 +275,7 @@ namespace vitrum
     Partitioning<dim>::eliminated_partners() const
     {
       // Potential a belongs to fraction a.
-      std::vector<unsigned int> fractions;
-      for (unsigned int a = 0; a < n_independent; ++a)
-        fractions.push_back(a);
-      return fractions;
+      return consecutive_components(0, n_independent);
     }
 
 

@@ -13,6 +13,7 @@
 #include <vitrum/thermo/solution_phase.h>
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 namespace vitrum
@@ -24,6 +25,17 @@ namespace vitrum
      * multi-component model (components 0 .. n-1 of its FESystem), shared
      * by the partitioning and deposition models.
      */
+
+    /// The components first, first + 1, ..., first + count - 1 of the
+    /// FESystem: the n fractions are (0, n), their potentials (n, n).
+    inline std::vector<unsigned int>
+    consecutive_components(const unsigned int first, const unsigned int count)
+    {
+      std::vector<unsigned int> components(count);
+      std::iota(components.begin(), components.end(), first);
+      return components;
+    }
+
 
     /// Call f(node) with the unknowns of the n fractions at every locally
     /// owned node. A node shared by cells is visited more than once; f must
