@@ -37,9 +37,14 @@ namespace vitrum
         "PETSc MUMPS",
         dealii::Patterns::Selection("PETSc MUMPS|MUMPS|MUMPS single precision"),
         "Sparse LU package. PETSc MUMPS: MUMPS through PETSc (its own "
-        "ordering; settings through PETSC_OPTIONS). MUMPS: MUMPS called "
-        "directly with METIS' nested-dissection ordering (on PFHub 1a 11 % "
-        "faster than through PETSc, less memory). MUMPS single precision: "
+        "ordering; settings through PETSC_OPTIONS); the same numbers from "
+        "run to run. MUMPS: MUMPS called directly with METIS' "
+        "nested-dissection ordering (on PFHub 1a 11 % faster than through "
+        "PETSc, less memory; for partitioning and deposition with the "
+        "node-local terms' neighbours left out of the matrix, 19 % fewer "
+        "operations per LU in the default job); on more than one rank "
+        "MUMPS' dynamic scheduling changes the last digits from run to run "
+        "(1e-15 relative). MUMPS single precision: "
         "the same with single-precision factors (20 % less memory), each "
         "solve refined in double precision to the same accuracy; a matrix "
         "too ill-conditioned for that is factorized again in double.");

@@ -238,6 +238,25 @@ namespace vitrum
     {
       TimerOutput::Scope scope(*timer, "setup dofs");
       distribute_dofs(dof_handler, *fe);
+      iterative = solver_prm.linear_solver == "iterative" || !direct_solver
+                  || (solver_prm.linear_solver == "automatic"
+                      && iterative_solver_pays(dof_handler.n_dofs()));
+      // PETSc's MUMPS (without METIS in Debian's build) orders the pattern
+      // without the node-local terms' neighbours by PORD, with four times
+      // the operations of the full pattern; MUMPS with METIS' ordering and
+      // the Krylov solvers gain from the leaner one.
+      auto       component_coupling = coupling();
+      auto       node_only          = node_coupling();
+      const bool full_pattern
+        = !iterative && solver_prm.direct_solver == "PETSc MUMPS";
+      if (full_pattern)
+        {
+          for (unsigned int i = 0; i < node_only.n_rows(); ++i)
+            for (unsigned int j = 0; j < node_only.n_cols(); ++j)
+              if (node_only(i, j))
+                component_coupling(i, j) = DoFTools::always;
+          node_only.reinit(0, 0);
+        }
       setup_system(dof_handler,
                    mesh_prm,
                    comm,
@@ -245,15 +264,13 @@ namespace vitrum
                    relevant_dofs,
                    constraints,
                    jacobian,
-                   coupling());
+                   component_coupling,
+                   node_only);
       residual.reinit(owned_dofs, comm);
       // The LU's factors and the iterative solver's blocks belong to the
       // old mesh either way.
       if (direct_solver)
         direct_solver->reset();
-      iterative = solver_prm.linear_solver == "iterative" || !direct_solver
-                  || (solver_prm.linear_solver == "automatic"
-                      && iterative_solver_pays(dof_handler.n_dofs()));
       if (iterative)
         set_up_iterative_solver();
       else if (block_solver || split_solver)

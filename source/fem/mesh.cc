@@ -315,6 +315,45 @@ namespace vitrum
     }
 
 
+    namespace
+    {
+      /// The sparsity of every owned cell's matrix, as DoFTools makes it
+      /// from `coupling`, plus the node-local pairs of `node_coupling`.
+      template <int dim>
+      void
+      add_cell_couplings(const DoFHandler<dim>              &dof_handler,
+                         const Table<2, DoFTools::Coupling> &coupling,
+                         const Table<2, bool>               &node_coupling,
+                         const AffineConstraints<double>    &constraints,
+                         DynamicSparsityPattern             &dsp)
+      {
+        const auto        &fe     = dof_handler.get_fe();
+        const unsigned int n_dofs = fe.n_dofs_per_cell();
+        Table<2, bool>     mask(n_dofs, n_dofs);
+        for (unsigned int i = 0; i < n_dofs; ++i)
+          for (unsigned int j = 0; j < n_dofs; ++j)
+            {
+              // (component, index of the node among that component's)
+              const auto ci = fe.system_to_component_index(i);
+              const auto cj = fe.system_to_component_index(j);
+              const bool always
+                = coupling.empty()
+                  || coupling(ci.first, cj.first) != DoFTools::none;
+              mask(i, j) = always
+                           || (node_coupling(ci.first, cj.first)
+                               && ci.second == cj.second);
+            }
+        std::vector<types::global_dof_index> dofs(n_dofs);
+        for (const auto &cell : dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            {
+              cell->get_dof_indices(dofs);
+              constraints.add_entries_local_to_global(dofs, dsp, false, mask);
+            }
+      }
+    } // namespace
+
+
     template <int dim>
     void
     setup_system(const DoFHandler<dim>              &dof_handler,
@@ -324,7 +363,8 @@ namespace vitrum
                  IndexSet                           &relevant_dofs,
                  AffineConstraints<double>          &constraints,
                  PETScWrappers::MPI::SparseMatrix   &matrix,
-                 const Table<2, DoFTools::Coupling> &coupling)
+                 const Table<2, DoFTools::Coupling> &coupling,
+                 const Table<2, bool>               &node_coupling)
     {
       owned_dofs    = dof_handler.locally_owned_dofs();
       relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
@@ -334,7 +374,13 @@ namespace vitrum
       constraints.close();
 
       DynamicSparsityPattern dsp(relevant_dofs);
-      if (coupling.empty())
+      if (!node_coupling.empty())
+        add_cell_couplings(dof_handler,
+                           coupling,
+                           node_coupling,
+                           constraints,
+                           dsp);
+      else if (coupling.empty())
         DoFTools::make_sparsity_pattern(dof_handler, dsp, constraints, false);
       else
         DoFTools::make_sparsity_pattern(dof_handler,
@@ -548,7 +594,8 @@ namespace vitrum
                                   IndexSet &,                            \
                                   AffineConstraints<double> &,           \
                                   PETScWrappers::MPI::SparseMatrix &,    \
-                                  const Table<2, DoFTools::Coupling> &); \
+                                  const Table<2, DoFTools::Coupling> &,  \
+                                  const Table<2, bool> &);               \
   template void flag_cells_by_gradient<dim>(                             \
     const DoFHandler<dim> &,                                             \
     const PETScWrappers::MPI::Vector &,                                  \

@@ -365,6 +365,45 @@ namespace vitrum
 
 
     template <int dim>
+    Table<2, DoFTools::Coupling>
+    Deposition<dim>::coupling() const
+    {
+      // As assemble() writes them, between neighbouring nodes: a fraction's
+      // row holds everything (the flux), a potential's row its own fraction
+      // (gradient energy).
+      const unsigned int           n = n_independent;
+      Table<2, DoFTools::Coupling> table(2 * n, 2 * n);
+      table.fill(DoFTools::none);
+      for (unsigned int a = 0; a < n; ++a)
+        {
+          for (unsigned int c = 0; c < 2 * n; ++c)
+            table(a, c) = DoFTools::always;
+          table(n + a, a) = DoFTools::always;
+        }
+      return table;
+    }
+
+
+    template <int dim>
+    Table<2, bool>
+    Deposition<dim>::node_coupling() const
+    {
+      // Integrated at the nodes: a potential's row holds all fractions (the
+      // Hessian) and itself.
+      const unsigned int n = n_independent;
+      Table<2, bool>     table(2 * n, 2 * n);
+      table.fill(false);
+      for (unsigned int a = 0; a < n; ++a)
+        {
+          for (unsigned int b = 0; b < n; ++b)
+            table(n + a, b) = true;
+          table(n + a, n + a) = true;
+        }
+      return table;
+    }
+
+
+    template <int dim>
     void
     Deposition<dim>::start_new_run()
     {

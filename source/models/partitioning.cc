@@ -283,18 +283,40 @@ namespace vitrum
     Table<2, DoFTools::Coupling>
     Partitioning<dim>::coupling() const
     {
-      // As assemble() writes them: a potential's row holds the fractions,
-      // its own potential and the phase field; the phase field's row no
-      // potential (a sixth less memory with 7 elements).
+      // As assemble() writes them, between neighbouring nodes: a fraction's
+      // row holds everything (the flux), a potential's row its own fraction
+      // (gradient energy), the phase field's row the phase field.
       const unsigned int           n = n_independent, c_phi = phi_component();
       Table<2, DoFTools::Coupling> table(2 * n + 1, 2 * n + 1);
-      table.fill(DoFTools::always);
+      table.fill(DoFTools::none);
+      for (unsigned int c = 0; c < 2 * n + 1; ++c)
+        for (unsigned int a = 0; a < n; ++a)
+          table(a, c) = DoFTools::always;
+      for (unsigned int a = 0; a < n; ++a)
+        table(n + a, a) = DoFTools::always;
+      table(c_phi, c_phi) = DoFTools::always;
+      return table;
+    }
+
+
+    template <int dim>
+    Table<2, bool>
+    Partitioning<dim>::node_coupling() const
+    {
+      // The terms integrated at the nodes (vertex quadrature): a potential's
+      // row holds all fractions (the Hessian), itself and the phase field;
+      // the phase field's row the fractions (the driving force). Half the
+      // entries of the full blocks with 7 elements in 2D.
+      const unsigned int n = n_independent, c_phi = phi_component();
+      Table<2, bool>     table(2 * n + 1, 2 * n + 1);
+      table.fill(false);
       for (unsigned int a = 0; a < n; ++a)
         {
           for (unsigned int b = 0; b < n; ++b)
-            if (b != a)
-              table(n + a, n + b) = DoFTools::none;
-          table(c_phi, n + a) = DoFTools::none;
+            table(n + a, b) = true;
+          table(n + a, n + a) = true;
+          table(n + a, c_phi) = true;
+          table(c_phi, a)     = true;
         }
       return table;
     }
@@ -455,10 +477,19 @@ namespace vitrum
 
                   for (unsigned int j = 0; j < n_dofs; ++j)
                     {
-                      const unsigned int cj    = component[j];
-                      const double       u     = shape[j];
-                      const auto        &gu    = shape_grad[j];
-                      double             value = 0;
+                      const unsigned int cj = component[j];
+                      const double       u  = shape[j];
+                      const auto        &gu = shape_grad[j];
+                      // At a vertex quadrature point u is 1 at j's node
+                      // and 0 at the others (v alike): away from the node
+                      // only the gradient-gradient terms are left.
+                      const bool gradient_term
+                        = (ci < n && cj >= n && cj < 2 * n)
+                          || (ci >= n && ci < 2 * n && cj + n == ci)
+                          || (ci == c_phi && cj == c_phi);
+                      if (!gradient_term && (u == 0 || (ci >= n && v == 0)))
+                        continue;
+                      double value = 0;
                       if (ci < n)
                         {
                           if (cj < n)

@@ -172,6 +172,13 @@ namespace vitrum
       {
         return {};
       }
+      /// Pairs of components that couple only at a node (lumped mass
+      /// terms, see setup_system()); empty (the default): none.
+      virtual dealii::Table<2, bool>
+      node_coupling() const
+      {
+        return {};
+      }
       /// Evaluate the observables of `state` at time t as a candidate;
       /// return its free energy.
       virtual double

@@ -169,6 +169,10 @@ namespace vitrum
      * constraints (hanging nodes, periodicity) and a distributed matrix with
      * the sparsity of the constrained system; `coupling` (component by
      * component, empty: all couple) leaves out blocks that are zero.
+     * `node_coupling` (same size, may be empty) adds the pairs of
+     * components that couple only where both sit on the same node: the
+     * terms of a lumped mass matrix of nodal (Lagrange) elements, integrated
+     * at the nodes. Their entries to the node's neighbours stay out.
      */
     template <int dim>
     void
@@ -180,7 +184,8 @@ namespace vitrum
                  dealii::AffineConstraints<double>        &constraints,
                  dealii::PETScWrappers::MPI::SparseMatrix &matrix,
                  const dealii::Table<2, dealii::DoFTools::Coupling> &coupling
-                 = {});
+                 = {},
+                 const dealii::Table<2, bool> &node_coupling = {});
 
     /**
      * Flag cells where a field changes steeply: indicator

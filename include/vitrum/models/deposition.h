@@ -108,6 +108,10 @@ namespace vitrum
       initial_state(Vector &state) const override;
       std::vector<unsigned int>
       refinement_components() const override;
+      dealii::Table<2, dealii::DoFTools::Coupling>
+      coupling() const override;
+      dealii::Table<2, bool>
+      node_coupling() const override;
       void
       assemble(const Vector &iterate,
                const Vector &history_term,

@@ -135,6 +135,8 @@ namespace vitrum
       }
       dealii::Table<2, dealii::DoFTools::Coupling>
       coupling() const override;
+      dealii::Table<2, bool>
+      node_coupling() const override;
       double
       observe(const Vector &state, double t) override;
       void
