@@ -245,18 +245,6 @@ namespace vitrum
       // without the node-local terms' neighbours by PORD, with four times
       // the operations of the full pattern; MUMPS with METIS' ordering and
       // the Krylov solvers gain from the leaner one.
-      auto       component_coupling = coupling();
-      auto       node_only          = node_coupling();
-      const bool full_pattern
-        = !iterative && solver_prm.direct_solver == "PETSc MUMPS";
-      if (full_pattern)
-        {
-          for (unsigned int i = 0; i < node_only.n_rows(); ++i)
-            for (unsigned int j = 0; j < node_only.n_cols(); ++j)
-              if (node_only(i, j))
-                component_coupling(i, j) = DoFTools::always;
-          node_only.reinit(0, 0);
-        }
       setup_system(dof_handler,
                    mesh_prm,
                    comm,
@@ -264,8 +252,9 @@ namespace vitrum
                    relevant_dofs,
                    constraints,
                    jacobian,
-                   component_coupling,
-                   node_only);
+                   coupling(),
+                   node_coupling(),
+                   !iterative && solver_prm.direct_solver == "PETSc MUMPS");
       residual.reinit(owned_dofs, comm);
       // The LU's factors and the iterative solver's blocks belong to the
       // old mesh either way.

@@ -318,12 +318,14 @@ namespace vitrum
     namespace
     {
       /// The sparsity of every owned cell's matrix, as DoFTools makes it
-      /// from `coupling`, plus the node-local pairs of `node_coupling`.
+      /// from `coupling`, plus the node-local pairs of `node_coupling` (at
+      /// every pair of the cell's nodes if `everywhere`).
       template <int dim>
       void
       add_cell_couplings(const DoFHandler<dim>              &dof_handler,
                          const Table<2, DoFTools::Coupling> &coupling,
                          const Table<2, bool>               &node_coupling,
+                         const bool                          everywhere,
                          const AffineConstraints<double>    &constraints,
                          DynamicSparsityPattern             &dsp)
       {
@@ -341,7 +343,7 @@ namespace vitrum
                   || coupling(ci.first, cj.first) != DoFTools::none;
               mask(i, j) = always
                            || (node_coupling(ci.first, cj.first)
-                               && ci.second == cj.second);
+                               && (everywhere || ci.second == cj.second));
             }
         std::vector<types::global_dof_index> dofs(n_dofs);
         for (const auto &cell : dof_handler.active_cell_iterators())
@@ -364,7 +366,8 @@ namespace vitrum
                  AffineConstraints<double>          &constraints,
                  PETScWrappers::MPI::SparseMatrix   &matrix,
                  const Table<2, DoFTools::Coupling> &coupling,
-                 const Table<2, bool>               &node_coupling)
+                 const Table<2, bool>               &node_coupling,
+                 const bool                          node_pairs_everywhere)
     {
       owned_dofs    = dof_handler.locally_owned_dofs();
       relevant_dofs = DoFTools::extract_locally_relevant_dofs(dof_handler);
@@ -378,6 +381,7 @@ namespace vitrum
         add_cell_couplings(dof_handler,
                            coupling,
                            node_coupling,
+                           node_pairs_everywhere,
                            constraints,
                            dsp);
       else if (coupling.empty())
@@ -595,7 +599,8 @@ namespace vitrum
                                   AffineConstraints<double> &,           \
                                   PETScWrappers::MPI::SparseMatrix &,    \
                                   const Table<2, DoFTools::Coupling> &,  \
-                                  const Table<2, bool> &);               \
+                                  const Table<2, bool> &,                \
+                                  bool);                                 \
   template void flag_cells_by_gradient<dim>(                             \
     const DoFHandler<dim> &,                                             \
     const PETScWrappers::MPI::Vector &,                                  \

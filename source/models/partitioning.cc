@@ -305,8 +305,8 @@ namespace vitrum
     {
       // The terms integrated at the nodes (vertex quadrature): a potential's
       // row holds all fractions (the Hessian), itself and the phase field;
-      // the phase field's row the fractions (the driving force). Half the
-      // entries of the full blocks with 7 elements in 2D.
+      // the phase field's row the fractions (the driving force). With 7
+      // elements in 2D a node's 13 rows hold 813 entries instead of 1197.
       const unsigned int n = n_independent, c_phi = phi_component();
       Table<2, bool>     table(2 * n + 1, 2 * n + 1);
       table.fill(false);
@@ -382,6 +382,15 @@ namespace vitrum
       std::vector<unsigned int> component(n_dofs);
       for (unsigned int i = 0; i < n_dofs; ++i)
         component[i] = fe->system_to_component_index(i).first;
+      // The pairs of components with a gradient-gradient term: at a vertex
+      // quadrature point u is 1 at j's node and 0 at the others (v alike),
+      // so away from the node only these are left.
+      Table<2, bool> gradient_term(n_c, n_c);
+      for (unsigned int ci = 0; ci < n_c; ++ci)
+        for (unsigned int cj = 0; cj < n_c; ++cj)
+          gradient_term(ci, cj) = (ci < n && cj >= n && cj < 2 * n)
+                                  || (ci >= n && ci < 2 * n && cj + n == ci)
+                                  || (ci == c_phi && cj == c_phi);
 
       thermo::PhasePoint          ps(K);
       std::vector<double>         shape(n_dofs);
@@ -480,14 +489,8 @@ namespace vitrum
                       const unsigned int cj = component[j];
                       const double       u  = shape[j];
                       const auto        &gu = shape_grad[j];
-                      // At a vertex quadrature point u is 1 at j's node
-                      // and 0 at the others (v alike): away from the node
-                      // only the gradient-gradient terms are left.
-                      const bool gradient_term
-                        = (ci < n && cj >= n && cj < 2 * n)
-                          || (ci >= n && ci < 2 * n && cj + n == ci)
-                          || (ci == c_phi && cj == c_phi);
-                      if (!gradient_term && (u == 0 || (ci >= n && v == 0)))
+                      if (!gradient_term(ci, cj)
+                          && (u == 0 || (ci >= n && v == 0)))
                         continue;
                       double value = 0;
                       if (ci < n)

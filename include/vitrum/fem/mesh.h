@@ -172,7 +172,9 @@ namespace vitrum
      * `node_coupling` (same size, may be empty) adds the pairs of
      * components that couple only where both sit on the same node: the
      * terms of a lumped mass matrix of nodal (Lagrange) elements, integrated
-     * at the nodes. Their entries to the node's neighbours stay out.
+     * at the nodes. Their entries to the node's neighbours stay out unless
+     * `node_pairs_everywhere` (for a package that orders the leaner pattern
+     * worse).
      */
     template <int dim>
     void
@@ -185,7 +187,8 @@ namespace vitrum
                  dealii::PETScWrappers::MPI::SparseMatrix &matrix,
                  const dealii::Table<2, dealii::DoFTools::Coupling> &coupling
                  = {},
-                 const dealii::Table<2, bool> &node_coupling = {});
+                 const dealii::Table<2, bool> &node_coupling         = {},
+                 bool                          node_pairs_everywhere = false);
 
     /**
      * Flag cells where a field changes steeply: indicator
